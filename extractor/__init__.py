@@ -1,0 +1,40 @@
+"""cchc-extractor: facts from Vietnamese administrative-reform documents, with provenance.
+
+The pipeline is read → normalise → extract. The library verbs:
+
+- :func:`read_document` turns a file into a :class:`Document`;
+- :func:`extract_facts` finds the facts in a text;
+- :func:`extract_document` does both and returns the output record of ``cchc extract``.
+"""
+from __future__ import annotations
+
+from .document import Document, Page
+from .extract import Extraction, extract_facts
+from .facts import Fact, Problem
+from .read import ReadError, read_document
+
+__version__ = "0.1.0"
+
+
+def extract_document(path: str, lang: str = "vi") -> dict:
+    """The ``cchc extract`` record of one file: source, facts, problems and errors.
+
+    A file that cannot be read gives a record with an empty fact list and its error, so a batch
+    never stops on one bad file.
+    """
+    try:
+        document = read_document(path)
+    except ReadError as exc:
+        return {"source": {"path": str(path), "sha256": None, "format": None},
+                "facts": [], "problems": [], "errors": [exc.message(lang)]}
+    result = extract_facts(document.text, document.page_ranges())
+    return {
+        "source": {"path": document.path, "sha256": document.sha256, "format": document.format},
+        "facts": [f.to_dict() for f in result.facts],
+        "problems": [p.to_dict(lang) for p in result.problems],
+        "errors": [],
+    }
+
+
+__all__ = ["Document", "Page", "Fact", "Problem", "Extraction", "ReadError", "read_document",
+           "extract_facts", "extract_document", "__version__"]

@@ -1,0 +1,128 @@
+"""The ``cchc`` command line: a thin layer over the library."""
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import click
+
+from . import __version__, extract_document
+from .messages import message
+from .read import ReadError, read_document
+
+# File kinds picked up when a folder is walked; files named on the command line are always read.
+DOCUMENT_SUFFIXES = {".txt", ".md", ".markdown"}
+FACT_KINDS = ("doc_ref", "date", "period", "ratio", "percent", "money", "quantity")
+
+lang_option = click.option(
+    "--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
+    help="Language of messages and reports.",
+)
+
+
+def iter_inputs(paths: Iterable[str]) -> Iterator[str]:
+    """Files named, and document files under folders named (recursively, in sorted order).
+
+    Inside folders, gold files (``*.gold.json``) and README files are not documents.
+    """
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if (child.is_file() and child.suffix.lower() in DOCUMENT_SUFFIXES
+                        and not child.name.upper().startswith("README")):
+                    yield str(child)
+        else:
+            yield raw
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="cchc")
+def cli() -> None:
+    """Extract facts from Vietnamese administrative-reform (CCHC) documents.
+
+    Example: cchc extract corpus/ --format table
+    """
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "json", "table"]), default="jsonl",
+              show_default=True, help="One JSON object per line, one JSON array, or a summary table.")
+@lang_option
+def extract(paths: tuple[str, ...], fmt: str, lang: str) -> None:
+    """Extract references, dates, periods and figures from documents.
+
+    PATHS are files or folders (walked recursively for .txt and .md files). Each document gives
+    one JSON object: {"source", "facts", "problems", "errors"}. A file that cannot be read is
+    reported on stderr in one line; the others are still processed, and the exit code is 1.
+
+    Example: cchc extract corpus/ --format jsonl > facts.jsonl
+    """
+    inputs = list(iter_inputs(paths))
+    if not inputs:
+        raise click.ClickException(message("no_input", lang, paths=", ".join(paths)))
+    records = []
+    failed = False
+    for path in inputs:
+        record = extract_document(path, lang)
+        for error in record["errors"]:
+            failed = True
+            click.echo(error, err=True)
+        if fmt == "jsonl":
+            click.echo(json.dumps(record, ensure_ascii=False))
+        else:
+            records.append(record)
+    if fmt == "json":
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+    elif fmt == "table":
+        _print_table(records, lang)
+    if failed:
+        sys.exit(1)
+
+
+def _print_table(records: list[dict], lang: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=message("summary_title", lang))
+    table.add_column(message("col_document", lang))
+    for kind in FACT_KINDS:
+        table.add_column(kind, justify="right")
+    table.add_column(message("col_total", lang), justify="right")
+    table.add_column(message("col_errors", lang), justify="right")
+    totals: Counter = Counter()
+    for record in records:
+        counts = Counter(f["kind"] for f in record["facts"])
+        totals.update(counts)
+        errors = len(record["errors"]) + len(record["problems"])
+        totals["errors"] += errors
+        table.add_row(Path(record["source"]["path"]).name, *(str(counts[k]) for k in FACT_KINDS),
+                      str(sum(counts.values())), str(errors))
+    table.add_section()
+    table.add_row(message("all_documents", lang, count=len(records)),
+                  *(str(totals[k]) for k in FACT_KINDS),
+                  str(sum(totals[k] for k in FACT_KINDS)), str(totals["errors"]))
+    Console(width=160).print(table)
+
+
+@cli.command()
+@click.argument("path")
+@lang_option
+def text(path: str, lang: str) -> None:
+    """Print the document text that fact offsets index into.
+
+    Example: cchc text corpus/bc_quy1_so_tai_chinh.txt
+    """
+    try:
+        document = read_document(path)
+    except ReadError as exc:
+        raise click.ClickException(exc.message(lang)) from exc
+    click.echo(document.text, nl=False)
+
+
+def main() -> None:
+    cli(prog_name="cchc")

@@ -1,0 +1,202 @@
+"""Find facts in document text: references, dates, periods and figures.
+
+Kinds are found in an order where each may rely on the ones before: dates, then references
+(which take their dates), then periods, then figures (which must not be parts of any of those).
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
+
+import regex
+
+from ..facts import Fact, Problem
+from ..normalize import NormalizedText, normalize
+from ..patterns import Pattern, load_patterns
+from . import dates, numbers, refs
+
+BUILDERS: dict[str, Callable[..., Any]] = {
+    "date": dates.build_date,
+    "range": dates.build_range,
+    "quarter": dates.build_quarter,
+    "months_of_year": dates.build_months_of_year,
+    "blank_day": dates.build_blank_day,
+    "month": dates.build_month,
+    "multi_year": dates.build_multi_year,
+    "year": dates.build_year,
+    "reference": refs.build_reference,
+    "blank_reference": refs.build_blank_reference,
+    "ratio": numbers.build_ratio,
+    "percent": numbers.build_percent,
+    "money": numbers.build_money,
+    "quantity": numbers.build_quantity,
+}
+
+FIGURE_KINDS = ("ratio", "percent", "money", "quantity")
+
+
+@dataclass
+class Candidate:
+    kind: str
+    start: int
+    end: int
+    pattern: Pattern
+    value: dict[str, Any]
+
+
+@dataclass
+class Context:
+    """What a builder may look at besides its match: the whole matching text."""
+
+    text: str
+
+
+@dataclass
+class Extraction:
+    facts: list[Fact]
+    problems: list[Problem]
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in " \t\r\n*":
+        start += 1
+    while end > start and text[end - 1] in " \t\r\n":
+        end -= 1
+    return start, end
+
+
+def run_pattern(pattern: Pattern, ctx: Context) -> tuple[list[Candidate], list[Problem]]:
+    """All matches of one pattern that its builder accepts, plus the problems it reports."""
+    builder = BUILDERS[pattern.builder]
+    found: list[Candidate] = []
+    problems: list[Problem] = []
+    text = ctx.text
+    for m in pattern.compiled.finditer(text):
+        if m.end() == m.start():
+            continue
+        value = builder(m, ctx, **pattern.options)
+        if value is None:
+            continue
+        if isinstance(value, Problem):
+            problems.append(value)
+            continue
+        start, end = _trimmed(text, m.start(), m.end())
+        found.append(Candidate(pattern.kind, start, end, pattern, value))
+    return found, problems
+
+
+def _without_overlaps(candidates: list[Candidate], order: dict[str, int]) -> list[Candidate]:
+    """Keep the longest of overlapping candidates; on equal spans the earlier pattern wins."""
+    ranked = sorted(candidates, key=lambda c: (-(c.end - c.start), order[c.pattern.id], c.start))
+    kept: list[Candidate] = []
+    starts: list[int] = []
+    for c in ranked:
+        i = bisect.bisect_left(starts, c.start)
+        if i > 0 and kept[i - 1].end > c.start:
+            continue
+        if i < len(kept) and kept[i].start < c.end:
+            continue
+        starts.insert(i, c.start)
+        kept.insert(i, c)
+    return kept
+
+
+class _Spans:
+    """Sorted, non-overlapping spans with a fast overlap test."""
+
+    def __init__(self, spans: Sequence[tuple[int, int]]):
+        merged: list[list[int]] = []
+        for start, end in sorted(spans):
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        self._starts = [s for s, _ in merged]
+        self._ends = [e for _, e in merged]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_right(self._starts, start)
+        if i > 0 and self._ends[i - 1] > start:
+            return True
+        return i < len(self._starts) and self._starts[i] < end
+
+    def contains(self, start: int, end: int) -> bool:
+        i = bisect.bisect_right(self._starts, start) - 1
+        return i >= 0 and self._ends[i] >= end
+
+
+def find_candidates(ctx: Context) -> tuple[list[Candidate], list[Problem]]:
+    """Every accepted, non-conflicting candidate fact in ``ctx.text``, sorted by position."""
+    patterns = load_patterns()
+    problems: list[Problem] = []
+
+    def run_kind(kind: str) -> list[Candidate]:
+        return _run_kind(patterns.get(kind, []), ctx, problems)
+
+    date_facts = run_kind("date")
+    ref_facts = run_kind("doc_ref")
+    ref_spans = _Spans([(c.start, c.end) for c in ref_facts])
+    free_dates = [d for d in date_facts if not ref_spans.overlaps(d.start, d.end)]
+    refs.attach_preceding_dates(ctx.text, ref_facts, free_dates)
+    refs.attach_header_dates(ctx.text, ref_facts, date_facts)
+
+    date_spans = _Spans([(c.start, c.end) for c in date_facts])
+    period_facts = [
+        p for p in run_kind("period")
+        if not ref_spans.overlaps(p.start, p.end)
+        and (not date_spans.overlaps(p.start, p.end) or p.value.get("granularity") == "range")
+    ]
+
+    blocked = _Spans([(c.start, c.end) for c in date_facts + ref_facts + period_facts])
+    # Figures of different kinds may overlap (a ratio of two money amounts): resolve per kind.
+    figures = [c for kind in FIGURE_KINDS for c in run_kind(kind) if not blocked.overlaps(c.start, c.end)]
+    ratio_spans = _Spans([(c.start, c.end) for c in figures if c.kind == "ratio"])
+    figures = [c for c in figures if c.kind != "quantity" or not ratio_spans.overlaps(c.start, c.end)]
+
+    everything = date_facts + ref_facts + period_facts + figures
+    everything.sort(key=lambda c: (c.start, c.end))
+    return everything, problems
+
+
+def _run_kind(kind_patterns: list[Pattern], ctx: Context, problems: list[Problem]) -> list[Candidate]:
+    found: list[Candidate] = []
+    for pattern in kind_patterns:
+        more, issues = run_pattern(pattern, ctx)
+        found.extend(more)
+        problems.extend(issues)
+    return _without_overlaps(found, {p.id: i for i, p in enumerate(kind_patterns)})
+
+
+def extract_facts(text: str, pages: Sequence[tuple[int, int, int]] = ()) -> Extraction:
+    """Extract every fact from a document's text.
+
+    ``pages`` lists ``(page_number, start, end)`` character ranges of the text; facts then
+    carry their page. Offsets of the returned facts index ``text`` itself.
+    """
+    norm = normalize(text)
+    candidates, problems = find_candidates(Context(norm.text))
+    page_starts = [p[1] for p in pages]
+
+    def page_of(offset: int) -> int | None:
+        if not pages:
+            return None
+        i = bisect.bisect_right(page_starts, offset) - 1
+        return pages[max(i, 0)][0]
+
+    facts = []
+    for c in candidates:
+        start, end = _source_span(norm, c.start, c.end)
+        facts.append(Fact(c.kind, text[start:end], start, end, c.pattern.id, c.value, page_of(start)))
+    mapped_problems = []
+    for p in problems:
+        start, end = _source_span(norm, p.start, p.end)
+        mapped_problems.append(Problem(p.code, text[start:end], start, end, p.detail, page_of(start)))
+    return Extraction(facts, mapped_problems)
+
+
+def _source_span(norm: NormalizedText, start: int, end: int) -> tuple[int, int]:
+    return norm.source_span(start, end)
+
+
+__all__ = ["extract_facts", "Extraction", "find_candidates", "run_pattern", "Context"]

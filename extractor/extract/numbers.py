@@ -1,0 +1,99 @@
+"""Builders for ratios, percentages, money amounts and quantities (Vietnamese locale)."""
+from __future__ import annotations
+
+import functools
+from decimal import Decimal
+
+import regex
+
+from ..normalize import fold_tone_placement
+from ..patterns import tables
+
+# A day/month written without its year ("ngày 15/12") is a date fragment, not a ratio.
+_DATE_CUE = regex.compile(r"(?i:ngày|từ|đến|hết|tới|trước|sau)[ \t]*$")
+
+
+def parse_number(text: str) -> tuple[Decimal, int]:
+    """'14.911' → (14911, 0); '4.135,9' → (4135.9, 1); '06' → (6, 0)."""
+    integer, _, decimals = text.partition(",")
+    value = Decimal(integer.replace(".", "") + ("." + decimals if decimals else ""))
+    return value, len(decimals)
+
+
+@functools.lru_cache(maxsize=1)
+def _scales() -> dict[str, int]:
+    return {" ".join(w.lower().split()): s["value"] for s in tables()["lexicon"]["scales"] for w in s["words"]}
+
+
+@functools.lru_cache(maxsize=1)
+def _units() -> dict[str, str]:
+    units = {}
+    for entry in tables()["lexicon"]["units"]:
+        for form in entry.get("forms", [entry["unit"]]):
+            units[_unit_key(form)] = entry["unit"]
+    return units
+
+
+def _unit_key(text: str) -> str:
+    return fold_tone_placement(" ".join(text.split())).lower()
+
+
+def scale_of(word: str | None) -> int:
+    if not word:
+        return 1
+    return _scales()[" ".join(word.lower().split())]
+
+
+def unit_of(text: str) -> str:
+    return _units()[_unit_key(text)]
+
+
+def _scaled(number: str, scale: str | None) -> tuple[Decimal, int]:
+    value, decimals = parse_number(number)
+    factor = scale_of(scale)
+    if factor != 1:
+        value = value * factor
+        decimals = max(0, -value.normalize().as_tuple().exponent)
+        value = value.quantize(Decimal(1)) if decimals == 0 else value
+    return value, decimals
+
+
+def build_percent(m: regex.Match, ctx) -> dict:
+    value, decimals = parse_number(m["number"])
+    return {"value": value, "decimals": decimals}
+
+
+def build_money(m: regex.Match, ctx) -> dict:
+    amount, decimals = _scaled(m["number"], m["scale"])
+    written, written_decimals = parse_number(m["number"])
+    return {"amount": amount, "currency": "VND", "written": written,
+            "written_decimals": written_decimals, "scale": scale_of(m["scale"])}
+
+
+def build_quantity(m: regex.Match, ctx) -> dict:
+    value, decimals = _scaled(m["number"], m["scale"])
+    return {"value": value, "decimals": decimals, "unit": unit_of(m["unit"]),
+            "unit_text": " ".join(m["unit"].split())}
+
+
+def build_ratio(m: regex.Match, ctx) -> dict | None:
+    if _DATE_CUE.search(ctx.text, max(0, m.start() - 12), m.start()):
+        return None
+    numerator, num_decimals = parse_number(m["a"])
+    denominator, den_decimals = parse_number(m["b"])
+    has_words = bool(m["a_scale"] or m["b_scale"] or m["b_unit"] or m["b_currency"]
+                     or m["a_words"].strip())
+    # "24/7" and similar rates of service are not shares of a whole.
+    if numerator > denominator and not has_words:
+        return None
+    if denominator == 0:
+        return None
+    value = {"numerator": numerator, "denominator": denominator,
+             "numerator_decimals": num_decimals, "denominator_decimals": den_decimals}
+    if m["b_unit"]:
+        value["unit"] = unit_of(m["b_unit"])
+    elif m["b_currency"]:
+        value["unit"] = "VND"
+    if m["a_scale"] or m["b_scale"]:
+        value["scale"] = scale_of(m["b_scale"] or m["a_scale"])
+    return value

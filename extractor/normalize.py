@@ -1,0 +1,152 @@
+"""Normalise document text for matching while keeping every offset traceable to the source.
+
+Patterns run on ``NormalizedText.text``; every span found there is mapped back to the document
+text with :meth:`NormalizedText.source_span`, so a fact's ``text`` is always an exact slice of
+what the reader produced.
+
+Two kinds of edit are made:
+
+* length-changing edits, recorded in an offset map: decomposed characters composed to NFC,
+  zero-width characters and soft hyphens removed;
+* same-length substitutions, which need no map: look-alike letters (``Ð`` U+00D0 → ``Đ``),
+  exotic spaces and hyphens, and the old tone-mark placement (``hoá`` → ``hóa``,
+  ``thuỷ`` → ``thủy``) unified to one form.
+
+Line breaks and stray spaces inside references and dates are not edited away: the patterns
+tolerate them, so offsets never have to be re-threaded through joined lines.
+"""
+from __future__ import annotations
+
+import bisect
+import unicodedata
+from dataclasses import dataclass, field
+
+import regex
+
+_SAME_LENGTH = str.maketrans(
+    {
+        "\u00d0": "Đ",  # Latin capital eth, typed for Đ by legacy keyboards and OCR
+        "\u00f0": "đ",
+        "\u0189": "Đ",  # African D
+        "\u00a0": " ",
+        "\u2007": " ",
+        "\u2009": " ",
+        "\u202f": " ",
+        "\u3000": " ",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2212": "-",
+        "\u2215": "/",
+        "\uff0f": "/",
+    }
+)
+
+# Zero-width characters and soft hyphens carry no text; runs of combining marks get composed.
+_LENGTH_CHANGING = regex.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]|\P{M}?\p{M}+")
+
+_TONES = ("\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
+
+
+def _tone_placement_table() -> dict[str, str]:
+    """Map old-style 'oá', 'oé', 'uý' (tone on the second vowel of an open syllable) to 'óa'..."""
+    table = {}
+    for first, second in (("o", "a"), ("o", "e"), ("u", "y")):
+        for f, s in ((first, second), (first.upper(), second), (first.upper(), second.upper())):
+            for tone in _TONES:
+                old = f + unicodedata.normalize("NFC", s + tone)
+                new = unicodedata.normalize("NFC", f + tone) + s
+                table[old] = new
+    return table
+
+
+_TONE_TABLE = _tone_placement_table()
+# 'qu' is one consonant, so 'quý' is already right in both styles and must stay as it is.
+_OLD_TONE_PLACEMENT = regex.compile(
+    r"(?<![qQ])(?:" + "|".join(sorted(_TONE_TABLE, key=len, reverse=True)) + r")(?!\p{L})"
+)
+
+
+@dataclass
+class NormalizedText:
+    """Text for matching plus the map back to the source text it came from."""
+
+    source: str
+    text: str
+    # Sorted starts (in ``text``) of segments and the matching starts in ``source``; a segment
+    # is either copied verbatim (same length) or the result of one length-changing edit.
+    _norm_starts: list[int] = field(default_factory=list, repr=False)
+    _src_starts: list[int] = field(default_factory=list, repr=False)
+    _copied: list[bool] = field(default_factory=list, repr=False)
+
+    @property
+    def is_identity(self) -> bool:
+        return not self._norm_starts
+
+    def _to_source(self, pos: int, *, end: bool) -> int:
+        if not self._norm_starts:
+            return pos
+        i = bisect.bisect_right(self._norm_starts, pos) - 1
+        if i < 0:
+            return pos
+        norm_start, src_start = self._norm_starts[i], self._src_starts[i]
+        if self._copied[i]:
+            return src_start + (pos - norm_start)
+        if pos == norm_start:
+            return src_start
+        # Inside an edited segment: widen to the whole edit so no source character is split.
+        next_src = self._src_starts[i + 1] if i + 1 < len(self._src_starts) else len(self.source)
+        return next_src if end else src_start
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a span of ``text`` to the span of ``source`` it was made from."""
+        if not self._norm_starts:
+            return start, end
+        return self._to_source(start, end=False), self._to_source(end, end=True)
+
+
+def normalize(source: str) -> NormalizedText:
+    """Return the matching text for ``source`` with its offset map."""
+    pieces: list[str] = []
+    norm_starts: list[int] = []
+    src_starts: list[int] = []
+    copied: list[bool] = []
+    norm_pos = 0
+    src_pos = 0
+    for m in _LENGTH_CHANGING.finditer(source):
+        original = m.group()
+        if original[0] in "\u200b\u200c\u200d\u2060\ufeff\u00ad":
+            replacement = ""
+        else:
+            replacement = unicodedata.normalize("NFC", original)
+            if replacement == original:
+                continue
+        if m.start() > src_pos:
+            norm_starts.append(norm_pos)
+            src_starts.append(src_pos)
+            copied.append(True)
+            pieces.append(source[src_pos : m.start()])
+            norm_pos += m.start() - src_pos
+        norm_starts.append(norm_pos)
+        src_starts.append(m.start())
+        copied.append(False)
+        pieces.append(replacement)
+        norm_pos += len(replacement)
+        src_pos = m.end()
+    if norm_starts:
+        if src_pos < len(source):
+            norm_starts.append(norm_pos)
+            src_starts.append(src_pos)
+            copied.append(True)
+            pieces.append(source[src_pos:])
+        text = "".join(pieces)
+    else:
+        text = source
+    text = text.translate(_SAME_LENGTH)
+    text = _OLD_TONE_PLACEMENT.sub(lambda m: _TONE_TABLE[m.group()], text)
+    return NormalizedText(source, text, norm_starts, src_starts, copied)
+
+
+def fold_tone_placement(word: str) -> str:
+    """Return ``word`` with the tone-mark placement used for matching (``hoá`` → ``hóa``)."""
+    return normalize(word).text

@@ -1,0 +1,188 @@
+"""Load, validate and compile the pattern data in ``patterns/``.
+
+A pattern file declares one fact kind::
+
+    kind: date
+    fragments: {name: regex, ...}        # local named fragments
+    patterns:
+      - id: date.numeric
+        doc: what it matches and why
+        builder: date                    # the function that turns groups into a value
+        regex: |                         # verbose regex; $name inserts a fragment
+          ...
+        examples: [{text, match?, value?}]
+        counter_examples: [text, ...]
+
+Fragments are shared across files through ``fragments.yaml``; tables (``doc_types.yaml``,
+``lexicon.yaml``) generate fragments too (``$type_word``, ``$unit``, ...), each alternation
+ordered longest first so a longer name is never cut short by a shorter one.
+"""
+from __future__ import annotations
+
+import functools
+import importlib.resources
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import regex
+import yaml
+
+FLAGS = regex.VERBOSE | regex.MULTILINE | regex.V0
+
+_FRAGMENT_REF = regex.compile(r"\$([a-z][a-z0-9_]*)")
+
+
+class PatternError(ValueError):
+    """A pattern file is malformed: the message names the file and the entry."""
+
+
+def patterns_dir() -> Path:
+    """The pattern data: shipped inside the package, or the source tree's ``patterns/``."""
+    shipped = importlib.resources.files("extractor") / "patterns"
+    if shipped.is_dir():
+        return Path(str(shipped))
+    return Path(__file__).resolve().parent.parent / "patterns"
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    match: str
+    value: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Pattern:
+    id: str
+    kind: str
+    doc: str
+    builder: str
+    source: str
+    compiled: regex.Pattern
+    options: dict[str, Any]
+    examples: tuple[Example, ...]
+    counter_examples: tuple[str, ...]
+
+
+def _load_yaml(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except yaml.YAMLError as exc:
+        raise PatternError(f"{path.name}: invalid YAML: {exc}") from exc
+
+
+def _alternation(words: list[str], *, ignore_case: bool) -> str:
+    """Regex alternation of literal words, longest first, spaces matching any run of blanks."""
+    parts = []
+    for word in sorted(set(words), key=lambda w: (-len(w), w)):
+        parts.append(r"[ \t]+".join(regex.escape(piece) for piece in word.split()))
+    body = "|".join(parts) if parts else "(?!)"
+    return f"(?i:{body})" if ignore_case else f"(?:{body})"
+
+
+@functools.lru_cache(maxsize=1)
+def tables() -> dict[str, Any]:
+    """The data tables: document types and the lexicon."""
+    base = patterns_dir()
+    return {
+        "doc_types": _load_yaml(base / "doc_types.yaml"),
+        "lexicon": _load_yaml(base / "lexicon.yaml"),
+    }
+
+
+def _table_fragments() -> dict[str, str]:
+    doc_types = tables()["doc_types"]
+    lexicon = tables()["lexicon"]
+    type_words = [t["name"] for group in ("administrative", "normative", "party") for t in doc_types[group]]
+    type_words += [t["word"] for t in doc_types["type_words"]]
+    admin_abbrs = [t["abbr"] for t in doc_types["administrative"] + doc_types["copies"] if t["abbr"]]
+    party_abbrs = [t["abbr"] for t in doc_types["party"]]
+    unit_forms = [form for unit in lexicon["units"] for form in unit.get("forms", [unit["unit"]])]
+    acronym_units = [f for f in unit_forms if f.upper() == f]
+    word_units = [f for f in unit_forms if f.upper() != f]
+    return {
+        "type_word": _alternation(type_words, ignore_case=True),
+        "admin_abbr": _alternation(admin_abbrs, ignore_case=False),
+        "party_abbr": _alternation(party_abbrs, ignore_case=False),
+        "issuer_head": _alternation(lexicon["issuer_heads"], ignore_case=False),
+        "issuer_stop": _alternation(lexicon["issuer_stop_words"], ignore_case=False),
+        "scale": _alternation([w for s in lexicon["scales"] for w in s["words"]], ignore_case=True),
+        "currency": _alternation([w for c in lexicon["currencies"] for w in c["words"]], ignore_case=False),
+        "unit": "(?:" + _alternation(acronym_units, ignore_case=False) + "|"
+        + _alternation(word_units, ignore_case=True) + ")",
+    }
+
+
+def _expand(source: str, fragments: dict[str, str], where: str, seen: tuple[str, ...] = ()) -> str:
+    def replace(m: regex.Match) -> str:
+        name = m.group(1)
+        if name in seen:
+            raise PatternError(f"{where}: fragment ${name} refers to itself")
+        if name not in fragments:
+            raise PatternError(f"{where}: unknown fragment ${name}")
+        return "(?:" + _expand(fragments[name], fragments, where, seen + (name,)) + ")"
+
+    return _FRAGMENT_REF.sub(replace, source)
+
+
+def _example(raw: Any, where: str) -> Example:
+    if isinstance(raw, str):
+        return Example(text=raw, match=raw)
+    if not isinstance(raw, dict) or "text" not in raw:
+        raise PatternError(f"{where}: an example needs 'text'")
+    return Example(text=raw["text"], match=raw.get("match", raw["text"]), value=raw.get("value") or {})
+
+
+@functools.lru_cache(maxsize=1)
+def load_patterns() -> dict[str, list[Pattern]]:
+    """All patterns by kind, in file order (earlier patterns win ties on the same span)."""
+    base = patterns_dir()
+    shared = _load_yaml(base / "fragments.yaml") or {}
+    fragments = {**_table_fragments(), **shared}
+    by_kind: dict[str, list[Pattern]] = {}
+    seen_ids: set[str] = set()
+    for path in sorted(base.glob("*.yaml")):
+        data = _load_yaml(path)
+        if not isinstance(data, dict) or "patterns" not in data:
+            continue
+        kind = data.get("kind")
+        if not kind:
+            raise PatternError(f"{path.name}: missing 'kind'")
+        local = {**fragments, **(data.get("fragments") or {})}
+        for entry in data["patterns"]:
+            pid = entry.get("id")
+            where = f"{path.name}: {pid or '<no id>'}"
+            for key in ("id", "doc", "builder", "regex"):
+                if not entry.get(key):
+                    raise PatternError(f"{where}: missing '{key}'")
+            if pid in seen_ids:
+                raise PatternError(f"{where}: duplicate id")
+            seen_ids.add(pid)
+            expanded = _expand(entry["regex"], local, where)
+            try:
+                compiled = regex.compile(expanded, FLAGS)
+            except regex.error as exc:
+                raise PatternError(f"{where}: regex does not compile: {exc}") from exc
+            by_kind.setdefault(entry.get("kind", kind), []).append(
+                Pattern(
+                    id=pid,
+                    kind=entry.get("kind", kind),
+                    doc=entry["doc"],
+                    builder=entry["builder"],
+                    source=expanded,
+                    compiled=compiled,
+                    options=entry.get("options") or {},
+                    examples=tuple(_example(e, where) for e in entry.get("examples") or ()),
+                    counter_examples=tuple(entry.get("counter_examples") or ()),
+                )
+            )
+    return by_kind
+
+
+def compile_fragment(name: str) -> regex.Pattern:
+    """Compile one named fragment on its own (used by builders that re-parse a group)."""
+    base = patterns_dir()
+    fragments = {**_table_fragments(), **(_load_yaml(base / "fragments.yaml") or {})}
+    return regex.compile(_expand("$" + name, fragments, f"fragment {name}"), FLAGS)
