@@ -83,26 +83,37 @@ class NormalizedText:
     def is_identity(self) -> bool:
         return not self._norm_starts
 
-    def _to_source(self, pos: int, *, end: bool) -> int:
-        if not self._norm_starts:
-            return pos
-        i = bisect.bisect_right(self._norm_starts, pos) - 1
+    def _segment_of(self, pos: int) -> int:
+        """Index of the last segment starting at or before ``pos`` (empty edits are skipped)."""
+        return bisect.bisect_right(self._norm_starts, pos) - 1
+
+    def _next_src(self, i: int) -> int:
+        return self._src_starts[i + 1] if i + 1 < len(self._src_starts) else len(self.source)
+
+    def _start_to_source(self, pos: int) -> int:
+        i = self._segment_of(pos)
         if i < 0:
             return pos
-        norm_start, src_start = self._norm_starts[i], self._src_starts[i]
-        if self._copied[i]:
-            return src_start + (pos - norm_start)
-        if pos == norm_start:
-            return src_start
+        if self._copied[i] or pos == self._norm_starts[i]:
+            return self._src_starts[i] + (pos - self._norm_starts[i])
         # Inside an edited segment: widen to the whole edit so no source character is split.
-        next_src = self._src_starts[i + 1] if i + 1 < len(self._src_starts) else len(self.source)
-        return next_src if end else src_start
+        return self._src_starts[i]
+
+    def _end_to_source(self, pos: int) -> int:
+        if pos == 0:
+            return 0
+        i = self._segment_of(pos - 1)
+        if i < 0:
+            return pos
+        if self._copied[i]:
+            return self._src_starts[i] + (pos - self._norm_starts[i])
+        return self._next_src(i)
 
     def source_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a span of ``text`` to the span of ``source`` it was made from."""
         if not self._norm_starts:
             return start, end
-        return self._to_source(start, end=False), self._to_source(end, end=True)
+        return self._start_to_source(start), self._end_to_source(end)
 
 
 def normalize(source: str) -> NormalizedText:

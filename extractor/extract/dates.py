@@ -70,8 +70,10 @@ def build_quarter(m: regex.Match, ctx) -> dict:
                      reporting_window=_window(year, first, first + 2))
 
 
-def build_months_of_year(m: regex.Match, ctx) -> dict:
+def build_months_of_year(m: regex.Match, ctx) -> dict | None:
     months = {"sáu": 6, "chín": 9}.get(m["months"].lower()) or int(m["months"])
+    if not 1 <= months <= 11:
+        return None
     year = int(m["year"])
     second_half = (m["part"] or "").lower() == "cuối"
     if second_half:
@@ -80,7 +82,8 @@ def build_months_of_year(m: regex.Match, ctx) -> dict:
         start_month, end_month = 1, months
     part = "cuối" if second_half else "đầu"
     label = f"{months} tháng {part} năm {year}"
-    window = [f"{year}-06-15", f"{year}-12-14"] if second_half else _window(year, 1, end_month)
+    window = ([(dt.date(year, start_month - 1, 15)).isoformat(), f"{year}-12-14"] if second_half
+              else _window(year, 1, end_month))
     return _interval(dt.date(year, start_month, 1), _month_end(year, end_month), label,
                      f"{months}_months", reporting_window=window)
 

@@ -1,0 +1,126 @@
+"""The command line: output contract, bad input, and the README's commands."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from extractor.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORT = "Kế hoạch số 862/KH-SGTVT ngày 29/3/2023; tiếp nhận 14.911 hồ sơ, đạt 99,87%.\n"
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_extract_jsonl_contract(tmp_path):
+    doc = tmp_path / "bc.txt"
+    doc.write_text(REPORT, encoding="utf-8")
+    result = run("extract", str(doc))
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.output.strip())
+    assert set(record) >= {"source", "facts", "errors"}
+    assert record["source"]["path"] == str(doc)
+    assert len(record["source"]["sha256"]) == 64
+    assert record["source"]["format"] == "text"
+    for fact in record["facts"]:
+        assert set(fact) == {"kind", "text", "start", "end", "page", "pattern", "value"}
+        assert REPORT[fact["start"]:fact["end"]] == fact["text"]
+        assert fact["page"] is None
+    kinds = {f["kind"]: f for f in record["facts"]}
+    assert kinds["doc_ref"]["value"]["canonical"] == "862/KH-SGTVT"
+    assert kinds["percent"]["value"] == {"value": 99.87, "decimals": 2}
+    assert kinds["quantity"]["value"]["value"] == 14911
+
+
+def test_text_prints_what_offsets_index(tmp_path):
+    doc = tmp_path / "bc.md"
+    doc.write_bytes(("\ufeff" + REPORT).replace("\n", "\r\n").encode("utf-8"))
+    printed = run("text", str(doc)).output
+    record = json.loads(run("extract", str(doc)).output)
+    assert record["source"]["format"] == "markdown"
+    for fact in record["facts"]:
+        assert printed[fact["start"]:fact["end"]] == fact["text"]
+
+
+def test_bad_files_give_one_line_errors_and_the_batch_goes_on(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text(REPORT, encoding="utf-8")
+    binary = tmp_path / "scan.txt"
+    binary.write_bytes(b"%PDF-1.7\n\x00\x01binary")
+    nul = tmp_path / "nul.txt"
+    nul.write_bytes(b"abc\x00\x00\x00def")
+    missing = tmp_path / "missing.txt"
+    result = CliRunner().invoke(cli, ["extract", str(missing), str(binary), str(nul), str(good)])
+    assert result.exit_code == 1
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 3
+    assert str(missing) in lines[0] and "không tìm thấy" in lines[0]
+    assert str(binary) in lines[1] and "PDF" in lines[1]
+    assert str(nul) in lines[2]
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [bool(r["errors"]) for r in records] == [True, True, True, False]
+    assert records[3]["facts"]
+
+
+def test_errors_in_english_on_request(tmp_path):
+    result = CliRunner().invoke(cli, ["extract", "--lang", "en", str(tmp_path / "nope.txt")])
+    assert result.exit_code == 1
+    assert "file not found" in result.stderr
+
+
+def test_folders_are_walked_and_gold_files_skipped(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "one.txt").write_text(REPORT, encoding="utf-8")
+    (tmp_path / "a" / "one.gold.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "two.md").write_text(REPORT, encoding="utf-8")
+    (tmp_path / "README.md").write_text("# not a document", encoding="utf-8")
+    result = run("extract", "--format", "json", str(tmp_path))
+    paths = [Path(r["source"]["path"]).name for r in json.loads(result.output)]
+    assert paths == ["one.txt", "two.md"]
+
+
+def test_table_summary(tmp_path):
+    (tmp_path / "one.txt").write_text(REPORT, encoding="utf-8")
+    result = run("extract", "--format", "table", str(tmp_path))
+    assert result.exit_code == 0
+    assert "one.txt" in result.output and "Tất cả (1 văn bản)" in result.output
+
+
+def test_impossible_date_is_a_problem_not_a_date(tmp_path):
+    doc = tmp_path / "x.txt"
+    doc.write_text("Báo cáo ngày 31/02/2023 và ngày 28/02/2023.", encoding="utf-8")
+    record = json.loads(run("extract", str(doc)).output)
+    assert [f["value"]["iso"] for f in record["facts"] if f["kind"] == "date"] == ["2023-02-28"]
+    assert record["problems"][0]["code"] == "impossible_date"
+    assert record["problems"][0]["text"] == "31/02/2023"
+    assert "31/02/2023" in record["problems"][0]["message"]
+
+
+def test_every_command_is_documented_with_an_example():
+    for name, command in cli.commands.items():
+        assert command.help and "Example:" in command.help, name
+        assert name in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_python_dash_m_works(tmp_path):
+    doc = tmp_path / "bc.txt"
+    doc.write_text(REPORT, encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "extractor", "extract", str(doc)],
+                         capture_output=True, text=True, check=True).stdout
+    assert json.loads(out)["facts"]
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = re.findall(r"```sh\n(.+?)\n```", readme)
+    assert len(commands) == 2, "the README has exactly two set-up commands"
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert commands[1] in ci.splitlines()
+    assert "corpus/" in commands[0]
