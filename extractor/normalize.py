@@ -18,6 +18,7 @@ tolerate them, so offsets never have to be re-threaded through joined lines.
 from __future__ import annotations
 
 import bisect
+import functools
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -36,14 +37,26 @@ _SAME_LENGTH = str.maketrans(
         "\u2010": "-",
         "\u2011": "-",
         "\u2012": "-",
+        "\u2013": "-",  # en dash, as in ranges "2021–2025" and "15/6/2023 – 14/9/2023"
+        "\u2014": "-",
         "\u2212": "-",
         "\u2215": "/",
         "\uff0f": "/",
     }
 )
 
-# Zero-width characters and soft hyphens carry no text; runs of combining marks get composed.
-_LENGTH_CHANGING = regex.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]|\P{M}?\p{M}+")
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+# Zero-width characters and soft hyphens carry no text; runs of combining marks get composed
+# with the character before them.
+_LENGTH_CHANGING = regex.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]|\p{M}+")
+_SAME_LENGTH_CHARS = "".join(chr(c) for c in _SAME_LENGTH)
+_SAME_LENGTH_RE = regex.compile("[" + regex.escape(_SAME_LENGTH_CHARS) + "]")
+
+
+def _contains_any(text: str, chars: str) -> bool:
+    # str.__contains__ per character is far faster than one regex class scan.
+    return any(c in text for c in chars)
+
 
 _TONES = ("\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
 
@@ -63,7 +76,7 @@ def _tone_placement_table() -> dict[str, str]:
 _TONE_TABLE = _tone_placement_table()
 # 'qu' is one consonant, so 'quý' is already right in both styles and must stay as it is.
 _OLD_TONE_PLACEMENT = regex.compile(
-    r"(?<![qQ])(?:" + "|".join(sorted(_TONE_TABLE, key=len, reverse=True)) + r")(?!\p{L})"
+    "[oOuU](?<![qQ].)[" + "".join(sorted({k[1] for k in _TONE_TABLE})) + r"](?!\p{L})"
 )
 
 
@@ -124,22 +137,25 @@ def normalize(source: str) -> NormalizedText:
     copied: list[bool] = []
     norm_pos = 0
     src_pos = 0
-    for m in _LENGTH_CHANGING.finditer(source):
-        original = m.group()
-        if original[0] in "\u200b\u200c\u200d\u2060\ufeff\u00ad":
-            replacement = ""
+    # Most documents are already NFC and free of zero-width characters: skip the edit scan.
+    needs_edits = not unicodedata.is_normalized("NFC", source) or _contains_any(source, _ZERO_WIDTH)
+    for m in _LENGTH_CHANGING.finditer(source) if needs_edits else ():
+        if m.group()[0] in _ZERO_WIDTH:
+            edit_start, replacement = m.start(), ""
         else:
+            edit_start = m.start() - 1 if m.start() > src_pos else m.start()
+            original = source[edit_start : m.end()]
             replacement = unicodedata.normalize("NFC", original)
             if replacement == original:
                 continue
-        if m.start() > src_pos:
+        if edit_start > src_pos:
             norm_starts.append(norm_pos)
             src_starts.append(src_pos)
             copied.append(True)
-            pieces.append(source[src_pos : m.start()])
-            norm_pos += m.start() - src_pos
+            pieces.append(source[src_pos:edit_start])
+            norm_pos += edit_start - src_pos
         norm_starts.append(norm_pos)
-        src_starts.append(m.start())
+        src_starts.append(edit_start)
         copied.append(False)
         pieces.append(replacement)
         norm_pos += len(replacement)
@@ -153,11 +169,13 @@ def normalize(source: str) -> NormalizedText:
         text = "".join(pieces)
     else:
         text = source
-    text = text.translate(_SAME_LENGTH)
-    text = _OLD_TONE_PLACEMENT.sub(lambda m: _TONE_TABLE[m.group()], text)
+    if _contains_any(text, _SAME_LENGTH_CHARS):
+        text = _SAME_LENGTH_RE.sub(lambda m: m.group().translate(_SAME_LENGTH), text)
+    text = _OLD_TONE_PLACEMENT.sub(lambda m: _TONE_TABLE.get(m.group(), m.group()), text)
     return NormalizedText(source, text, norm_starts, src_starts, copied)
 
 
+@functools.lru_cache(maxsize=4096)
 def fold_tone_placement(word: str) -> str:
     """Return ``word`` with the tone-mark placement used for matching (``hoá`` → ``hóa``)."""
     return normalize(word).text

@@ -61,6 +61,10 @@ class Pattern:
     source: str
     compiled: regex.Pattern
     options: dict[str, Any]
+    # Text that, when it ends right where a match starts, belongs to the fact's span.
+    lead: regex.Pattern | None
+    # Patterns that share a scan name are searched in one pass (see scan_groups()).
+    scan: str | None
     examples: tuple[Example, ...]
     counter_examples: tuple[str, ...]
 
@@ -74,11 +78,31 @@ def _load_yaml(path: Path) -> Any:
 
 
 def _alternation(words: list[str], *, ignore_case: bool) -> str:
-    """Regex alternation of literal words, longest first, spaces matching any run of blanks."""
-    parts = []
-    for word in sorted(set(words), key=lambda w: (-len(w), w)):
-        parts.append(r"[ \t]+".join(regex.escape(piece) for piece in word.split()))
-    body = "|".join(parts) if parts else "(?!)"
+    """Regex matching any of ``words``, longest first, blanks matching any run of blanks.
+
+    The words are laid out as a trie (``k(?:ế hoạch|ết luận)``) so a failed attempt costs one
+    character test instead of one per word; optional tails are greedy, so a longer word is
+    never cut short by a shorter one.
+    """
+    root: dict = {}
+    for word in set(words):
+        node = root
+        for ch in " ".join(word.split()):
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        branches = []
+        for ch, child in sorted(node.items()):
+            if ch:
+                piece = r"[ \t]+" if ch == " " else regex.escape(ch)
+                branches.append(piece + emit(child))
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    body = emit(root) or "(?!)"
     return f"(?i:{body})" if ignore_case else f"(?:{body})"
 
 
@@ -174,11 +198,64 @@ def load_patterns() -> dict[str, list[Pattern]]:
                     source=expanded,
                     compiled=compiled,
                     options=entry.get("options") or {},
+                    lead=_compile_lead(entry.get("lead"), local, where),
+                    scan=entry.get("scan"),
                     examples=tuple(_example(e, where) for e in entry.get("examples") or ()),
                     counter_examples=tuple(entry.get("counter_examples") or ()),
                 )
             )
     return by_kind
+
+
+@dataclass(frozen=True)
+class ScanGroup:
+    """Patterns searched in one pass: their regexes joined as alternatives, in file order.
+
+    Patterns that start at the same rare character ("/" of a reference or a ratio) are cheaper
+    scanned together. At any position the first alternative that matches wins, so a group only
+    holds patterns that cannot both be right at one position.
+    """
+
+    patterns: tuple[Pattern, ...]
+    compiled: regex.Pattern
+
+    def pattern_of(self, m: regex.Match) -> Pattern:
+        if len(self.patterns) == 1:
+            return self.patterns[0]
+        for i, pattern in enumerate(self.patterns):
+            if m.start(f"scan_branch_{i}") >= 0:
+                return pattern
+        raise AssertionError("no branch matched")
+
+
+@functools.lru_cache(maxsize=1)
+def scan_groups() -> tuple[ScanGroup, ...]:
+    groups: dict[str, list[Pattern]] = {}
+    singles: list[ScanGroup] = []
+    for kind_patterns in load_patterns().values():
+        for pattern in kind_patterns:
+            if pattern.scan:
+                groups.setdefault(pattern.scan, []).append(pattern)
+            else:
+                singles.append(ScanGroup((pattern,), pattern.compiled))
+    joined = []
+    for name, members in groups.items():
+        source = "|".join(f"(?P<scan_branch_{i}>{p.source})" for i, p in enumerate(members))
+        try:
+            compiled = regex.compile(source, FLAGS)
+        except regex.error as exc:
+            raise PatternError(f"scan group {name}: patterns do not combine: {exc}") from exc
+        joined.append(ScanGroup(tuple(members), compiled))
+    return tuple(joined + singles)
+
+
+def _compile_lead(source: str | None, fragments: dict[str, str], where: str) -> regex.Pattern | None:
+    if not source:
+        return None
+    try:
+        return regex.compile("(?:" + _expand(source, fragments, where) + r")\Z", FLAGS)
+    except regex.error as exc:
+        raise PatternError(f"{where}: lead does not compile: {exc}") from exc
 
 
 def compile_fragment(name: str) -> regex.Pattern:

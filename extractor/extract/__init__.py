@@ -13,7 +13,7 @@ import regex
 
 from ..facts import Fact, Problem
 from ..normalize import NormalizedText, normalize
-from ..patterns import Pattern, load_patterns
+from ..patterns import Pattern, ScanGroup, load_patterns, scan_groups
 from . import dates, numbers, refs
 
 BUILDERS: dict[str, Callable[..., Any]] = {
@@ -34,6 +34,7 @@ BUILDERS: dict[str, Callable[..., Any]] = {
 }
 
 FIGURE_KINDS = ("ratio", "percent", "money", "quantity")
+LEAD_WINDOW = 48
 
 
 @dataclass
@@ -68,20 +69,33 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 
 def run_pattern(pattern: Pattern, ctx: Context) -> tuple[list[Candidate], list[Problem]]:
     """All matches of one pattern that its builder accepts, plus the problems it reports."""
-    builder = BUILDERS[pattern.builder]
+    return _run_scan(ScanGroup((pattern,), pattern.compiled), ctx)
+
+
+def _run_scan(group: ScanGroup, ctx: Context) -> tuple[list[Candidate], list[Problem]]:
     found: list[Candidate] = []
     problems: list[Problem] = []
     text = ctx.text
-    for m in pattern.compiled.finditer(text):
+    for m in group.compiled.finditer(text):
         if m.end() == m.start():
             continue
-        value = builder(m, ctx, **pattern.options)
+        pattern = group.pattern_of(m)
+        # Patterns anchor on a rare character ("/", "%", "đồng") and capture what precedes it
+        # in a lookbehind: the fact starts at the earliest group that took part, or at the
+        # pattern's lead (type word, "số", "từ") when one ends right there.
+        start = min(span[0] for span in m.regs if span[0] >= 0)
+        lead = None
+        if pattern.lead is not None:
+            lead = pattern.lead.search(text, max(0, start - LEAD_WINDOW), start)
+            if lead:
+                start = lead.start()
+        value = BUILDERS[pattern.builder](m, ctx, lead=lead, **pattern.options)
         if value is None:
             continue
         if isinstance(value, Problem):
             problems.append(value)
             continue
-        start, end = _trimmed(text, m.start(), m.end())
+        start, end = _trimmed(text, start, m.end())
         found.append(Candidate(pattern.kind, start, end, pattern, value))
     return found, problems
 
@@ -130,9 +144,16 @@ def find_candidates(ctx: Context) -> tuple[list[Candidate], list[Problem]]:
     """Every accepted, non-conflicting candidate fact in ``ctx.text``, sorted by position."""
     patterns = load_patterns()
     problems: list[Problem] = []
+    by_kind: dict[str, list[Candidate]] = {}
+    for group in scan_groups():
+        found, issues = _run_scan(group, ctx)
+        problems.extend(issues)
+        for candidate in found:
+            by_kind.setdefault(candidate.kind, []).append(candidate)
 
     def run_kind(kind: str) -> list[Candidate]:
-        return _run_kind(patterns.get(kind, []), ctx, problems)
+        order = {p.id: i for i, p in enumerate(patterns.get(kind, []))}
+        return _without_overlaps(by_kind.get(kind, []), order)
 
     date_facts = run_kind("date")
     ref_facts = run_kind("doc_ref")
@@ -157,15 +178,6 @@ def find_candidates(ctx: Context) -> tuple[list[Candidate], list[Problem]]:
     everything = date_facts + ref_facts + period_facts + figures
     everything.sort(key=lambda c: (c.start, c.end))
     return everything, problems
-
-
-def _run_kind(kind_patterns: list[Pattern], ctx: Context, problems: list[Problem]) -> list[Candidate]:
-    found: list[Candidate] = []
-    for pattern in kind_patterns:
-        more, issues = run_pattern(pattern, ctx)
-        found.extend(more)
-        problems.extend(issues)
-    return _without_overlaps(found, {p.id: i for i, p in enumerate(kind_patterns)})
 
 
 def extract_facts(text: str, pages: Sequence[tuple[int, int, int]] = ()) -> Extraction:

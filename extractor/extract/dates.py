@@ -44,7 +44,7 @@ def _window(year: int, start_month: int, end_month: int) -> list[str]:
     return [start.isoformat(), dt.date(year, end_month, 14).isoformat()]
 
 
-def build_date(m: regex.Match, ctx) -> dict | Problem | None:
+def build_date(m: regex.Match, ctx, lead=None) -> dict | Problem | None:
     day, month, year = int(m["day"]), int(m["month"]), int(m["year"])
     date = make_date(year, month, day)
     if date is None:
@@ -52,7 +52,7 @@ def build_date(m: regex.Match, ctx) -> dict | Problem | None:
     return {"iso": date.isoformat()}
 
 
-def build_range(m: regex.Match, ctx) -> dict | None:
+def build_range(m: regex.Match, ctx, lead=None) -> dict | None:
     start, end = parse_date_text(m["from"]), parse_date_text(m["to"])
     if start is None or end is None or end < start:
         return None
@@ -60,7 +60,7 @@ def build_range(m: regex.Match, ctx) -> dict | None:
     return _interval(start, end, label, "range")
 
 
-def build_quarter(m: regex.Match, ctx) -> dict:
+def build_quarter(m: regex.Match, ctx, lead=None) -> dict:
     q = m["quarter"].upper()
     quarter = _ROMAN.get(q) or int(q)
     year = int(m["year"])
@@ -70,7 +70,7 @@ def build_quarter(m: regex.Match, ctx) -> dict:
                      reporting_window=_window(year, first, first + 2))
 
 
-def build_months_of_year(m: regex.Match, ctx) -> dict | None:
+def build_months_of_year(m: regex.Match, ctx, lead=None) -> dict | None:
     months = {"sáu": 6, "chín": 9}.get(m["months"].lower()) or int(m["months"])
     if not 1 <= months <= 11:
         return None
@@ -88,7 +88,7 @@ def build_months_of_year(m: regex.Match, ctx) -> dict | None:
                      f"{months}_months", reporting_window=window)
 
 
-def build_blank_day(m: regex.Match, ctx) -> dict | None:
+def build_blank_day(m: regex.Match, ctx, lead=None) -> dict | None:
     year = int(m["year"])
     if m["month"]:
         month = int(m["month"])
@@ -100,7 +100,7 @@ def build_blank_day(m: regex.Match, ctx) -> dict | None:
                      blank_day=True)
 
 
-def build_month(m: regex.Match, ctx) -> dict | None:
+def build_month(m: regex.Match, ctx, lead=None) -> dict | None:
     month, year = int(m["month"]), int(m["year"])
     if not 1 <= month <= 12:
         return None
@@ -108,14 +108,14 @@ def build_month(m: regex.Match, ctx) -> dict | None:
                      "month", reporting_window=_window(year, month, month))
 
 
-def build_multi_year(m: regex.Match, ctx) -> dict | None:
+def build_multi_year(m: regex.Match, ctx, lead=None) -> dict | None:
     first, last = int(m["from"]), int(m["to"])
     if last <= first:
         return None
     return _interval(dt.date(first, 1, 1), dt.date(last, 12, 31), f"{first}-{last}", "years")
 
 
-def build_year(m: regex.Match, ctx) -> dict:
+def build_year(m: regex.Match, ctx, lead=None) -> dict:
     year = int(m["year"])
     return _interval(dt.date(year, 1, 1), dt.date(year, 12, 31), f"năm {year}", "year",
                      reporting_window=_window(year, 1, 12))

@@ -58,26 +58,26 @@ def _scaled(number: str, scale: str | None) -> tuple[Decimal, int]:
     return value, decimals
 
 
-def build_percent(m: regex.Match, ctx) -> dict:
+def build_percent(m: regex.Match, ctx, lead=None) -> dict:
     value, decimals = parse_number(m["number"])
     return {"value": value, "decimals": decimals}
 
 
-def build_money(m: regex.Match, ctx) -> dict:
+def build_money(m: regex.Match, ctx, lead=None) -> dict:
     amount, decimals = _scaled(m["number"], m["scale"])
     written, written_decimals = parse_number(m["number"])
     return {"amount": amount, "currency": "VND", "written": written,
             "written_decimals": written_decimals, "scale": scale_of(m["scale"])}
 
 
-def build_quantity(m: regex.Match, ctx) -> dict:
+def build_quantity(m: regex.Match, ctx, lead=None) -> dict:
     value, decimals = _scaled(m["number"], m["scale"])
     return {"value": value, "decimals": decimals, "unit": unit_of(m["unit"]),
             "unit_text": " ".join(m["unit"].split())}
 
 
-def build_ratio(m: regex.Match, ctx) -> dict | None:
-    if _DATE_CUE.search(ctx.text, max(0, m.start() - 12), m.start()):
+def build_ratio(m: regex.Match, ctx, lead=None) -> dict | None:
+    if _DATE_CUE.search(ctx.text, max(0, m.start("a") - 12), m.start("a")):
         return None
     numerator, num_decimals = parse_number(m["a"])
     denominator, den_decimals = parse_number(m["b"])

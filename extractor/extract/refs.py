@@ -43,13 +43,13 @@ def _canonical_number(number: str) -> str:
     return str(int(integer)) + (dot + rest if dot else "")
 
 
-def _type_from_word(m: regex.Match) -> tuple[bool, str | None]:
+def _type_from_word(lead: regex.Match | None) -> tuple[bool, str | None]:
     """(whether a type word names the type, that type) for the word before the number."""
-    word = m["type_word"]
+    word = lead["type_word"] if lead else None
     if not word:
         return False, None
     key = _word_key(word)
-    if regex.search(r"liên\s+tịch$", m.group(), flags=regex.I) and "liên tịch" not in key:
+    if lead["joint_word"] and "liên tịch" not in key:
         key += " liên tịch"
     doc_type = _type_index()["words"].get(key)
     return doc_type is not None, doc_type
@@ -61,10 +61,10 @@ def _issuer(m: regex.Match) -> str | None:
     return " ".join(m["issuer"].split())
 
 
-def build_reference(m: regex.Match, ctx, family: str) -> dict | None:
+def build_reference(m: regex.Match, ctx, family: str, lead=None) -> dict | None:
     index = _type_index()
     number = _compact(m["number"])
-    named, word_type = _type_from_word(m)
+    named, word_type = _type_from_word(lead)
     year = None
     if family == "party":
         type_abbr = m["party_type"]
@@ -97,11 +97,11 @@ def build_reference(m: regex.Match, ctx, family: str) -> dict | None:
         "family": family,
         "date": date.isoformat() if date else None,
         "issuer": _issuer(m),
-        "own": bool(m["own"]),
+        "own": bool(lead and lead["own"]),
     }
 
 
-def build_blank_reference(m: regex.Match, ctx) -> dict:
+def build_blank_reference(m: regex.Match, ctx, lead=None) -> dict:
     code = _compact(m["code"])
     entry = _type_index()["administrative"].get(code.split("-")[0])
     return {

@@ -1,0 +1,80 @@
+"""Extraction throughput on ≥ 20 MB of report text, beside a single-regex floor.
+
+The floor is one pass of one compiled regex (every number token in the Vietnamese locale, the
+cheapest scan any figure extractor needs) over the same documents, in the same process, one
+document at a time as extraction runs. Both run on one core.
+
+    python3 bench/throughput.py [--source corpus|shared|all] [--mb 20]
+
+`corpus` uses the documents in corpus/ (written to exercise every form, so dense in facts);
+`shared` uses real documents from ../shared/corpus (the seeds and the public Markdown and
+text files), when that folder is present.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import regex
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from extractor import extract_facts  # noqa: E402
+from extractor.patterns import scan_groups  # noqa: E402
+
+FLOOR = regex.compile(r"(?<![\p{L}\p{N}.,/])(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?(?![\p{N}/]|[.,]\p{N})")
+
+
+def documents(source: str) -> list[str]:
+    paths: list[Path] = []
+    if source in ("corpus", "all"):
+        paths += [p for p in sorted((ROOT / "corpus").glob("*")) if p.suffix in (".txt", ".md")
+                  and not p.name.startswith("README")]
+    shared = ROOT.parent / "shared" / "corpus"
+    if source in ("shared", "all"):
+        if not shared.is_dir():
+            sys.exit("../shared/corpus is absent: use --source corpus")
+        paths += sorted((shared / "seeds").glob("*.txt"))
+        paths += sorted(p for p in (shared / "public").rglob("*") if p.suffix in (".md", ".txt"))
+    return [p.read_text(encoding="utf-8", errors="replace") for p in paths]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--source", choices=["corpus", "shared", "all"], default="corpus")
+    parser.add_argument("--mb", type=float, default=20.0, help="megabytes of text to process")
+    args = parser.parse_args()
+
+    base = documents(args.source)
+    base_bytes = sum(len(d.encode("utf-8")) for d in base)
+    docs = base * max(1, int(args.mb * 1e6 // base_bytes) + 1)
+    total_mb = sum(len(d.encode("utf-8")) for d in docs) / 1e6
+    scan_groups()  # compile the patterns before timing
+
+    start = time.perf_counter()
+    facts = 0
+    for doc in docs:
+        facts += len(extract_facts(doc).facts)
+    extract_s = time.perf_counter() - start
+
+    start = time.perf_counter()
+    tokens = 0
+    for doc in docs:
+        tokens += sum(1 for _ in FLOOR.finditer(doc))
+    floor_s = time.perf_counter() - start
+
+    rate = total_mb / extract_s
+    ratio = extract_s / floor_s
+    print(f"text: {total_mb:.1f} MB in {len(docs)} documents ({len(base)} distinct, source {args.source})")
+    print(f"extraction:          {extract_s:7.2f} s  {rate:7.2f} MB/s  {facts / total_mb:8.0f} facts/MB")
+    print(f"floor (one regex):   {floor_s:7.2f} s  {total_mb / floor_s:7.2f} MB/s  {tokens / total_mb:8.0f} number tokens/MB")
+    print(f"extraction / floor:  {ratio:7.1f} x")
+    print(f"targets: >= 2 MB/s per core: {'met' if rate >= 2 else 'NOT met'}; "
+          f"<= 10x floor: {'met' if ratio <= 10 else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()
