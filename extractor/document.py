@@ -1,4 +1,4 @@
-"""The document a reader produces: its text, where it came from, and its pages."""
+"""The document a reader produces: its text, where it came from, its pages and tables."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -6,20 +6,40 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Page:
+    """A page's character range in the document text, and how its text was obtained."""
+
     number: int
     start: int
     end: int
+    ocr: bool = False
+    # Share of the page's words that look like Vietnamese text (0..1); None when not measured.
+    quality: float | None = None
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    start: int | None = None  # offsets of the cell's text in the document text, when it is there
+    end: int | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    page: int | None
+    rows: list[list[Cell]]
 
 
 @dataclass
 class Document:
-    """Text that facts' offsets index into, with its source and page ranges (none for text)."""
+    """Text that facts' offsets index into, with its source, pages (none for plain text),
+    tables, and notes on what the reader did (encoding conversion, OCR, boilerplate removed)."""
 
     path: str
     sha256: str
     format: str
     text: str
     pages: list[Page] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     def page_ranges(self) -> list[tuple[int, int, int]]:
