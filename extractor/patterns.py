@@ -78,7 +78,7 @@ def _load_yaml(path: Path) -> Any:
 
 
 def _alternation(words: list[str], *, ignore_case: bool) -> str:
-    """Regex matching any of ``words``, longest first, blanks matching any run of blanks.
+    """Regex matching any of ``words``, longest first, blanks matching blanks or one line break.
 
     The words are laid out as a trie (``k(?:ế hoạch|ết luận)``) so a failed attempt costs one
     character test instead of one per word; optional tails are greedy, so a longer word is
@@ -95,7 +95,8 @@ def _alternation(words: list[str], *, ignore_case: bool) -> str:
         branches = []
         for ch, child in sorted(node.items()):
             if ch:
-                piece = r"[ \t]+" if ch == " " else regex.escape(ch)
+                # A blank between words may be a line break too (a PDF or a crawl wrapped it).
+                piece = r"(?:[ \t]+|[ \t]*\n[ \t]*)" if ch == " " else regex.escape(ch)
                 branches.append(piece + emit(child))
         if not branches:
             return ""

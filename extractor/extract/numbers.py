@@ -81,13 +81,24 @@ def build_ratio(m: regex.Match, ctx, lead=None) -> dict | None:
         return None
     numerator, num_decimals = parse_number(m["a"])
     denominator, den_decimals = parse_number(m["b"])
-    has_words = bool(m["a_scale"] or m["b_scale"] or m["b_unit"] or m["b_currency"]
-                     or m["a_words"].strip())
+    a_words = m["a_words"].split()
+    has_words = bool(m["a_scale"] or m["b_scale"] or m["b_unit"] or m["b_currency"] or a_words)
+    if denominator == 0:
+        return None
     # "24/7" and similar rates of service are not shares of a whole.
     if numerator > denominator and not has_words:
         return None
-    if denominator == 0:
+    # "3/2025", "Quyết định 79/2024": a month or a short reference, not a share.
+    if not has_words and den_decimals == 0 and 1945 <= denominator <= 2100:
         return None
+    # "8.000.000 đồng/01 đối tượng", "01 cá nhân/01 đoàn": a rate per something else.
+    numerator_is_money = bool(a_words) and a_words[0] in _currency_words()
+    if numerator_is_money and not m["b_currency"]:
+        return None
+    if a_words and m["b_unit"] and not numerator_is_money:
+        counted = " ".join(a_words)
+        if _units().get(_unit_key(counted)) not in (None, unit_of(m["b_unit"])):
+            return None
     value = {"numerator": numerator, "denominator": denominator,
              "numerator_decimals": num_decimals, "denominator_decimals": den_decimals}
     if m["b_unit"]:
@@ -97,3 +108,8 @@ def build_ratio(m: regex.Match, ctx, lead=None) -> dict | None:
     if m["a_scale"] or m["b_scale"]:
         value["scale"] = scale_of(m["b_scale"] or m["a_scale"])
     return value
+
+
+@functools.lru_cache(maxsize=1)
+def _currency_words() -> frozenset[str]:
+    return frozenset(w for c in tables()["lexicon"]["currencies"] for w in c["words"])

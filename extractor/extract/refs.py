@@ -38,6 +38,17 @@ def _compact(code: str) -> str:
     return _BLANKS.sub("", code)
 
 
+@functools.lru_cache(maxsize=1)
+def _official_case() -> dict[str, str]:
+    return {seg.upper(): seg for seg in tables()["lexicon"]["official_case"]}
+
+
+def _official_code(code: str) -> str:
+    """'QĐ-TTG' → 'QĐ-TTg': segments with an official mixed-case spelling get it back."""
+    official = _official_case()
+    return "-".join(official.get(seg, seg) if seg.isupper() else seg for seg in code.split("-"))
+
+
 def _canonical_number(number: str) -> str:
     integer, dot, rest = number.partition(".")
     return str(int(integer)) + (dot + rest if dot else "")
@@ -68,11 +79,11 @@ def build_reference(m: regex.Match, ctx, family: str, lead=None) -> dict | None:
     year = None
     if family == "party":
         type_abbr = m["party_type"]
-        code = f"{type_abbr}/{_compact(m['code_issuer'])}"
+        code = f"{type_abbr}/{_official_code(_compact(m['code_issuer']))}"
         canonical = f"{_canonical_number(number)}-{code}"
         implied = index["party"][type_abbr]["name"]
     else:
-        code = _compact(m["code"])
+        code = _official_code(_compact(m["code"]))
         type_abbr = code.split("-")[0]
         if family == "normative":
             year = int(m["year"])
