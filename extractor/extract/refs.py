@@ -96,8 +96,14 @@ def build_reference(m: regex.Match, ctx, family: str, lead=None) -> dict | None:
             canonical = f"{_canonical_number(number)}/{code}"
             entry = index["administrative"].get(type_abbr) if family == "administrative" else None
             implied = entry["name"] if entry else "Công văn"
-            if family == "official_letter" and named and word_type not in (None, "Công văn"):
-                family = "administrative"
+            if family == "official_letter":
+                normative = index["normative"].get(type_abbr)
+                if normative and type_abbr not in index["administrative"] and word_type == normative["name"]:
+                    # "Nghị định số 88/NĐ-CP": a normative number written without its year.
+                    family = "normative"
+                    implied = index["normative"][type_abbr]["name"]
+                elif named and word_type not in (None, "Công văn"):
+                    family = "administrative"
     date = parse_date_text(m["date"]) if m["date"] else None
     return {
         "canonical": canonical,
