@@ -1,7 +1,7 @@
 """Every text document of ../shared/corpus/public runs through extraction cleanly."""
 from __future__ import annotations
 
-from extractor import extract_document
+from extractor import extract_document, read_document
 
 
 def test_public_text_documents_extract_with_exact_offsets(shared_dir):
@@ -12,7 +12,7 @@ def test_public_text_documents_extract_with_exact_offsets(shared_dir):
     for path in paths:
         record = extract_document(str(path))
         assert not record["errors"], record["errors"]
-        text = path.read_bytes().decode("utf-8-sig", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+        text = read_document(path).text
         for fact in record["facts"]:
             assert text[fact["start"]:fact["end"]] == fact["text"], (path.name, fact)
         total += len(record["facts"])

@@ -1,0 +1,107 @@
+"""Check claims and turn the ones that do not hold into findings with their evidence."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from ..facts import Fact, to_jsonable
+from .arithmetic import computed_percent, implied_wholes, percent_holds
+from .claims import Claim
+from .messages import finding_message
+
+# A total that is off by more than this share of itself is a gross error, not a slip.
+GROSS_SUM_SHARE = Decimal("0.05")
+# A percentage more than this many points away from its figures is a gross error.
+GROSS_PERCENT_POINTS = Decimal(5)
+
+
+@dataclass
+class Result:
+    """A checked claim: whether it holds, and what was expected where it does not."""
+
+    claim: Claim
+    holds: bool
+    stated: Any = None
+    expected: Any = None
+    tolerance: Any = None
+    severity: str | None = None
+
+
+@dataclass
+class Finding:
+    kind: str
+    severity: str
+    rule: str
+    stated: Any
+    expected: Any
+    tolerance: Any
+    facts: list[Fact]
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self, text: str, lang: str = "vi") -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "severity": self.severity,
+            "rule": self.rule,
+            "stated": to_jsonable(self.stated),
+            "expected": to_jsonable(self.expected),
+            "tolerance": to_jsonable(self.tolerance),
+            "message": finding_message(self, lang),
+            "evidence": [evidence(text, f) for f in self.facts],
+        }
+
+
+def evidence(text: str, fact: Fact) -> dict[str, Any]:
+    """A fact with the sentence it stands in, for the person checking the finding."""
+    from .text import Layout
+
+    start, end = Layout(text).sentence_span(fact.start)
+    return {"kind": fact.kind, "text": fact.text, "start": fact.start, "end": fact.end,
+            "page": fact.page, "sentence": text[start:end].strip()}
+
+
+def check(claim: Claim) -> Result:
+    v = claim.values
+    if claim.kind == "sum":
+        parts_sum = sum(v["parts"])
+        if parts_sum == v["total"]:
+            return Result(claim, True)
+        gross = abs(parts_sum - v["total"]) > GROSS_SUM_SHARE * abs(v["total"])
+        return Result(claim, False, v["total"], parts_sum, 0, "gross" if gross else "error")
+    if claim.kind == "share":
+        if percent_holds(v["part"], v["whole"], v["percent"], v["decimals"]):
+            return Result(claim, True)
+        computed = computed_percent(v["part"], v["whole"])
+        quantum = Decimal(1).scaleb(-v["decimals"])
+        expected = computed.quantize(quantum, rounding=ROUND_HALF_UP)
+        gap = abs(computed - v["percent"])
+        if gap <= quantum * Decimal("1.5"):
+            severity = "minor"
+        elif gap > GROSS_PERCENT_POINTS or (computed > 100) != (v["percent"] > 100):
+            severity = "gross"
+        else:
+            severity = "error"
+        return Result(claim, False, v["percent"], expected, quantum, severity)
+    if claim.kind == "implied_whole":
+        wholes = implied_wholes(v["part"], v["percent"], v["decimals"])
+        if wholes:
+            v["whole"] = wholes[0]
+            return Result(claim, True)
+        return Result(claim, False, v["percent"], None, Decimal(1).scaleb(-v["decimals"]), "error")
+    if claim.kind == "difference":
+        expected = (v["current"] - v["previous"]) * v["sign"]
+        if expected == v["change"]:
+            return Result(claim, True)
+        return Result(claim, False, v["change"], expected, 0, "error")
+    raise ValueError(f"unknown claim kind {claim.kind}")
+
+
+FINDING_KINDS = {"sum": "sum_mismatch", "share": "percent_mismatch",
+                 "implied_whole": "percent_impossible", "difference": "difference_mismatch"}
+
+
+def findings(results: list[Result]) -> list[Finding]:
+    return [Finding(FINDING_KINDS[r.claim.kind], r.severity, r.claim.rule, r.stated, r.expected,
+                    r.tolerance, r.claim.facts, dict(r.claim.values))
+            for r in results if not r.holds]

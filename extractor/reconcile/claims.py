@@ -1,0 +1,489 @@
+"""Claims a document makes about its own figures, read from how reports write them.
+
+A claim is structural: it is recognised from the wording ("trong đó", a parenthetical
+breakdown, "đạt 81,4%", "(năm 2022 ... tăng ...)"), never from the figures happening to add up,
+so a figure that was mistyped is still caught. Where the wording leaves the whole of a
+percentage open, the candidates in the paragraph are tried and the one that fits is kept (50 and
+68 are shares of 118, not of 145).
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Sequence
+
+import regex
+
+from ..facts import Fact
+from ..normalize import fold_tone_placement
+from ..patterns import patterns_dir
+from .arithmetic import percent_holds
+from .text import Layout
+
+import yaml
+
+
+@functools.lru_cache(maxsize=1)
+def _metrics() -> dict[str, Any]:
+    with (patterns_dir() / "metrics.yaml").open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+@functools.lru_cache(maxsize=1)
+def _unit_groups() -> dict[str, str]:
+    return {unit: g["group"] for g in _metrics()["unit_groups"] for unit in g["units"]}
+
+
+def _words_regex(key: str, *, anchored: str = "") -> regex.Pattern:
+    words = sorted(_metrics()[key], key=len, reverse=True)
+    body = "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in words)
+    return regex.compile(anchored + r"(?:(?<!\p{L})(?:" + body + r")(?!\p{L}))", regex.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=None)
+def _cue(key: str, anchored: str = "") -> regex.Pattern:
+    return _words_regex(key, anchored=anchored)
+
+
+@dataclass
+class Figure:
+    """A quantity, money amount or percentage with what it counts."""
+
+    fact: Fact
+    value: Decimal
+    group: str | None
+    is_count: bool
+
+    @property
+    def start(self) -> int:
+        return self.fact.start
+
+    @property
+    def end(self) -> int:
+        return self.fact.end
+
+
+@dataclass
+class Claim:
+    """A relation the document states between figures, and the facts that state it."""
+
+    kind: str  # sum, share, implied_whole, difference
+    rule: str
+    facts: list[Fact]
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+def _figures(facts: Sequence[Fact]) -> list[Figure]:
+    groups = _unit_groups()
+    figures = []
+    for fact in facts:
+        if fact.kind == "quantity":
+            unit = fact.value["unit"]
+            figures.append(Figure(fact, Decimal(fact.value["value"]), groups.get(unit, unit),
+                                  fact.value.get("decimals", 0) == 0))
+        elif fact.kind == "money":
+            figures.append(Figure(fact, Decimal(fact.value["amount"]), "VND", False))
+    return figures
+
+
+def find_claims(text: str, facts: Sequence[Fact]) -> list[Claim]:
+    """Every arithmetic claim the document makes about its figures."""
+    layout = Layout(text)
+    facts = sorted(facts, key=lambda f: f.start)
+    figures = _figures(facts)
+    figures = [f for f in figures if not _inside_ratio(f, facts)]
+    claims: list[Claim] = []
+    claims += _share_claims(text, layout, facts, figures)
+    sums = _sum_claims(text, layout, figures)
+    claims += sums
+    taken = {f.start for claim in sums for f in claim.facts}
+    claims += _parallel_label_claims(text, layout, figures, taken)
+    claims += _state_claims(text, layout, figures, taken)
+    claims += _dossier_flow_claims(text, layout, figures, taken)
+    claims += _difference_claims(text, layout, figures)
+    return claims
+
+
+def _inside_ratio(figure: Figure, facts: Sequence[Fact]) -> bool:
+    """A count inside "56/56 nhiệm vụ" is the ratio's, not a figure of its own."""
+    return any(f.kind == "ratio" and f.start <= figure.start and figure.end <= f.end
+               for f in facts if f.start <= figure.start)
+
+
+def _is_comparison(text: str, paren) -> bool:
+    inside = text[paren.start + 1 : paren.end - 1]
+    return bool(_cue("comparison_openers", r"^\s*").match(inside)) or bool(
+        regex.search(r"(?<!\p{L})(?:tăng|giảm)(?!\p{L})", inside, regex.I))
+
+
+def _in_comparison(text: str, layout: Layout, offset: int) -> bool:
+    paren = layout.enclosing_paren(offset)
+    return paren is not None and _is_comparison(text, paren)
+
+
+# ---------------------------------------------------------------- shares (percentages)
+
+def _share_claims(text: str, layout: Layout, facts: Sequence[Fact], figures: list[Figure]) -> list[Claim]:
+    claims = []
+    ratios = [f for f in facts if f.kind == "ratio"]
+    percents = [f for f in facts if f.kind == "percent"]
+    used: set[int] = set()
+    for percent in percents:
+        after = text[percent.end : percent.end + 30]
+        if _cue("not_share_cues", r"^[ \t]*").match(after):
+            continue
+        ratio = _adjacent_ratio(text, layout, percent, [r for r in ratios if r.start not in used], figures)
+        if ratio is not None:
+            used.add(ratio.start)
+            claims.append(Claim("share", "share.ratio", [ratio, percent], {
+                "part": Decimal(ratio.value["numerator"]), "whole": Decimal(ratio.value["denominator"]),
+                "percent": Decimal(percent.value["value"]), "decimals": percent.value["decimals"]}))
+            continue
+        part = _part_before(text, layout, percent, figures)
+        if part is None:
+            continue
+        claim = _share_of_part(text, layout, percent, part, figures)
+        if claim is not None:
+            claims.append(claim)
+    return claims
+
+
+def _adjacent_ratio(text: str, layout: Layout, percent: Fact, ratios: list[Fact],
+                    figures: list[Figure]) -> Fact | None:
+    sentence = layout.sentence(percent.start)
+    best = None
+    for ratio in ratios:
+        if layout.sentence(ratio.start) != sentence:
+            continue
+        if ratio.end <= percent.start:
+            gap = text[ratio.end : percent.start]
+            if len(gap) <= 120 and ";" not in gap and not _cue("comparison_cues").search(gap) and not any(
+                    ratio.end <= f.start < percent.start for f in figures):
+                best = ratio
+        elif percent.end <= ratio.start:
+            gap = text[percent.end : ratio.start]
+            if regex.fullmatch(r"[\s(:]{0,4}", gap) and best is None:
+                return ratio
+    return best
+
+
+def _part_before(text: str, layout: Layout, percent: Fact, figures: list[Figure]) -> Figure | None:
+    """The count or amount a percentage is a share of the whole of: 'X ... đạt 81,4%'."""
+    before = [f for f in figures if f.end <= percent.start]
+    if not before:
+        return None
+    part = before[-1]
+    gap = text[part.end : percent.start]
+    if len(gap) > 140 or ";" in gap or regex.search(r"\d", gap):
+        return None
+    if layout.sentence(part.start) != layout.sentence(percent.start):
+        return None
+    if not _cue("share_cues").search(gap) and "(" not in gap:
+        return None
+    # "trên 80%", "tăng 84%": a bound or a change, not a share.
+    if _cue("not_share_cues").search(gap[-20:]):
+        return None
+    return part
+
+
+def _share_of_part(text: str, layout: Layout, percent: Fact, part: Figure, figures: list[Figure]) -> Claim | None:
+    stated = Decimal(percent.value["value"])
+    decimals = percent.value["decimals"]
+    paragraph = layout.paragraph(part.start)
+    candidates = [
+        f for f in reversed(figures)
+        if f.end <= part.start and f.group == part.group and f.value >= part.value and f.value > 0
+        and layout.paragraph(f.start) == paragraph and part.start - f.end < 800
+        and not _in_comparison(text, layout, f.start)
+    ]
+    for whole in candidates:
+        if percent_holds(part.value, whole.value, stated, decimals):
+            return Claim("share", "share.part_whole", [part.fact, whole.fact, percent], {
+                "part": part.value, "whole": whole.value, "percent": stated, "decimals": decimals})
+    same_sentence = [f for f in candidates if layout.sentence(f.start) == layout.sentence(part.start)]
+    if same_sentence:
+        whole = same_sentence[0]
+        return Claim("share", "share.part_whole", [part.fact, whole.fact, percent], {
+            "part": part.value, "whole": whole.value, "percent": stated, "decimals": decimals})
+    if part.is_count and stated > 0:
+        return Claim("implied_whole", "share.implied_whole", [part.fact, percent], {
+            "part": part.value, "percent": stated, "decimals": decimals})
+    return None
+
+
+# ---------------------------------------------------------------- sums
+
+_CONTINUATION = regex.compile(
+    r"[^;()\n]*?(?:[,;]|(?<!\p{L})và(?!\p{L}))\s*(?:[^,;()\d\n]{1,70}:\s*)?\Z")
+_FIRST_PART = regex.compile(r"\W{0,3}(?:[^,;()\d\n]{1,70}:\s*)?\Z")
+
+
+def _sum_claims(text: str, layout: Layout, figures: list[Figure]) -> list[Claim]:
+    claims = []
+    for i, total in enumerate(figures):
+        if _in_comparison(text, layout, total.start):
+            continue
+        parts = _breakdown(text, layout, figures, i)
+        if len(parts) < 2:
+            continue
+        claims.append(_sum_claim(total, parts, "sum.breakdown"))
+    return claims
+
+
+def _sum_claim(total: Figure, parts: list[Figure], rule: str) -> Claim:
+    chosen = parts
+    for k in range(2, len(parts) + 1):
+        if sum(p.value for p in parts[:k]) == total.value:
+            chosen = parts[:k]
+            break
+    return Claim("sum", rule, [total.fact] + [p.fact for p in chosen],
+                 {"total": total.value, "parts": [p.value for p in chosen]})
+
+
+def _breakdown(text: str, layout: Layout, figures: list[Figure], i: int) -> list[Figure]:
+    """The parts a total announces: after 'trong đó'/'gồm', or in a parenthesis after it."""
+    total = figures[i]
+    sentence_end = layout.sentence_span(total.start)[1]
+    gap_start = total.end
+    # Skip a comparison "(năm 2022 ...)" right after the total.
+    paren = layout.paren_at(_skip_blank(text, gap_start))
+    if paren is not None and _is_comparison(text, paren):
+        gap_start = paren.end
+    nxt = next((f for f in figures[i + 1 :] if f.group == total.group and f.start >= gap_start), None)
+    if nxt is None or nxt.start >= sentence_end:
+        return []
+    gap = text[gap_start : nxt.start]
+    cue = _cue("breakdown_cues").search(gap)
+    if cue and cue.start() <= 40 and ";" not in gap[: cue.start()] and _FIRST_PART.match(gap, cue.end()):
+        return _list_parts(text, layout, figures, figures.index(nxt), total.group, sentence_end)
+    open_paren = _breakdown_paren(text, layout, total, nxt)
+    if open_paren is not None:
+        inside = [f for f in figures[i + 1 :]
+                  if open_paren.start < f.start < open_paren.end and f.group == total.group
+                  and layout.enclosing_paren(f.start) == open_paren]
+        if len(inside) < 2 and not inside:
+            return []
+        parts = list(inside)
+        # "(398 ..., 13.798 ...), 06 hồ sơ trễ hạn": the list goes on after the parenthesis.
+        follow = next((f for f in figures if f.start >= open_paren.end), None)
+        if follow is not None and follow.group == total.group and \
+                regex.fullmatch(r"\s*,\s*", text[open_paren.end : follow.start]):
+            parts += _list_parts(text, layout, figures, figures.index(follow), total.group, sentence_end)
+        return parts
+    return []
+
+
+def _skip_blank(text: str, offset: int) -> int:
+    while offset < len(text) and text[offset] in " \t":
+        offset += 1
+    return offset
+
+
+def _breakdown_paren(text: str, layout: Layout, total: Figure, nxt: Figure):
+    """A parenthesis in the total's clause that holds its next same-unit figure."""
+    paren = layout.enclosing_paren(nxt.start)
+    if paren is None or paren.start < total.end or _is_comparison(text, paren):
+        return None
+    between = text[total.end : paren.start]
+    if ";" in between or len(between) > 160:
+        return None
+    return paren
+
+
+def _list_parts(text: str, layout: Layout, figures: list[Figure], first: int, group: str | None,
+                sentence_end: int) -> list[Figure]:
+    """A list of parts from figures[first]: items joined by ',', ';' or 'và'."""
+    parts = [figures[first]]
+    first_paren = layout.enclosing_paren(figures[first].start)
+    for figure in figures[first + 1 :]:
+        if figure.start >= sentence_end:
+            break
+        if layout.enclosing_paren(figure.start) != first_paren:
+            if _in_comparison(text, layout, figure.start):
+                continue
+            break
+        if figure.group != group:
+            continue
+        if not _CONTINUATION.match(text, parts[-1].end, figure.start):
+            break
+        parts.append(figure)
+    return parts
+
+
+# "…: 122 TTHC; cấp độ 3: 58 TTHC; cấp độ 4: 62 TTHC": parallel labels split the figure before.
+_LABEL_BEFORE = regex.compile(r";\s*(?P<label>[^;:()\n]{2,60}?)\s*:\s*\Z")
+
+
+def _parallel_label_claims(text: str, layout: Layout, figures: list[Figure], taken: set[int]) -> list[Claim]:
+    claims = []
+    for i, total in enumerate(figures):
+        if total.start in taken:
+            continue
+        labels: list[list[str]] = []
+        parts: list[Figure] = []
+        previous_end = total.end
+        for figure in figures[i + 1 :]:
+            if figure.group != total.group:
+                break
+            m = _LABEL_BEFORE.search(text, previous_end, figure.start)
+            if not m or m.start() != _skip_clause(text, previous_end, figure.start):
+                break
+            words = m["label"].lower().split()
+            if labels and not _parallel(labels[0], words):
+                break
+            labels.append(words)
+            parts.append(figure)
+            previous_end = figure.end
+        own_label = _LABEL_BEFORE.search(text.replace("(", ";"), max(0, total.start - 80), total.start)
+        if own_label and labels and _parallel(labels[0], own_label["label"].lower().split()):
+            continue  # the "total" is the first item of the same list
+        if len(parts) >= 2 and not _has_breakdown_cue(text, total):
+            claims.append(_sum_claim(total, parts, "sum.parallel_labels"))
+    return claims
+
+
+def _skip_clause(text: str, start: int, end: int) -> int:
+    """Offset of the first ';' after ``start`` (the end of a figure's own clause)."""
+    i = text.find(";", start, end)
+    return i if i >= 0 else end
+
+
+def _parallel(a: list[str], b: list[str]) -> bool:
+    return len(a) == len(b) and len(a) >= 2 and a[:-1] == b[:-1] and a[-1] != b[-1]
+
+
+def _has_breakdown_cue(text: str, total: Figure) -> bool:
+    return bool(_cue("breakdown_cues").search(text, total.end, total.end + 40))
+
+
+def _any_word(words: Sequence[str]) -> regex.Pattern:
+    body = "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+    return regex.compile(r"(?<!\p{L})(?:" + body + r")(?!\p{L})", regex.IGNORECASE)
+
+
+def _clause(text: str, layout: Layout, figure: Figure) -> str:
+    """The figure's own clause: from the separator before it to the separator after it."""
+    start, end = layout.sentence_span(figure.start)
+    left = max(text.rfind(sep, start, figure.start) for sep in ",;(")
+    right_candidates = [i for i in (text.find(sep, figure.end, end) for sep in ",;()") if i >= 0]
+    right = min(right_candidates) if right_candidates else end
+    return text[max(left + 1, start) : right]
+
+
+def _state_claims(text: str, layout: Layout, figures: list[Figure], taken: set[int]) -> list[Claim]:
+    claims = []
+    for family in _metrics().get("state_families", []):
+        states = {name: _any_word(words) for name, words in family["states"].items()}
+
+        def state_of(figure: Figure) -> str | None:
+            clause = _clause(text, layout, figure)
+            return next((name for name, rx in states.items() if rx.search(clause)), None)
+
+        for i, total in enumerate(figures):
+            if total.start in taken or not total.is_count or state_of(total) is not None:
+                continue
+            clause = _clause(text, layout, total)
+            if not _cue("whole_cues").search(clause[: clause.find(total.fact.text)]):
+                continue
+            if _in_comparison(text, layout, total.start):
+                continue
+            sentence_end = layout.sentence_span(total.start)[1]
+            parts: list[Figure] = []
+            seen: set[str] = set()
+            for figure in figures[i + 1 :]:
+                if figure.start >= sentence_end:
+                    break
+                if figure.group != total.group:
+                    continue
+                state = state_of(figure)
+                if state is None or state in seen:
+                    break
+                seen.add(state)
+                parts.append(figure)
+            if len(parts) >= 2:
+                claims.append(_sum_claim(total, parts, "sum.states"))
+    return claims
+
+
+def _dossier_flow_claims(text: str, layout: Layout, figures: list[Figure], taken: set[int]) -> list[Claim]:
+    flow = _metrics().get("dossier_flow")
+    if not flow:
+        return []
+    words = {key: _any_word(flow[key]) for key in ("received", "received_part", "resolved", "pending", "overdue")}
+    not_yet = regex.compile(r"(?<!\p{L})(?:đang|chưa)\s*$", regex.IGNORECASE)
+    dossiers = [f for f in figures if f.group == flow["unit_group"] and not _in_comparison(text, layout, f.start)]
+    claims = []
+    used: set[int] = set()
+    for i, received in enumerate(dossiers):
+        if received.start in used:
+            continue
+        before = text[max(layout.sentence_span(received.start)[0], received.start - 90) : received.start]
+        if not words["received"].search(before) or words["received_part"].search(_clause(text, layout, received)):
+            continue
+        resolved = pending = None
+        pendings: list[Figure] = []
+        overdue: list[Figure] = []
+        for figure in dossiers[i + 1 :]:
+            if layout.paragraph(figure.start) - layout.paragraph(received.start) > 1:
+                break
+            clause = _clause(text, layout, figure)
+            window = text[max(layout.sentence_span(figure.start)[0], figure.start - 70) : figure.start]
+            if resolved is None:
+                m = None
+                for m in words["resolved"].finditer(window):
+                    pass
+                if m is not None and not not_yet.search(window[: m.start()]) and layout.enclosing_paren(figure.start) is None:
+                    resolved = figure
+                continue
+            if layout.enclosing_paren(figure.start) is not None:
+                continue
+            if words["pending"].search(clause):
+                pendings.append(figure)
+            elif words["overdue"].search(clause) and regex.search(
+                    r"chưa\s+(?:được\s+)?giải\s+quyết", text[figure.end : layout.sentence_span(figure.start)[1]], regex.I):
+                overdue.append(figure)
+        if resolved is None or not pendings:
+            continue
+        parts = [resolved] + pendings + overdue
+        used.update(f.start for f in parts)
+        claim = _sum_claim(received, parts, "sum.dossier_flow")
+        claim.values["parts"] = [p.value for p in parts]
+        claim.facts = [received.fact] + [p.fact for p in parts]
+        claims.append(claim)
+    return claims
+
+
+# ---------------------------------------------------------------- differences
+
+def _difference_claims(text: str, layout: Layout, figures: list[Figure]) -> list[Claim]:
+    """'14.911 hồ sơ (năm 2022 tiếp nhận 8.008 hồ sơ tăng 6.903 hồ sơ)'."""
+    claims = []
+    for i, current in enumerate(figures):
+        if _in_comparison(text, layout, current.start):
+            continue
+        following = [f for f in figures[i + 1 :] if f.group == current.group][:2]
+        if len(following) != 2:
+            continue
+        previous, change = following
+        paren = layout.enclosing_paren(previous.start)
+        if paren is None or paren.start < current.end or not _is_comparison(text, paren):
+            continue
+        if layout.enclosing_paren(change.start) != paren:
+            continue
+        if regex.search(r"[;\d]", text[current.end : paren.start]) or paren.start - current.end > 60:
+            continue
+        verb = text[previous.end : change.start]
+        if _cue("increase_words").search(verb):
+            sign = 1
+        elif _cue("decrease_words").search(verb):
+            sign = -1
+        else:
+            continue
+        claims.append(Claim("difference", "difference.comparison", [current.fact, previous.fact, change.fact], {
+            "current": current.value, "previous": previous.value, "change": change.value, "sign": sign}))
+    return claims
+
+
+def fold(text: str) -> str:
+    return fold_tone_placement(text).lower()

@@ -1,0 +1,79 @@
+"""The shape of a document's prose that claims depend on: sentences, paragraphs, parentheses."""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+import regex
+
+# A sentence ends at . ! ? followed by a capital or a list marker, at a blank line followed by
+# one, or at a line break followed by a list marker. A line break inside a sentence (a wrapped
+# "989\n\nhồ sơ") is not an end: lowercase follows it.
+_SENTENCE_END = regex.compile(
+    r"(?<=[.!?:])[ \t]*\n\s*(?=[\p{Lu}\d\-+*•(])"
+    r"|(?<=[.!?])[ \t]+(?=[\p{Lu}\-+*•(])"
+    r"|\n\s*(?=[\-+*•]|\p{Lu}{2,}|[IVX]+\.|\d+\.[ \t])"
+    r"|\n[ \t]*\n\s*(?=\p{Lu})"
+)
+_PARAGRAPH_END = regex.compile(r"\n[ \t]*\n|\n(?=[ \t]*[\-+*•])")
+
+
+@dataclass(frozen=True)
+class Paren:
+    start: int  # offset of "("
+    end: int  # offset just after ")"
+
+
+class Layout:
+    """Sentence, paragraph and parenthesis lookups over a document text."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._sentence_starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
+        self._paragraph_starts = [0] + [m.end() for m in _PARAGRAPH_END.finditer(text)]
+        self.parens = _parentheses(text)
+        self._paren_starts = [p.start for p in self.parens]
+
+    def sentence(self, offset: int) -> int:
+        return bisect.bisect_right(self._sentence_starts, offset) - 1
+
+    def sentence_span(self, offset: int) -> tuple[int, int]:
+        i = self.sentence(offset)
+        end = self._sentence_starts[i + 1] if i + 1 < len(self._sentence_starts) else len(self.text)
+        return self._sentence_starts[i], end
+
+    def paragraph(self, offset: int) -> int:
+        return bisect.bisect_right(self._paragraph_starts, offset) - 1
+
+    def enclosing_paren(self, offset: int) -> Paren | None:
+        """The innermost parenthesis around ``offset``, if any."""
+        i = bisect.bisect_right(self._paren_starts, offset) - 1
+        best = None
+        while i >= 0:
+            paren = self.parens[i]
+            if paren.start < offset < paren.end and (best is None or paren.start > best.start):
+                best = paren
+                break
+            i -= 1
+        return best
+
+    def paren_at(self, offset: int) -> Paren | None:
+        i = bisect.bisect_left(self._paren_starts, offset)
+        if i < len(self.parens) and self.parens[i].start == offset:
+            return self.parens[i]
+        return None
+
+
+def _parentheses(text: str, limit: int = 400) -> list[Paren]:
+    """Matched parentheses no longer than ``limit`` characters, sorted by start."""
+    stack: list[int] = []
+    found: list[Paren] = []
+    for m in regex.finditer(r"[()]", text):
+        if m.group() == "(":
+            stack.append(m.start())
+        elif stack:
+            start = stack.pop()
+            if m.end() - start <= limit:
+                found.append(Paren(start, m.end()))
+    found.sort(key=lambda p: p.start)
+    return found
