@@ -92,16 +92,17 @@ def test_no_claim_beyond_the_gold_and_only_expected_findings(gold_path):
     expected = {gold_check(c) for c in gold.get("checks", [])}
     extra = [as_check(r) for r in results if as_check(r) not in expected]
     assert not extra, f"claims the gold does not list: {extra}"
-    arithmetic = {"sum_mismatch", "percent_mismatch", "percent_impossible", "difference_mismatch"}
+    produced_here = {"sum_mismatch", "percent_mismatch", "percent_impossible", "difference_mismatch",
+                     "numbering_order", "unnumbered_draft"}
     assert sorted(f.kind for f in findings) == sorted(
-        f["kind"] for f in gold.get("expected_findings", []) if f["kind"] in arithmetic)
+        f["kind"] for f in gold.get("expected_findings", []) if f["kind"] in produced_here)
 
 
 def test_second_seed_finding_is_spelled_out_with_evidence():
     if not SEEDS.is_dir():
         pytest.skip("../shared is absent")
     gold, text, _, findings = checked(SEEDS / "002_298d04ab673a2869.gold.json")
-    (finding,) = findings
+    (finding,) = [f for f in findings if f.kind == "sum_mismatch"]
     record = finding.to_dict(text)
     assert record["stated"] == 122 and record["expected"] == 120
     assert record["message"] == "Tổng không khớp: 58 + 62 = 120, nhưng văn bản ghi tổng là 122"
@@ -162,3 +163,18 @@ def test_numbers_are_written_the_vietnamese_way():
     assert vn_number(Decimal("14911")) == "14.911"
     assert vn_number(Decimal("4135.9")) == "4.135,9"
     assert vn_number(Decimal("-1200")) == "-1.200"
+
+
+def test_second_seed_numbering_and_draft_signals():
+    if not SEEDS.is_dir():
+        pytest.skip("../shared is absent")
+    _, text, _, findings = checked(SEEDS / "002_298d04ab673a2869.gold.json")
+    numbering = {f.detail["document"]: f for f in findings if f.kind == "numbering_order"}
+    assert set(numbering) == {"78/KH-SGTVT", "74/QĐ-SGTVT"}
+    assert numbering["78/KH-SGTVT"].severity == "error"
+    assert [c for c, _ in numbering["78/KH-SGTVT"].detail["earlier"]] == ["85/KH-SGTVT"]
+    assert numbering["74/QĐ-SGTVT"].severity == "possible"
+    assert sorted(int(c.split("/")[0]) for c, _ in numbering["74/QĐ-SGTVT"].detail["earlier"]) == [78, 85, 165, 182, 225]
+    (draft,) = [f for f in findings if f.kind == "unnumbered_draft"]
+    assert [e.text for e in draft.facts] == ["Số: /BC-SGTVT", "ngày tháng 9 năm 2023"]
+    assert draft.to_dict(text)["message"] == "Văn bản là bản dự thảo chưa ký: chưa có số và chưa có ngày"

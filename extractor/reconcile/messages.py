@@ -49,4 +49,24 @@ def finding_message(finding, lang: str = "vi") -> str:
                     f"{n(abs(finding.expected))}, nhưng văn bản ghi {n(finding.stated)}")
         return (f"Difference does not match: {n(d['current'])} against {n(d['previous'])} differs by "
                 f"{n(abs(finding.expected))}, but the document states {n(finding.stated)}")
+    if finding.kind == "numbering_order":
+        earlier = ", ".join(f"{c} ({_date(day, lang)})" for c, day in d["earlier"])
+        if lang == "vi":
+            hedge = "" if finding.severity == "error" else " (nếu cơ quan đánh số chung mọi loại văn bản)"
+            return (f"Số văn bản ngược thứ tự ngày: {d['document']} ngày {_date(d['date'], lang)} có số nhỏ hơn "
+                    f"văn bản ban hành trước đó trong cùng năm: {earlier}{hedge}")
+        hedge = "" if finding.severity == "error" else " (if the agency numbers all its types in one series)"
+        return (f"Numbering runs against dates: {d['document']} of {_date(d['date'], lang)} has a lower number "
+                f"than documents issued earlier the same year: {earlier}{hedge}")
+    if finding.kind == "unnumbered_draft":
+        signs_vi = [s for s, on in (("chưa có số", d["blank_number"]), ("chưa có ngày", d["blank_day"])) if on]
+        signs_en = [s for s, on in (("no number", d["blank_number"]), ("no day", d["blank_day"])) if on]
+        if lang == "vi":
+            return f"Văn bản là bản dự thảo chưa ký: {' và '.join(signs_vi)}"
+        return f"The document is an unsigned draft: {' and '.join(signs_en)}"
     return finding.kind
+
+
+def _date(iso: str, lang: str) -> str:
+    year, month, day = iso.split("-")
+    return f"{day}/{month}/{year}"
