@@ -102,6 +102,7 @@ def find_claims(text: str, facts: Sequence[Fact]) -> list[Claim]:
     claims += _state_claims(text, layout, figures, taken)
     claims += _dossier_flow_claims(text, layout, figures, taken)
     claims += _difference_claims(text, layout, figures)
+    claims += _remainder_claims(text, layout, facts, figures)
     return claims
 
 
@@ -201,7 +202,11 @@ def _share_of_part(text: str, layout: Layout, percent: Fact, part: Figure, figur
         if percent_holds(part.value, whole.value, stated, decimals):
             return Claim("share", "share.part_whole", [part.fact, whole.fact, percent], {
                 "part": part.value, "whole": whole.value, "percent": stated, "decimals": decimals})
-    same_sentence = [f for f in candidates if layout.sentence(f.start) == layout.sentence(part.start)]
+    sentence = layout.sentence(part.start)
+    same_sentence = [f for f in candidates if layout.sentence(f.start) == sentence]
+    sentence_start = layout.sentence_span(part.start)[0]
+    if not same_sentence and _cue("subset_openers", r"^\W*").match(text[sentence_start : sentence_start + 20]):
+        same_sentence = [f for f in candidates if layout.sentence(f.start) == sentence - 1]
     if same_sentence:
         whole = same_sentence[0]
         return Claim("share", "share.part_whole", [part.fact, whole.fact, percent], {
@@ -215,7 +220,7 @@ def _share_of_part(text: str, layout: Layout, percent: Fact, part: Figure, figur
 # ---------------------------------------------------------------- sums
 
 _CONTINUATION = regex.compile(
-    r"[^;()\n]*?(?:[,;]|(?<!\p{L})và(?!\p{L}))\s*(?:[^,;()\d\n]{1,70}:\s*)?\Z")
+    r"[^;()\n]*?(?:[,;]|(?<!\p{L})và(?!\p{L}))\s*(?:có\s+)?(?:[^,;()\d\n]{1,70}:\s*)?\Z")
 _FIRST_PART = regex.compile(r"\W{0,3}(?:[^,;()\d\n]{1,70}:\s*)?\Z")
 
 
@@ -250,12 +255,26 @@ def _breakdown(text: str, layout: Layout, figures: list[Figure], i: int) -> list
     paren = layout.paren_at(_skip_blank(text, gap_start))
     if paren is not None and _is_comparison(text, paren):
         gap_start = paren.end
+    # A cue that ends the total's line announces a list below ("…, cụ thể:" then "1. …").
+    line_end = text.find("\n", gap_start)
+    line_end = len(text) if line_end < 0 else line_end
+    line_cue = None
+    for line_cue in _cue("breakdown_cues").finditer(text, gap_start, line_end):
+        pass
+    if line_cue and line_end - gap_start < 240:
+        bullets = _bullet_parts(text, layout, figures, i, line_cue.end())
+        if bullets:
+            return bullets
     nxt = next((f for f in figures[i + 1 :] if f.group == total.group and f.start >= gap_start), None)
     if nxt is None or nxt.start >= sentence_end:
         return []
     gap = text[gap_start : nxt.start]
     cue = _cue("breakdown_cues").search(gap)
-    if cue and cue.start() <= 40 and ";" not in gap[: cue.start()] and _FIRST_PART.match(gap, cue.end()):
+    if cue and cue.start() <= 40 and ";" not in gap[: cue.start()]:
+        if _FIRST_PART.match(gap, cue.end()):
+            return _list_parts(text, layout, figures, figures.index(nxt), total.group, sentence_end)
+    lead = text[max(0, total.start - 20) : total.start]
+    if _cue("whole_lead_cues", "").search(lead) and ";" not in gap and len(gap) < 200:
         return _list_parts(text, layout, figures, figures.index(nxt), total.group, sentence_end)
     open_paren = _breakdown_paren(text, layout, total, nxt)
     if open_paren is not None:
@@ -272,6 +291,32 @@ def _breakdown(text: str, layout: Layout, figures: list[Figure], i: int) -> list
             parts += _list_parts(text, layout, figures, figures.index(follow), total.group, sentence_end)
         return parts
     return []
+
+
+_BULLET = regex.compile(r"\n[ \t]*\n?[ \t]*(?:[-+•*]|\d{1,2}[.)]|[a-zđ]\))[ \t]+")
+
+
+def _bullet_parts(text: str, layout: Layout, figures: list[Figure], i: int, cue_end: int) -> list[Figure]:
+    """'Tổng kinh phí: 1,5 tỷ đồng, gồm:' then one part per list item on the lines below."""
+    total = figures[i]
+    line_end = text.find("\n", cue_end)
+    if line_end < 0 or text[cue_end:line_end].strip(" \t:") != "":
+        return []
+    parts: list[Figure] = []
+    position = line_end
+    while True:
+        item = _BULLET.match(text, position)
+        if not item:
+            break
+        item_end = text.find("\n", item.end())
+        item_end = len(text) if item_end < 0 else item_end
+        in_item = [f for f in figures if item.end() <= f.start < item_end and f.group == total.group
+                   and layout.enclosing_paren(f.start) is None]
+        if not in_item:
+            break
+        parts.append(in_item[0])
+        position = item_end
+    return parts if len(parts) >= 2 else []
 
 
 def _skip_blank(text: str, offset: int) -> int:
@@ -305,10 +350,21 @@ def _list_parts(text: str, layout: Layout, figures: list[Figure], first: int, gr
             break
         if figure.group != group:
             continue
-        if not _CONTINUATION.match(text, parts[-1].end, figure.start):
+        if not _CONTINUATION.match(_without_parens(text, layout, parts[-1].end, figure.start)):
             break
         parts.append(figure)
     return parts
+
+
+def _without_parens(text: str, layout: Layout, start: int, end: int) -> str:
+    """text[start:end] with every whole parenthesis inside it blanked out."""
+    gap = list(text[start:end])
+    for paren in layout.parens:
+        if paren.start >= end:
+            break
+        if paren.start >= start and paren.end <= end:
+            gap[paren.start - start : paren.end - start] = " " * (paren.end - paren.start)
+    return "".join(gap)
 
 
 # "…: 122 TTHC; cấp độ 3: 58 TTHC; cấp độ 4: 62 TTHC": parallel labels split the figure before.
@@ -455,6 +511,22 @@ def _dossier_flow_claims(text: str, layout: Layout, figures: list[Figure], taken
 
 
 # ---------------------------------------------------------------- differences
+
+def _remainder_claims(text: str, layout: Layout, facts: Sequence[Fact], figures: list[Figure]) -> list[Claim]:
+    """'hoàn thành 56/60 nhiệm vụ, đạt 93,3%; 04 nhiệm vụ chưa hoàn thành': 60 - 56 = 4."""
+    groups = _unit_groups()
+    claims = []
+    for ratio in (f for f in facts if f.kind == "ratio" and f.value.get("unit")):
+        group = groups.get(ratio.value["unit"], ratio.value["unit"])
+        sentence_end = layout.sentence_span(ratio.start)[1]
+        rest = next((f for f in figures if ratio.end <= f.start < sentence_end and f.group == group), None)
+        if rest is None or not _cue("remainder_words").search(_clause(text, layout, rest)):
+            continue
+        claims.append(Claim("difference", "difference.remainder", [ratio, rest.fact], {
+            "current": Decimal(ratio.value["denominator"]), "previous": Decimal(ratio.value["numerator"]),
+            "change": rest.value, "sign": 1}))
+    return claims
+
 
 def _difference_claims(text: str, layout: Layout, figures: list[Figure]) -> list[Claim]:
     """'14.911 hồ sơ (năm 2022 tiếp nhận 8.008 hồ sơ tăng 6.903 hồ sơ)'."""
