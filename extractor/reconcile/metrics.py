@@ -1,0 +1,61 @@
+"""What a figure measures: a metric id read from its unit and the words around it."""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import regex
+
+from ..facts import Fact
+from .claims import _clause, _metrics, _unit_groups
+from .text import Layout
+
+
+@dataclass(frozen=True)
+class Metric:
+    id: str
+    unit_group: str
+    words: regex.Pattern
+    excluded: regex.Pattern | None
+
+
+def _words(words: list[str]) -> regex.Pattern:
+    body = "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+    return regex.compile(r"(?<!\p{L})(?:" + body + r")(?!\p{L})", regex.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=1)
+def metric_table() -> tuple[Metric, ...]:
+    return tuple(
+        Metric(m["id"], m["unit_group"], _words(m["words"]), _words(m["not"]) if m.get("not") else None)
+        for m in _metrics().get("metrics", [])
+    )
+
+
+def metric_of(text: str, layout: Layout, fact: Fact) -> str | None:
+    """The metric id of a quantity fact, or None when its words say nothing known."""
+    if fact.kind != "quantity":
+        return None
+    group = _unit_groups().get(fact.value["unit"], fact.value["unit"])
+    from .claims import Figure
+
+    figure = Figure(fact, 0, group, True)
+    context = _context(text, layout, figure)
+    for metric in metric_table():
+        if metric.unit_group != group:
+            continue
+        if metric.words.search(context) and not (metric.excluded and metric.excluded.search(context)):
+            return metric.id
+    return None
+
+
+def _context(text: str, layout: Layout, figure) -> str:
+    """The figure's clause; when a label with a colon introduces it ("Số lượng TTHC tiếp nhận
+    trong kỳ (…): 14.911 hồ sơ"), the whole label back to the previous ';' too."""
+    clause = _clause(text, layout, figure)
+    head = text[max(0, figure.start - 6) : figure.start]
+    if ":" not in head:
+        return clause
+    start = layout.sentence_span(figure.start)[0]
+    label = text[start : figure.start].rsplit(";", 1)[-1]
+    return label + " " + clause
