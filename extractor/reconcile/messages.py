@@ -64,6 +64,38 @@ def finding_message(finding, lang: str = "vi") -> str:
         if lang == "vi":
             return f"Văn bản là bản dự thảo chưa ký: {' và '.join(signs_vi)}"
         return f"The document is an unsigned draft: {' and '.join(signs_en)}"
+    if finding.kind == "ref_date_conflict":
+        dates = ", ".join(_date(x, lang) for x in d["dates"])
+        if lang == "vi":
+            return f"Văn bản {d['reference']} được trích dẫn với các ngày khác nhau: {dates}"
+        return f"{d['reference']} is cited with different dates: {dates}"
+    if finding.kind == "ref_type_conflict":
+        if lang == "vi":
+            return f"Văn bản {d['reference']} được gọi bằng các loại khác nhau: {', '.join(d['types'])}"
+        return f"{d['reference']} is cited as different document types: {', '.join(d['types'])}"
+    if finding.kind == "ref_dated_after_citing":
+        if lang == "vi":
+            return (f"Văn bản {d['reference']} ngày {_date(d['date'], lang)} được trích dẫn trong văn bản "
+                    f"ban hành trước đó ({_date(d['document_date'], lang)})")
+        return (f"{d['reference']} of {_date(d['date'], lang)} is cited by a document issued earlier "
+                f"({_date(d['document_date'], lang)})")
+    if finding.kind == "period_total_mismatch":
+        if lang == "vi":
+            return (f"Số liệu lũy kế giảm: {d['metric']} kỳ {d['longer'][1]} là {n(finding.stated)}, "
+                    f"nhỏ hơn kỳ {d['shorter'][1]} ({finding.expected[3:]})")
+        return (f"Cumulative figure shrinks: {d['metric']} for {d['longer'][1]} is {n(finding.stated)}, "
+                f"less than for {d['shorter'][1]} ({finding.expected[3:]})")
+    if finding.kind == "carry_over_mismatch":
+        if lang == "vi":
+            return (f"Hồ sơ từ kỳ trước chuyển sang của kỳ {d['following'][1]} là {n(finding.stated)}, "
+                    f"khác số hồ sơ đang giải quyết cuối kỳ {d['previous'][1]} ({n(finding.expected)})")
+        return (f"Dossiers carried into {d['following'][1]} are {n(finding.stated)}, not the "
+                f"{n(finding.expected)} pending at the end of {d['previous'][1]}")
+    if finding.kind == "figure_restated_differently":
+        values = ", ".join(n(x) for x in [finding.stated] + list(finding.expected))
+        if lang == "vi":
+            return f"Cùng một số liệu ({d['metric']}, {d['period'][0]}–{d['period'][1]}) được nêu khác nhau: {values}"
+        return f"The same figure ({d['metric']}, {d['period'][0]}–{d['period'][1]}) is stated differently: {values}"
     return finding.kind
 
 

@@ -1,0 +1,233 @@
+"""Checks across documents: citations, numbering series, and one body's figures over periods.
+
+Documents are grouped by blocking keys (the canonical reference cited; the agency and year of
+a number; the agency and metric of a figure), so the work grows with the number of facts, not
+with the square of the number of documents.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Iterable, Sequence
+
+from ..facts import Fact
+from .checks import Finding
+from .metrics import metric_of
+from .series import numbering_findings
+from .text import Layout
+
+# Reports whose windows start together are cumulative; these metrics only grow over a window.
+CUMULATIVE_METRICS = ("dossiers.received", "dossiers.resolved", "dossiers.received_online")
+# A period's carried-over dossiers are the previous period's pending ones (identity I8).
+CARRY_OVER = ("dossiers.carried_over", "dossiers.pending")
+REPORT_GRANULARITIES = {"quarter", "6_months", "9_months", "year", "range", "month"}
+
+
+@dataclass
+class DocumentView:
+    """What cross-document checks need to know of one document."""
+
+    path: str
+    text: str
+    facts: list[Fact]
+    own: Fact | None = None
+    date: dt.date | None = None
+    agency: str | None = None
+    period: tuple[dt.date, dt.date, str] | None = None
+    figures: dict[str, list[tuple[Fact, tuple[dt.date, dt.date, str] | None]]] = field(default_factory=dict)
+
+
+def view(path: str, text: str, facts: Sequence[Fact]) -> DocumentView:
+    """Read a document's identity, reporting period and figures by metric."""
+    facts = sorted(facts, key=lambda f: f.start)
+    doc = DocumentView(path, text, list(facts))
+    own = next((f for f in facts if f.kind == "doc_ref" and f.value.get("own")), None)
+    if own is not None:
+        doc.own = own if own.value.get("canonical") else None
+        if own.value.get("date"):
+            doc.date = dt.date.fromisoformat(own.value["date"])
+        segments = own.value["code"].split("-")
+        if own.value["family"] == "official_letter":
+            doc.agency = segments[0]
+        elif len(segments) > 1:
+            doc.agency = segments[1]
+    periods = [f for f in facts if f.kind == "period" and f.value.get("granularity") in REPORT_GRANULARITIES
+               and not f.value.get("blank_day")]
+    # The reporting period is stated in the title or the opening: prefer a stated window, then
+    # the first named period of the document's first part.
+    opening = [p for p in periods if p.start < max(800, len(text) // 6)]
+    window = next((p for p in opening if p.value["granularity"] == "range"), None)
+    named = next((p for p in opening if p.value["granularity"] != "range"), None)
+    chosen = window or named
+    if chosen is not None:
+        doc.period = _interval(chosen)
+    layout = Layout(text)
+    for fact in facts:
+        metric = metric_of(text, layout, fact)
+        if metric is None or _in_comparison(text, layout, fact):
+            continue
+        doc.figures.setdefault(metric, []).append((fact, _figure_period(layout, periods, fact) or doc.period))
+    return doc
+
+
+def _interval(period: Fact) -> tuple[dt.date, dt.date, str]:
+    v = period.value
+    start, end = v["start"], v["end"]
+    if v.get("reporting_window"):
+        start, end = v["reporting_window"]
+    return dt.date.fromisoformat(start), dt.date.fromisoformat(end), v["label"]
+
+
+def _figure_period(layout: Layout, periods: list[Fact], fact: Fact):
+    """A period named earlier in the figure's own sentence ("Trong quý I năm 2024, ... 4.210 hồ sơ")."""
+    sentence = layout.sentence(fact.start)
+    named = [p for p in periods if p.end <= fact.start and layout.sentence(p.start) == sentence]
+    return _interval(named[-1]) if named else None
+
+
+def _in_comparison(text: str, layout: Layout, fact: Fact) -> bool:
+    from .claims import _is_comparison
+
+    paren = layout.enclosing_paren(fact.start)
+    return paren is not None and _is_comparison(text, paren)
+
+
+def check_documents(docs: Iterable[DocumentView]) -> list[Finding]:
+    docs = list(docs)
+    return (citation_findings(docs) + cross_numbering_findings(docs) + period_findings(docs)
+            + restated_findings(docs))
+
+
+# ---------------------------------------------------------------- citations
+
+def citation_findings(docs: list[DocumentView]) -> list[Finding]:
+    """One reference cited with different dates or types; cited with a date after the citing
+    document's own date."""
+    by_ref: dict[str, list[tuple[DocumentView, Fact]]] = defaultdict(list)
+    for doc in docs:
+        for fact in doc.facts:
+            if fact.kind == "doc_ref" and fact.value.get("canonical"):
+                by_ref[fact.value["canonical"]].append((doc, fact))
+    findings = []
+    for canonical, mentions in sorted(by_ref.items()):
+        dated = [(d, f) for d, f in mentions if f.value.get("date")]
+        dates = sorted({f.value["date"] for _, f in dated})
+        paths = {d.path for d, _ in dated}
+        if len(dates) > 1 and len(paths) > 1:
+            shown = [next(f for _, f in dated if f.value["date"] == day) for day in dates]
+            docs_shown = [next(d.path for d, f in dated if f.value["date"] == day) for day in dates]
+            findings.append(Finding("ref_date_conflict", "error", "crossdoc.ref_dates", dates[0], dates[1:], None,
+                                    shown, {"reference": canonical, "dates": dates, "documents": docs_shown}))
+        types = sorted({f.value["doc_type"] for _, f in mentions if f.value.get("doc_type")})
+        if len(types) > 1 and len({d.path for d, _ in mentions}) > 1:
+            shown = [next(f for _, f in mentions if f.value.get("doc_type") == t) for t in types]
+            findings.append(Finding("ref_type_conflict", "minor", "crossdoc.ref_types", types[0], types[1:], None,
+                                    shown, {"reference": canonical, "types": types}))
+        for doc, fact in dated:
+            if fact.value.get("own") or doc.date is None:
+                continue
+            cited = dt.date.fromisoformat(fact.value["date"])
+            if cited > doc.date:
+                findings.append(Finding("ref_dated_after_citing", "error", "crossdoc.ref_after_citing",
+                                        cited.isoformat(), f"<= {doc.date.isoformat()}", None,
+                                        [fact] + ([doc.own] if doc.own else []),
+                                        {"reference": canonical, "date": cited.isoformat(),
+                                         "document": doc.path, "document_date": doc.date.isoformat()}))
+    return findings
+
+
+def cross_numbering_findings(docs: list[DocumentView]) -> list[Finding]:
+    """Numbering against dates, over every document's own number and citations together; only
+    inversions that a single document does not show on its own are reported here."""
+    first_seen: dict[str, Fact] = {}
+    source: dict[str, str] = {}
+    for doc in docs:
+        for fact in doc.facts:
+            canonical = fact.value.get("canonical") if fact.kind == "doc_ref" else None
+            if canonical and fact.value.get("date") and canonical not in first_seen:
+                first_seen[canonical] = fact
+                source[canonical] = doc.path
+    findings = []
+    for finding in numbering_findings(list(first_seen.values())):
+        involved = {source[f.value["canonical"]] for f in finding.facts}
+        if len(involved) > 1:
+            finding.detail["documents"] = sorted(involved)
+            findings.append(finding)
+    return findings
+
+
+# ---------------------------------------------------------------- figures over periods
+
+def _report_value(doc: DocumentView, metric: str):
+    """The document's own figure for a metric over its own reporting period."""
+    for fact, period in doc.figures.get(metric, []):
+        if period == doc.period:
+            return fact
+    return None
+
+
+def period_findings(docs: list[DocumentView]) -> list[Finding]:
+    """For one agency: cumulative windows that shrink, and carry-over that does not match."""
+    by_agency: dict[str, list[DocumentView]] = defaultdict(list)
+    for doc in docs:
+        if doc.agency and doc.period:
+            by_agency[doc.agency].append(doc)
+    findings = []
+    for agency, reports in sorted(by_agency.items()):
+        reports.sort(key=lambda d: (d.period[0], d.period[1]))
+        for metric in CUMULATIVE_METRICS:
+            for shorter in reports:
+                for longer in reports:
+                    if shorter is longer or shorter.period[0] != longer.period[0] or shorter.period[1] >= longer.period[1]:
+                        continue
+                    a, b = _report_value(shorter, metric), _report_value(longer, metric)
+                    if a is None or b is None or _value(a) <= _value(b):
+                        continue
+                    findings.append(Finding(
+                        "period_total_mismatch", "error", "crossdoc.cumulative_window", _value(b), f">= {_value(a)}",
+                        None, [a, b], {"metric": metric, "agency": agency,
+                                       "shorter": [shorter.path, shorter.period[2]], "longer": [longer.path, longer.period[2]]}))
+        carried, pending = CARRY_OVER
+        for previous in reports:
+            for following in reports:
+                if following.period[0] != previous.period[1] + dt.timedelta(days=1):
+                    continue
+                a, b = _report_value(previous, pending), _report_value(following, carried)
+                if a is None or b is None or _value(a) == _value(b):
+                    continue
+                findings.append(Finding(
+                    "carry_over_mismatch", "error", "crossdoc.carry_over", _value(b), _value(a), 0, [a, b],
+                    {"agency": agency, "previous": [previous.path, previous.period[2]],
+                     "following": [following.path, following.period[2]]}))
+    return findings
+
+
+def restated_findings(docs: list[DocumentView]) -> list[Finding]:
+    """One body's figure for one metric and period, stated differently by two documents."""
+    stated: dict[tuple, list[tuple[DocumentView, Fact]]] = defaultdict(list)
+    for doc in docs:
+        if not doc.agency:
+            continue
+        for metric, figures in doc.figures.items():
+            for fact, period in figures:
+                if period is not None:
+                    stated[(doc.agency, metric, period[0], period[1])].append((doc, fact))
+    findings = []
+    for (agency, metric, start, end), mentions in sorted(stated.items(), key=lambda kv: kv[0]):
+        by_doc: dict[str, Fact] = {}
+        for doc, fact in mentions:
+            by_doc.setdefault(doc.path, fact)
+        values = {_value(f) for f in by_doc.values()}
+        if len(by_doc) > 1 and len(values) > 1:
+            facts = list(by_doc.values())
+            findings.append(Finding(
+                "figure_restated_differently", "error", "crossdoc.restated", sorted(values)[0], sorted(values)[1:],
+                0, facts, {"agency": agency, "metric": metric, "period": [start.isoformat(), end.isoformat()],
+                           "documents": sorted(by_doc)}))
+    return findings
+
+
+def _value(fact: Fact) -> Decimal:
+    return Decimal(fact.value["value"])
