@@ -7,13 +7,18 @@ with the square of the number of documents.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Iterable, Sequence
 
+import regex
+
 from ..facts import Fact
 from .checks import Finding
+from .claims import _metrics
 from .metrics import metric_of
 from .series import numbering_findings
 from .text import Layout
@@ -35,6 +40,9 @@ class DocumentView:
     own: Fact | None = None
     date: dt.date | None = None
     agency: str | None = None
+    # The place of the header line ("An Hòa, ngày ..."), folded: local bodies' numbers and
+    # figures are only compared within one place.
+    place: str | None = None
     period: tuple[dt.date, dt.date, str] | None = None
     figures: dict[str, list[tuple[Fact, tuple[dt.date, dt.date, str] | None]]] = field(default_factory=dict)
 
@@ -53,6 +61,9 @@ def view(path: str, text: str, facts: Sequence[Fact]) -> DocumentView:
             doc.agency = segments[0]
         elif len(segments) > 1:
             doc.agency = segments[1]
+    place = _HEADER_PLACE.search(text, 0, min(len(text), 1500))
+    if place:
+        doc.place = fold_place(place["place"])
     periods = [f for f in facts if f.kind == "period" and f.value.get("granularity") in REPORT_GRANULARITIES
                and not f.value.get("blank_day")]
     # The reporting period is stated in the title or the opening: prefer a stated window, then
@@ -70,6 +81,38 @@ def view(path: str, text: str, facts: Sequence[Fact]) -> DocumentView:
             continue
         doc.figures.setdefault(metric, []).append((fact, _figure_period(layout, periods, fact) or doc.period))
     return doc
+
+
+_HEADER_PLACE = regex.compile(r"^[ \t*_]*(?P<place>[\p{L}][\p{L} .\-]{1,40}?),[ \t]*(?i:ngày)\b", regex.MULTILINE)
+
+
+def fold_place(name: str) -> str:
+    """'Hưng Yên', 'Hung Yên', 'TP. Hưng Yên' → 'hung yen'."""
+    decomposed = unicodedata.normalize("NFD", name.replace("Đ", "D").replace("đ", "d"))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    plain = regex.sub(r"^(?:tp\.?|thanh pho|tinh)\s+", "", plain.strip())
+    return " ".join(plain.split())
+
+
+@functools.lru_cache(maxsize=1)
+def _local_codes() -> tuple[frozenset[str], regex.Pattern]:
+    m = _metrics()
+    return frozenset(m.get("local_issuer_codes", [])), regex.compile(m.get("local_issuer_pattern", "(?!)"))
+
+
+def is_local(reference: Fact) -> bool:
+    codes, pattern = _local_codes()
+    segments = regex.split(r"[-/]", reference.value["code"])
+    return any(seg in codes or pattern.match(seg) for seg in segments)
+
+
+def scope_key(doc: "DocumentView", reference: Fact) -> str | None:
+    """The reference as one real document: national numbers are unique; local ones only
+    within the citing document's place (None when that place is unknown)."""
+    canonical = reference.value["canonical"]
+    if not is_local(reference):
+        return canonical
+    return f"{canonical}@{doc.place}" if doc.place else None
 
 
 def _interval(period: Fact) -> tuple[dt.date, dt.date, str]:
@@ -109,9 +152,12 @@ def citation_findings(docs: list[DocumentView]) -> list[Finding]:
     for doc in docs:
         for fact in doc.facts:
             if fact.kind == "doc_ref" and fact.value.get("canonical"):
-                by_ref[fact.value["canonical"]].append((doc, fact))
+                key = scope_key(doc, fact)
+                if key is not None:
+                    by_ref[key].append((doc, fact))
     findings = []
-    for canonical, mentions in sorted(by_ref.items()):
+    for key, mentions in sorted(by_ref.items()):
+        canonical = key.split("@")[0]
         dated = [(d, f) for d, f in mentions if f.value.get("date")]
         dates = sorted({f.value["date"] for _, f in dated})
         paths = {d.path for d, _ in dated}
@@ -141,20 +187,23 @@ def citation_findings(docs: list[DocumentView]) -> list[Finding]:
 def cross_numbering_findings(docs: list[DocumentView]) -> list[Finding]:
     """Numbering against dates, over every document's own number and citations together; only
     inversions that a single document does not show on its own are reported here."""
-    first_seen: dict[str, Fact] = {}
-    source: dict[str, str] = {}
+    by_place: dict[str, dict[str, Fact]] = defaultdict(dict)
+    source: dict[int, str] = {}
     for doc in docs:
+        if doc.place is None:
+            continue
         for fact in doc.facts:
-            canonical = fact.value.get("canonical") if fact.kind == "doc_ref" else None
-            if canonical and fact.value.get("date") and canonical not in first_seen:
-                first_seen[canonical] = fact
-                source[canonical] = doc.path
+            if fact.kind == "doc_ref" and fact.value.get("canonical") and fact.value.get("date") and is_local(fact):
+                if fact.value["canonical"] not in by_place[doc.place]:
+                    by_place[doc.place][fact.value["canonical"]] = fact
+                    source[id(fact)] = doc.path
     findings = []
-    for finding in numbering_findings(list(first_seen.values())):
-        involved = {source[f.value["canonical"]] for f in finding.facts}
-        if len(involved) > 1:
-            finding.detail["documents"] = sorted(involved)
-            findings.append(finding)
+    for place, refs in sorted(by_place.items()):
+        for finding in numbering_findings(list(refs.values())):
+            involved = {source[id(f)] for f in finding.facts}
+            if len(involved) > 1:
+                finding.detail["documents"] = sorted(involved)
+                findings.append(finding)
     return findings
 
 
@@ -172,8 +221,8 @@ def period_findings(docs: list[DocumentView]) -> list[Finding]:
     """For one agency: cumulative windows that shrink, and carry-over that does not match."""
     by_agency: dict[str, list[DocumentView]] = defaultdict(list)
     for doc in docs:
-        if doc.agency and doc.period:
-            by_agency[doc.agency].append(doc)
+        if doc.agency and doc.period and doc.place:
+            by_agency[f"{doc.agency}@{doc.place}"].append(doc)
     findings = []
     for agency, reports in sorted(by_agency.items()):
         reports.sort(key=lambda d: (d.period[0], d.period[1]))
@@ -208,12 +257,12 @@ def restated_findings(docs: list[DocumentView]) -> list[Finding]:
     """One body's figure for one metric and period, stated differently by two documents."""
     stated: dict[tuple, list[tuple[DocumentView, Fact]]] = defaultdict(list)
     for doc in docs:
-        if not doc.agency:
+        if not doc.agency or not doc.place:
             continue
         for metric, figures in doc.figures.items():
             for fact, period in figures:
                 if period is not None:
-                    stated[(doc.agency, metric, period[0], period[1])].append((doc, fact))
+                    stated[(f"{doc.agency}@{doc.place}", metric, period[0], period[1])].append((doc, fact))
     findings = []
     for (agency, metric, start, end), mentions in sorted(stated.items(), key=lambda kv: kv[0]):
         by_doc: dict[str, Fact] = {}

@@ -1,0 +1,87 @@
+"""Audit a set of documents: every check within each document and across them all."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from .extract import extract_facts
+from .facts import Fact
+from .read import ReadError, read_document
+from .reconcile import check_document
+from .reconcile.checks import Finding, Result
+from .reconcile.crossdoc import check_documents, view
+from .reconcile.text import Layout
+
+SEVERITY_ORDER = ("gross", "error", "minor", "possible")
+
+
+@dataclass
+class AuditedDocument:
+    path: str
+    text: str = ""
+    facts: list[Fact] = field(default_factory=list)
+    results: list[Result] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass
+class Audit:
+    documents: list[AuditedDocument]
+    cross_findings: list[Finding]
+
+    def all_findings(self) -> list[tuple[Finding, list[str]]]:
+        """Each finding with the documents it is about."""
+        out = [(f, [d.path]) for d in self.documents for f in d.findings]
+        owner = {id(fact): d.path for d in self.documents for fact in d.facts}
+        for f in self.cross_findings:
+            out.append((f, sorted({owner.get(id(fact), "?") for fact in f.facts})))
+        return out
+
+    def to_dict(self, lang: str = "vi") -> dict[str, Any]:
+        texts = {d.path: d.text for d in self.documents}
+        owner = {id(fact): d.path for d in self.documents for fact in d.facts}
+        findings = []
+        for finding, paths in self.all_findings():
+            record = finding.to_dict("", lang)
+            record["documents"] = paths
+            record["evidence"] = [dict(_evidence(texts[owner[id(fact)]], fact), document=owner[id(fact)])
+                                  for fact in finding.facts]
+            findings.append(record)
+        return {
+            "documents": [{"path": d.path, "facts": len(d.facts), "claims": len(d.results),
+                           "claims_holding": sum(r.holds for r in d.results),
+                           "findings": len(d.findings), "error": d.error} for d in self.documents],
+            "findings": findings,
+        }
+
+
+def _evidence(text: str, fact: Fact) -> dict[str, Any]:
+    start, end = Layout(text).sentence_span(fact.start)
+    sentence_start = start + (len(text[start:end]) - len(text[start:end].lstrip()))
+    return {"kind": fact.kind, "text": fact.text, "start": fact.start, "end": fact.end, "page": fact.page,
+            "sentence": text[start:end].strip(), "sentence_start": sentence_start}
+
+
+def audit_paths(paths: Iterable[str]) -> Audit:
+    documents = []
+    for path in paths:
+        try:
+            document = read_document(path)
+        except ReadError as exc:
+            documents.append(AuditedDocument(str(path), error=exc.message("vi")))
+            continue
+        facts = extract_facts(document.text, document.page_ranges()).facts
+        results, findings = check_document(document.text, facts)
+        documents.append(AuditedDocument(document.path, document.text, facts, results, findings))
+    views = [view(d.path, d.text, d.facts) for d in documents if d.error is None]
+    return Audit(documents, check_documents(views))
+
+
+def severity_rank(severity: str) -> int:
+    return SEVERITY_ORDER.index(severity) if severity in SEVERITY_ORDER else len(SEVERITY_ORDER)
+
+
+def name(path: str) -> str:
+    return Path(path).name

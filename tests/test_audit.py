@@ -1,0 +1,45 @@
+"""Auditing a folder: findings within and across documents, and the HTML report."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from extractor.audit import audit_paths
+from extractor.reconcile.report import render_html
+
+from test_crossdoc import Q1, Q3, SIX_MONTHS
+
+
+def write(tmp_path: Path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_audit_reports_findings_with_their_documents(tmp_path):
+    broken = Q1.replace("100 hồ sơ từ kỳ trước", "101 hồ sơ từ kỳ trước")
+    paths = [write(tmp_path, "q1.txt", broken), write(tmp_path, "6m.txt", SIX_MONTHS),
+             write(tmp_path, "q3.txt", Q3), str(tmp_path / "missing.txt")]
+    audit = audit_paths(paths)
+    record = audit.to_dict()
+    assert [d["error"] is not None for d in record["documents"]] == [False, False, False, True]
+    kinds = sorted(f["kind"] for f in record["findings"])
+    assert "sum_mismatch" in kinds and "carry_over_mismatch" in kinds and "ref_date_conflict" in kinds
+    within = next(f for f in record["findings"] if f["kind"] == "sum_mismatch")
+    assert within["documents"] == [paths[0]]
+    assert within["message"] == "Tổng không khớp: 3.105 + 1.005 + 101 = 4.211, nhưng văn bản ghi tổng là 4.210"
+    across = next(f for f in record["findings"] if f["kind"] == "ref_date_conflict")
+    assert sorted(across["documents"]) == sorted(paths[:2])
+    for finding in record["findings"]:
+        for e in finding["evidence"]:
+            text = Path(e["document"]).read_text(encoding="utf-8")
+            assert text[e["start"]:e["end"]] == e["text"]
+
+
+def test_html_report_is_self_contained_and_highlights_evidence(tmp_path):
+    audit = audit_paths([write(tmp_path, "q1.txt", Q1.replace("100 hồ sơ từ kỳ trước", "101 hồ sơ từ kỳ trước"))])
+    page = render_html(audit.to_dict())
+    assert page.startswith('<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">')
+    assert "<mark>4.210 hồ sơ</mark>" in page and "<mark>101 hồ sơ</mark>" in page
+    assert "Tổng không khớp" in page and "src=" not in page and "href=" not in page
+    english = render_html(audit_paths([str(tmp_path / "q1.txt")]).to_dict("en"), "en")
+    assert "Total does not add up" in english and "Figure audit report" in english
