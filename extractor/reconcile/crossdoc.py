@@ -115,6 +115,14 @@ def scope_key(doc: "DocumentView", reference: Fact) -> str | None:
     return f"{canonical}@{doc.place}" if doc.place else None
 
 
+def _year_key(reference: Fact) -> str:
+    """Administrative numbers restart every year: '862/KH-SGTVT' of 2023 and of 2024 are two
+    documents. A number without a year is told apart by the year of the date it is cited with."""
+    if reference.value.get("year") or not reference.value.get("date"):
+        return ""
+    return "#" + reference.value["date"][:4]
+
+
 def _interval(period: Fact) -> tuple[dt.date, dt.date, str]:
     v = period.value
     start, end = v["start"], v["end"]
@@ -154,10 +162,10 @@ def citation_findings(docs: list[DocumentView]) -> list[Finding]:
             if fact.kind == "doc_ref" and fact.value.get("canonical"):
                 key = scope_key(doc, fact)
                 if key is not None:
-                    by_ref[key].append((doc, fact))
+                    by_ref[key + _year_key(fact)].append((doc, fact))
     findings = []
     for key, mentions in sorted(by_ref.items()):
-        canonical = key.split("@")[0]
+        canonical = key.split("@")[0].split("#")[0]
         dated = [(d, f) for d, f in mentions if f.value.get("date")]
         dates = sorted({f.value["date"] for _, f in dated})
         paths = {d.path for d, _ in dated}
@@ -194,8 +202,9 @@ def cross_numbering_findings(docs: list[DocumentView]) -> list[Finding]:
             continue
         for fact in doc.facts:
             if fact.kind == "doc_ref" and fact.value.get("canonical") and fact.value.get("date") and is_local(fact):
-                if fact.value["canonical"] not in by_place[doc.place]:
-                    by_place[doc.place][fact.value["canonical"]] = fact
+                key = fact.value["canonical"] + _year_key(fact)
+                if key not in by_place[doc.place]:
+                    by_place[doc.place][key] = fact
                     source[id(fact)] = doc.path
     findings = []
     for place, refs in sorted(by_place.items()):

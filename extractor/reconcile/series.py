@@ -18,6 +18,10 @@ from ..facts import Fact
 from .checks import Finding
 
 
+# At most this many earlier documents are quoted as evidence of one inversion.
+EVIDENCE_LIMIT = 8
+
+
 @dataclass(frozen=True)
 class Numbered:
     fact: Fact
@@ -52,12 +56,24 @@ def numbering_findings(facts: Sequence[Fact]) -> list[Finding]:
     findings = []
     for (agency, year), items in sorted(series.items()):
         docs = sorted(items.values(), key=lambda d: (d.date, d.number))
-        for later in docs:
-            earlier_higher = [d for d in docs if d.date < later.date and d.number > later.number]
+        # One pass in date order with the highest number seen on an earlier day: a document
+        # below it is out of order, and only then are the earlier documents listed.
+        highest_before = float("-inf")
+        highest_today = float("-inf")
+        day = None
+        for k, later in enumerate(docs):
+            if later.date != day:
+                highest_before = max(highest_before, highest_today)
+                highest_today = float("-inf")
+                day = later.date
+            highest_today = max(highest_today, later.number)
+            if later.number >= highest_before:
+                continue
+            earlier_higher = [d for d in docs[:k] if d.date < later.date and d.number > later.number]
             if not earlier_higher:
                 continue
             same_type = [d for d in earlier_higher if d.doc_type == later.doc_type]
-            shown = same_type or earlier_higher
+            shown = (same_type or earlier_higher)[-EVIDENCE_LIMIT:]
             findings.append(Finding(
                 "numbering_order", "error" if same_type else "possible", "series.number_after_date",
                 later.number, f"> {max(d.number for d in shown)}", 0,
