@@ -54,6 +54,7 @@ class Figure:
     value: Decimal
     group: str | None
     is_count: bool
+    metric: str | None = None
 
     @property
     def start(self) -> int:
@@ -91,11 +92,16 @@ def find_claims(text: str, facts: Sequence[Fact]) -> list[Claim]:
     """Every arithmetic claim the document makes about its figures."""
     layout = Layout(text)
     facts = sorted(facts, key=lambda f: f.start)
+    from .metrics import metric_of
+
     figures = _figures(facts)
-    figures = [f for f in figures if not _inside_ratio(f, facts)]
+    figures = [f for f in figures if not _inside_ratio(f, facts) and not _on_table_line(text, f.start)]
+    for figure in figures:
+        figure.metric = metric_of(text, layout, figure.fact)
     claims: list[Claim] = []
-    claims += _share_claims(text, layout, facts, figures)
     sums = _sum_claims(text, layout, figures)
+    linked = {(c.facts[0].start, f.start) for c in sums for f in c.facts[1:]}
+    claims += _share_claims(text, layout, facts, figures, linked)
     claims += sums
     taken = {f.start for claim in sums for f in claim.facts}
     claims += _parallel_label_claims(text, layout, figures, taken)
@@ -104,6 +110,13 @@ def find_claims(text: str, facts: Sequence[Fact]) -> list[Claim]:
     claims += _difference_claims(text, layout, figures)
     claims += _remainder_claims(text, layout, facts, figures)
     return claims
+
+
+def _on_table_line(text: str, offset: int) -> bool:
+    """Cells of a Markdown or text table: their arithmetic runs along rows and columns."""
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    return text.count("|", start, len(text) if end < 0 else end) >= 2
 
 
 def _inside_ratio(figure: Figure, facts: Sequence[Fact]) -> bool:
@@ -125,14 +138,15 @@ def _in_comparison(text: str, layout: Layout, offset: int) -> bool:
 
 # ---------------------------------------------------------------- shares (percentages)
 
-def _share_claims(text: str, layout: Layout, facts: Sequence[Fact], figures: list[Figure]) -> list[Claim]:
+def _share_claims(text: str, layout: Layout, facts: Sequence[Fact], figures: list[Figure],
+                  linked: set[tuple[int, int]]) -> list[Claim]:
     claims = []
     ratios = [f for f in facts if f.kind == "ratio"]
     percents = [f for f in facts if f.kind == "percent"]
     used: set[int] = set()
     for percent in percents:
         after = text[percent.end : percent.end + 30]
-        if _cue("not_share_cues", r"^[ \t]*").match(after):
+        if _cue("not_share_cues", r"^\s*").match(after):
             continue
         ratio = _adjacent_ratio(text, layout, percent, [r for r in ratios if r.start not in used], figures)
         if ratio is not None:
@@ -144,7 +158,7 @@ def _share_claims(text: str, layout: Layout, facts: Sequence[Fact], figures: lis
         part = _part_before(text, layout, percent, figures)
         if part is None:
             continue
-        claim = _share_of_part(text, layout, percent, part, figures)
+        claim = _share_of_part(text, layout, percent, part, figures, linked)
         if claim is not None:
             claims.append(claim)
     return claims
@@ -159,6 +173,10 @@ def _adjacent_ratio(text: str, layout: Layout, percent: Fact, ratios: list[Fact]
             continue
         if ratio.end <= percent.start:
             gap = text[ratio.end : percent.start]
+            paren = layout.enclosing_paren(percent.start)
+            if paren is not None and paren.start >= ratio.end and not _SHARE_PAREN.match(
+                    text, paren.start + 1, percent.start):
+                continue  # "(Sơn La đang hoàn tất, đạt 85%)": another subject
             if len(gap) <= 120 and ";" not in gap and not _cue("comparison_cues").search(gap) and not any(
                     ratio.end <= f.start < percent.start for f in figures):
                 best = ratio
@@ -167,6 +185,9 @@ def _adjacent_ratio(text: str, layout: Layout, percent: Fact, ratios: list[Fact]
             if regex.fullmatch(r"[\s(:]{0,4}", gap) and best is None:
                 return ratio
     return best
+
+
+_SHARE_PAREN = regex.compile(r"\s*(?:đạt|chiếm|bằng|tỷ lệ|tỉ lệ|tương đương|khoảng)?[\s:]*\Z", regex.I)
 
 
 def _part_before(text: str, layout: Layout, percent: Fact, figures: list[Figure]) -> Figure | None:
@@ -188,7 +209,8 @@ def _part_before(text: str, layout: Layout, percent: Fact, figures: list[Figure]
     return part
 
 
-def _share_of_part(text: str, layout: Layout, percent: Fact, part: Figure, figures: list[Figure]) -> Claim | None:
+def _share_of_part(text: str, layout: Layout, percent: Fact, part: Figure, figures: list[Figure],
+                   linked: set[tuple[int, int]]) -> Claim | None:
     stated = Decimal(percent.value["value"])
     decimals = percent.value["decimals"]
     paragraph = layout.paragraph(part.start)
@@ -207,6 +229,11 @@ def _share_of_part(text: str, layout: Layout, percent: Fact, part: Figure, figur
     sentence_start = layout.sentence_span(part.start)[0]
     if not same_sentence and _cue("subset_openers", r"^\W*").match(text[sentence_start : sentence_start + 20]):
         same_sentence = [f for f in candidates if layout.sentence(f.start) == sentence - 1]
+    if stated == 100:
+        return None  # "(100%)" with no whole that fits says "all of them", of a whole not given
+    # With no whole that fits, the percentage is held against a whole it is tied to: one whose
+    # breakdown lists the part, or one whose metric the part's metric splits.
+    same_sentence = [f for f in same_sentence if (f.start, part.start) in linked or _splits(part, f)]
     if same_sentence:
         whole = same_sentence[0]
         return Claim("share", "share.part_whole", [part.fact, whole.fact, percent], {
@@ -215,6 +242,28 @@ def _share_of_part(text: str, layout: Layout, percent: Fact, part: Figure, figur
         return Claim("implied_whole", "share.implied_whole", [part.fact, percent], {
             "part": part.value, "percent": stated, "decimals": decimals})
     return None
+
+
+@functools.lru_cache(maxsize=1)
+def _partitions() -> tuple[tuple[str, frozenset[str]], ...]:
+    return tuple((p["whole"], frozenset(p["parts"])) for p in _metrics().get("partitions", []))
+
+
+def _splits(part: Figure, whole: Figure) -> bool:
+    """Whether the part's metric is one the whole's splits into, or the same one narrowed
+    ("8.493 văn bản được ký số ...; có 8.368 văn bản được lãnh đạo ký số")."""
+    if part.metric is None:
+        return False
+    return part.metric == whole.metric or any(
+        part.metric in parts for w, parts in _partitions() if w == whole.metric)
+
+
+def _one_partition(parts: list[Figure]) -> bool:
+    """Whether the parts' known metrics can all come from one split of a whole."""
+    known = {p.metric for p in parts if p.metric}
+    if len(known) < 2:
+        return True
+    return any(known <= members for _, members in _partitions())
 
 
 # ---------------------------------------------------------------- sums
@@ -230,9 +279,12 @@ def _sum_claims(text: str, layout: Layout, figures: list[Figure]) -> list[Claim]
         if _in_comparison(text, layout, total.start):
             continue
         parts = _breakdown(text, layout, figures, i)
-        if len(parts) < 2:
+        if len(parts) < 2 or not _one_partition(parts):
             continue
-        claims.append(_sum_claim(total, parts, "sum.breakdown"))
+        claim = _sum_claim(total, parts, "sum.breakdown")
+        cue = _cue("breakdown_cues").search(text, total.end, min(len(text), total.end + 60))
+        claim.values["exhaustive"] = not (cue and _cue("partial_breakdown_cues", "^").match(cue.group()))
+        claims.append(claim)
     return claims
 
 

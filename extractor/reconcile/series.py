@@ -18,6 +18,8 @@ from ..facts import Fact
 from .checks import Finding
 
 
+# Draft signals count only in the header: forms and templates quoted further down have blanks too.
+HEADER_CHARS = 2500
 # At most this many earlier documents are quoted as evidence of one inversion.
 EVIDENCE_LIMIT = 8
 
@@ -86,8 +88,9 @@ def numbering_findings(facts: Sequence[Fact]) -> list[Finding]:
 
 def draft_findings(facts: Sequence[Fact]) -> list[Finding]:
     """A header number left blank ('Số: /BC-SGTVT') or a header date without its day."""
-    blank_number = [f for f in facts if f.kind == "doc_ref" and f.value.get("partial") and f.value.get("own")]
-    blank_day = [f for f in facts if f.kind == "period" and f.value.get("blank_day")]
+    blank_number = [f for f in facts if f.kind == "doc_ref" and f.value.get("partial") and f.value.get("own")
+                    and f.start < HEADER_CHARS]
+    blank_day = [f for f in facts if f.kind == "period" and f.value.get("blank_day") and f.start < HEADER_CHARS]
     if not blank_number and not blank_day[:1]:
         return []
     evidence = blank_number[:1] + blank_day[:1]
