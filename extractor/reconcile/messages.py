@@ -25,6 +25,15 @@ def en_number(value: Any) -> str:
     return "?" if value is None else format(Decimal(value).normalize(), ",f")
 
 
+def metric_label(metric: str, lang: str) -> str:
+    from .claims import _metrics
+
+    for entry in _metrics().get("metrics", []):
+        if entry["id"] == metric and entry.get("label"):
+            return entry["label"].get(lang, metric)
+    return metric
+
+
 def finding_message(finding, lang: str = "vi") -> str:
     n = vn_number if lang == "vi" else en_number
     d = finding.detail
@@ -81,9 +90,9 @@ def finding_message(finding, lang: str = "vi") -> str:
                 f"({_date(d['document_date'], lang)})")
     if finding.kind == "period_total_mismatch":
         if lang == "vi":
-            return (f"Số liệu lũy kế giảm: {d['metric']} kỳ {d['longer'][1]} là {n(finding.stated)}, "
+            return (f"Số liệu lũy kế giảm: {metric_label(d['metric'], lang)} kỳ {d['longer'][1]} là {n(finding.stated)}, "
                     f"nhỏ hơn kỳ {d['shorter'][1]} ({finding.expected[3:]})")
-        return (f"Cumulative figure shrinks: {d['metric']} for {d['longer'][1]} is {n(finding.stated)}, "
+        return (f"Cumulative figure shrinks: {metric_label(d['metric'], lang)} for {d['longer'][1]} is {n(finding.stated)}, "
                 f"less than for {d['shorter'][1]} ({finding.expected[3:]})")
     if finding.kind == "carry_over_mismatch":
         if lang == "vi":
@@ -94,8 +103,10 @@ def finding_message(finding, lang: str = "vi") -> str:
     if finding.kind == "figure_restated_differently":
         values = ", ".join(n(x) for x in [finding.stated] + list(finding.expected))
         if lang == "vi":
-            return f"Cùng một số liệu ({d['metric']}, {d['period'][0]}–{d['period'][1]}) được nêu khác nhau: {values}"
-        return f"The same figure ({d['metric']}, {d['period'][0]}–{d['period'][1]}) is stated differently: {values}"
+            return (f"Cùng một số liệu ({metric_label(d['metric'], lang)}, {_date(d['period'][0], lang)}–"
+                    f"{_date(d['period'][1], lang)}) được nêu khác nhau: {values}")
+        return (f"The same figure ({metric_label(d['metric'], lang)}, {_date(d['period'][0], lang)}–"
+                f"{_date(d['period'][1], lang)}) is stated differently: {values}")
     return finding.kind
 
 
