@@ -11,7 +11,8 @@ up by one: 14.911 → 14.912, 42,4% → 42,5%), re-run extraction and the checks
 
     python3 bench/mutation.py [--seeds-only | --corpus-only]
 
-Uses corpus/*.gold.json and, when present, ../shared/corpus/seeds/*.gold.json.
+Uses corpus/*.gold.json, corpus/series/*.gold.json and, when present,
+../shared/corpus/seeds/*.gold.json.
 """
 from __future__ import annotations
 
@@ -88,12 +89,13 @@ def gold_documents(which: str) -> list[tuple[dict, str]]:
     if which in ("all", "seeds") and seeds.is_dir():
         dirs.append(seeds)
     if which in ("all", "corpus"):
-        dirs.append(ROOT / "corpus")
+        dirs += [ROOT / "corpus", ROOT / "corpus" / "series"]
     out = []
     for d in dirs:
         for gold_path in sorted(d.glob("*.gold.json")):
             gold = json.loads(gold_path.read_text(encoding="utf-8"))
-            out.append((gold, (d / gold["file"]).read_text(encoding="utf-8")))
+            if isinstance(gold, dict) and "file" in gold:
+                out.append((gold, (d / gold["file"]).read_text(encoding="utf-8")))
     return out
 
 

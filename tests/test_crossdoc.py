@@ -57,6 +57,7 @@ def test_every_planted_inconsistency_is_found():
         "period_total_mismatch",  # 6 months received 4.100 < Q1 4.210
         "period_total_mismatch",  # 6 months resolved 3.900 < Q1 4.050
         "period_total_mismatch",  # 6 months online 3.000 < Q1 3.105
+        "period_total_mismatch",  # 6 months in person 1.000 < Q1 1.005
         "carry_over_mismatch",  # Q3 carried over 230, 6 months pending 200
     ])
     by_kind = {f.kind: f for f in findings}

@@ -26,6 +26,7 @@ class Result:
     expected: Any = None
     tolerance: Any = None
     severity: str | None = None
+    kind: str | None = None  # the finding kind, when not the claim kind's usual one
 
 
 @dataclass
@@ -74,6 +75,10 @@ def check(claim: Claim) -> Result:
         return Result(claim, False, v["total"], parts_sum, 0, "gross" if gross else "error")
     if claim.kind == "share":
         if percent_holds(v["part"], v["whole"], v["percent"], v["decimals"]):
+            if v["part"] > v["whole"] and v.get("counts"):
+                # "100,44% (4.119/4.101 hồ sơ đã giải quyết)": a part larger than its whole.
+                v["over_whole"] = True
+                return Result(claim, False, v["percent"], Decimal(100), 0, "gross", "percent_impossible")
             return Result(claim, True)
         computed = computed_percent(v["part"], v["whole"])
         quantum = Decimal(1).scaleb(-v["decimals"])
@@ -105,6 +110,6 @@ FINDING_KINDS = {"sum": "sum_mismatch", "share": "percent_mismatch",
 
 
 def findings(results: list[Result]) -> list[Finding]:
-    return [Finding(FINDING_KINDS[r.claim.kind], r.severity, r.claim.rule, r.stated, r.expected,
+    return [Finding(r.kind or FINDING_KINDS[r.claim.kind], r.severity, r.claim.rule, r.stated, r.expected,
                     r.tolerance, r.claim.facts, dict(r.claim.values))
             for r in results if not r.holds]

@@ -151,9 +151,12 @@ def _share_claims(text: str, layout: Layout, facts: Sequence[Fact], figures: lis
         ratio = _adjacent_ratio(text, layout, percent, [r for r in ratios if r.start not in used], figures)
         if ratio is not None:
             used.add(ratio.start)
+            counts = (ratio.value.get("unit") not in (None, "VND") and ratio.value["numerator_decimals"] == 0
+                      and ratio.value["denominator_decimals"] == 0 and not ratio.value.get("scale"))
             claims.append(Claim("share", "share.ratio", [ratio, percent], {
                 "part": Decimal(ratio.value["numerator"]), "whole": Decimal(ratio.value["denominator"]),
-                "percent": Decimal(percent.value["value"]), "decimals": percent.value["decimals"]}))
+                "percent": Decimal(percent.value["value"]), "decimals": percent.value["decimals"],
+                "counts": counts}))
             continue
         part = _part_before(text, layout, percent, figures)
         if part is None:

@@ -24,7 +24,9 @@ from .series import numbering_findings
 from .text import Layout
 
 # Reports whose windows start together are cumulative; these metrics only grow over a window.
-CUMULATIVE_METRICS = ("dossiers.received", "dossiers.resolved", "dossiers.received_online")
+CUMULATIVE_METRICS = ("dossiers.received", "dossiers.received_new", "dossiers.received_online",
+                      "dossiers.received_in_person", "dossiers.resolved", "dossiers.resolved_early",
+                      "dossiers.resolved_on_time", "dossiers.late")
 # A period's carried-over dossiers are the previous period's pending ones (identity I8).
 CARRY_OVER = ("dossiers.carried_over", "dossiers.pending")
 REPORT_GRANULARITIES = {"quarter", "6_months", "9_months", "year", "range", "month"}
@@ -64,7 +66,7 @@ def view(path: str, text: str, facts: Sequence[Fact]) -> DocumentView:
     place = _HEADER_PLACE.search(text, 0, min(len(text), 1500))
     if place:
         doc.place = fold_place(place["place"])
-    periods = [f for f in facts if f.kind == "period" and f.value.get("granularity") in REPORT_GRANULARITIES
+    periods = [f for f in facts if f.kind == "period" and f.value.get("granularity") in REPORT_GRANULARITIES | {"years"}
                and not f.value.get("blank_day")]
     # The reporting period is stated in the title or the opening: prefer a stated window, then
     # the first named period of the document's first part.
@@ -132,10 +134,21 @@ def _interval(period: Fact) -> tuple[dt.date, dt.date, str]:
 
 
 def _figure_period(layout: Layout, periods: list[Fact], fact: Fact):
-    """A period named earlier in the figure's own sentence ("Trong quý I năm 2024, ... 4.210 hồ sơ")."""
+    """A period named earlier in the figure's own sentence ("Trong quý I năm 2024, ... 4.210 hồ
+    sơ"), or one that opens its paragraph ("1. Năm 2023, Sở hoàn thành .... Sở tiếp nhận ...")."""
     sentence = layout.sentence(fact.start)
-    named = [p for p in periods if p.end <= fact.start and layout.sentence(p.start) == sentence]
-    return _interval(named[-1]) if named else None
+    own_paren = layout.enclosing_paren(fact.start)
+    # A period inside a parenthesis the figure is not in ("(6 tháng đầu năm 2023 tiếp nhận ...)")
+    # is another period's comparison.
+    named = [p for p in periods if p.end <= fact.start and layout.sentence(p.start) == sentence
+             and layout.enclosing_paren(p.start) in (None, own_paren)]
+    if named:
+        return _interval(named[-1])
+    paragraph = layout.paragraph(fact.start)
+    paragraph_start = layout.paragraph_start(fact.start)
+    opening = [p for p in periods if paragraph_start <= p.start < paragraph_start + 24
+               and p.end <= fact.start and layout.paragraph(p.start) == paragraph]
+    return _interval(opening[0]) if opening else None
 
 
 def _in_comparison(text: str, layout: Layout, fact: Fact) -> bool:
@@ -221,7 +234,7 @@ def cross_numbering_findings(docs: list[DocumentView]) -> list[Finding]:
 def _report_value(doc: DocumentView, metric: str):
     """The document's own figure for a metric over its own reporting period."""
     for fact, period in doc.figures.get(metric, []):
-        if period == doc.period:
+        if period is not None and period[:2] == doc.period[:2]:
             return fact
     return None
 

@@ -48,6 +48,12 @@ def finding_message(finding, lang: str = "vi") -> str:
                     f"nhưng văn bản ghi {n(finding.stated)}%")
         return (f"Percentage does not match: {n(d['part'])}/{n(d['whole'])} = {n(finding.expected)}%, "
                 f"but the document states {n(finding.stated)}%")
+    if finding.kind == "percent_impossible" and d.get("over_whole"):
+        if lang == "vi":
+            return (f"Tỷ lệ vượt 100%: phần {n(d['part'])} lớn hơn tổng {n(d['whole'])} "
+                    f"(văn bản ghi {n(finding.stated)}%)")
+        return (f"Share over 100%: the part {n(d['part'])} exceeds its whole {n(d['whole'])} "
+                f"(the document states {n(finding.stated)}%)")
     if finding.kind == "percent_impossible":
         if lang == "vi":
             return f"Không có tổng số nguyên nào để {n(d['part'])} chiếm {n(finding.stated)}%"

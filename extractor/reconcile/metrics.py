@@ -49,10 +49,29 @@ def metric_of(text: str, layout: Layout, fact: Fact) -> str | None:
     return None
 
 
+# The next figure, or a "và" that brings one in ("… và giải quyết 1.931 hồ sơ").
+_NEXT_ITEM = regex.compile(r"\s(?:và|hoặc)\s(?=[^,;()\d]{0,40}\d)|\d")
+
+
 def _context(text: str, layout: Layout, figure) -> str:
     """The figure's clause; when a label with a colon introduces it ("Số lượng TTHC tiếp nhận
     trong kỳ (…): 14.911 hồ sơ"), the whole label back to the previous ';' too."""
     clause = _clause(text, layout, figure)
+    # The words after a figure describe it up to the next figure or "và": "tiếp nhận 2.076 hồ sơ
+    # và giải quyết 1.931 hồ sơ" does not make 2.076 resolved.
+    offset = clause.find(figure.fact.text)
+    if offset >= 0:
+        tail_start = offset + len(figure.fact.text)
+        cut = _NEXT_ITEM.search(clause, tail_start)
+        if cut:
+            clause = clause[: cut.start()]
+        # Nor do the words of a figure before it: "126 hồ sơ từ kỳ trước chuyển sang và 1.950 hồ
+        # sơ tiếp nhận mới" starts 1.950's words after "và".
+        head = clause[:offset]
+        last_digit = max((i for i, c in enumerate(head) if c.isdigit()), default=-1)
+        if last_digit >= 0:
+            joint = head.rfind(" và ", last_digit)
+            clause = clause[joint + 4 if joint >= 0 else last_digit + 1 :]
     head = text[max(0, figure.start - 6) : figure.start]
     if ":" not in head:
         return clause

@@ -45,6 +45,12 @@ class Layout:
     def paragraph(self, offset: int) -> int:
         return bisect.bisect_right(self._paragraph_starts, offset) - 1
 
+    def paragraph_start(self, offset: int) -> int:
+        start = self._paragraph_starts[self.paragraph(offset)]
+        while start < len(self.text) and self.text[start] in " \t\n-+*•":
+            start += 1
+        return start
+
     def enclosing_paren(self, offset: int) -> Paren | None:
         """The innermost parenthesis around ``offset``, if any."""
         i = bisect.bisect_right(self._paren_starts, offset) - 1
