@@ -4,14 +4,16 @@ The pipeline is read → normalise → extract. The library verbs:
 
 - :func:`read_document` turns a file into a :class:`Document`;
 - :func:`extract_facts` finds the facts in a text;
-- :func:`extract_document` does both and returns the output record of ``cchc extract``.
+- :func:`extract_document` does both, adds the document's structure (header metadata, outline,
+  people and organisations), and returns the output record of ``cchc extract``.
 """
 from __future__ import annotations
 
 from .document import Document, Page
 from .extract import Extraction, extract_facts
-from .facts import Fact, Problem
+from .facts import Fact, Problem, to_jsonable
 from .read import ReadError, read_document
+from .structure import analyse
 
 __version__ = "0.1.0"
 
@@ -25,13 +27,17 @@ def extract_document(path: str, lang: str = "vi") -> dict:
     try:
         document = read_document(path)
     except ReadError as exc:
-        return {"source": {"path": str(path), "sha256": None, "format": None},
-                "facts": [], "problems": [], "errors": [exc.message(lang)]}
+        return {"source": {"path": str(path), "sha256": None, "format": None}, "document": None,
+                "facts": [], "sections": [], "problems": [], "errors": [exc.message(lang)]}
     result = extract_facts(document.text, document.page_ranges())
+    structure = analyse(document.text, result.facts, document.page_ranges())
+    facts = sorted(result.facts + structure.facts, key=lambda f: (f.start, f.end))
     return {
         "source": {"path": document.path, "sha256": document.sha256, "format": document.format},
-        "facts": [f.to_dict() for f in result.facts],
-        "problems": [p.to_dict(lang) for p in result.problems],
+        "document": to_jsonable(structure.document),
+        "facts": [{**f.to_dict(), **structure.locate(f)} for f in facts],
+        "sections": [s.to_dict() for s in structure.sections],
+        "problems": [p.to_dict(lang) for p in result.problems + structure.problems],
         "errors": [],
     }
 

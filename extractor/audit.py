@@ -12,6 +12,19 @@ from .reconcile import check_document
 from .reconcile.checks import Finding, Result
 from .reconcile.crossdoc import check_documents, view
 from .reconcile.text import Layout
+from .structure import analyse
+
+# Problems of the structure stage that an audit reports: names of places and bodies misspelt.
+SPELLING_PROBLEMS = ("place_spelling", "body_spelling")
+
+
+def spelling_finding(problem) -> Finding:
+    """A misspelt place or body, as a finding whose evidence is the misspelt text."""
+    evidence = Fact("name", problem.text, problem.start, problem.end, "structure.spelling",
+                    {"text": problem.text}, problem.page)
+    return Finding(problem.code, "minor", "structure.spelling", problem.text,
+                   problem.detail.get("corrected"), None, [evidence],
+                   {**problem.detail, "text": problem.text, "problem": problem})
 
 SEVERITY_ORDER = ("gross", "error", "minor", "possible")
 
@@ -24,6 +37,7 @@ class AuditedDocument:
     results: list[Result] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None
+    metadata: dict[str, Any] | None = None
 
 
 @dataclass
@@ -34,20 +48,27 @@ class Audit:
     def all_findings(self) -> list[tuple[Finding, list[str]]]:
         """Each finding with the documents it is about."""
         out = [(f, [d.path]) for d in self.documents for f in d.findings]
-        owner = {id(fact): d.path for d in self.documents for fact in d.facts}
         for f in self.cross_findings:
-            out.append((f, sorted({owner.get(id(fact), "?") for fact in f.facts})))
+            out.append((f, sorted({self._owner(f, fact) for fact in f.facts})))
         return out
+
+    def _owner(self, finding: Finding, fact: Fact) -> str:
+        """The document a piece of evidence comes from."""
+        if not hasattr(self, "_owners"):
+            self._owners = {id(x): d.path for d in self.documents for x in d.facts}
+        return self._owners.get(id(fact)) or finding.detail.get("document", "?")
 
     def to_dict(self, lang: str = "vi") -> dict[str, Any]:
         texts = {d.path: d.text for d in self.documents}
-        owner = {id(fact): d.path for d in self.documents for fact in d.facts}
         findings = []
         for finding, paths in self.all_findings():
             record = finding.to_dict("", lang)
             record["documents"] = paths
-            record["evidence"] = [dict(_evidence(texts[owner[id(fact)]], fact), document=owner[id(fact)])
-                                  for fact in finding.facts]
+            evidence = []
+            for fact in finding.facts:
+                path = paths[0] if len(paths) == 1 else self._owner(finding, fact)
+                evidence.append(dict(_evidence(texts[path], fact), document=path))
+            record["evidence"] = evidence
             findings.append(record)
         return {
             "documents": [{"path": d.path, "facts": len(d.facts), "claims": len(d.results),
@@ -72,10 +93,15 @@ def audit_paths(paths: Iterable[str]) -> Audit:
         except ReadError as exc:
             documents.append(AuditedDocument(str(path), error=exc.message("vi")))
             continue
-        facts = extract_facts(document.text, document.page_ranges()).facts
+        extraction = extract_facts(document.text, document.page_ranges())
+        structure = analyse(document.text, extraction.facts, document.page_ranges())
+        facts = extraction.facts
         results, findings = check_document(document.text, facts)
-        documents.append(AuditedDocument(document.path, document.text, facts, results, findings))
-    views = [view(d.path, d.text, d.facts) for d in documents if d.error is None]
+        findings += [spelling_finding(p) for p in structure.problems if p.code in SPELLING_PROBLEMS]
+        audited = AuditedDocument(document.path, document.text, facts, results, findings)
+        audited.metadata = structure.document
+        documents.append(audited)
+    views = [view(d.path, d.text, d.facts, d.metadata) for d in documents if d.error is None]
     return Audit(documents, check_documents(views))
 
 

@@ -13,7 +13,7 @@ SERIES = Path(__file__).resolve().parent.parent / "corpus" / "series"
 GOLD = json.loads((SERIES / "series.gold.json").read_text(encoding="utf-8"))
 # Findings that need the document structure (the issuer of a news page; place names checked
 # against a gazetteer): strict, so they must be removed from here once they are found.
-NEEDS_STRUCTURE = {"figure_restated_differently", "place_spelling"}
+NEEDS_STRUCTURE: set[str] = set()
 
 
 @pytest.fixture(scope="module")

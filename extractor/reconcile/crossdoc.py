@@ -45,12 +45,16 @@ class DocumentView:
     # The place of the header line ("An Hòa, ngày ..."), folded: local bodies' numbers and
     # figures are only compared within one place.
     place: str | None = None
+    # The header's place as written, with its offsets: (text, start, end).
+    place_written: tuple[str, int, int] | None = None
     period: tuple[dt.date, dt.date, str] | None = None
     figures: dict[str, list[tuple[Fact, tuple[dt.date, dt.date, str] | None]]] = field(default_factory=dict)
 
 
-def view(path: str, text: str, facts: Sequence[Fact]) -> DocumentView:
-    """Read a document's identity, reporting period and figures by metric."""
+def view(path: str, text: str, facts: Sequence[Fact], document: dict | None = None) -> DocumentView:
+    """Read a document's identity, reporting period and figures by metric. ``document`` is the
+    structure stage's metadata, when there is one: its issuing body and province name the
+    agency and place (a news page has neither a number nor a place line)."""
     facts = sorted(facts, key=lambda f: f.start)
     doc = DocumentView(path, text, list(facts))
     own = next((f for f in facts if f.kind == "doc_ref" and f.value.get("own")), None)
@@ -66,6 +70,14 @@ def view(path: str, text: str, facts: Sequence[Fact]) -> DocumentView:
     place = _HEADER_PLACE.search(text, 0, min(len(text), 1500))
     if place:
         doc.place = fold_place(place["place"])
+        doc.place_written = (place["place"], place.start("place"), place.end("place"))
+    if document:
+        if document.get("province"):
+            doc.place = fold_place(document["province"])
+        if document.get("issuer_body"):
+            doc.agency = document["issuer_body"]
+        if doc.date is None and (document.get("date") or document.get("published")):
+            doc.date = dt.date.fromisoformat(document.get("date") or document["published"])
     periods = [f for f in facts if f.kind == "period" and f.value.get("granularity") in REPORT_GRANULARITIES | {"years"}
                and not f.value.get("blank_day")]
     # The reporting period is stated in the title or the opening: prefer a stated window, then
@@ -161,7 +173,39 @@ def _in_comparison(text: str, layout: Layout, fact: Fact) -> bool:
 def check_documents(docs: Iterable[DocumentView]) -> list[Finding]:
     docs = list(docs)
     return (citation_findings(docs) + cross_numbering_findings(docs) + period_findings(docs)
-            + restated_findings(docs))
+            + restated_findings(docs) + place_spelling_findings(docs))
+
+
+def place_spelling_findings(docs: list[DocumentView]) -> list[Finding]:
+    """A place written without the diacritics that the other documents give it ('An Hoa'
+    where the collection writes 'An Hòa'); tone placement variants ('An Hoà') are the same name."""
+    from ..normalize import fold_tone_placement
+
+    spellings: dict[str, dict[str, list[DocumentView]]] = defaultdict(lambda: defaultdict(list))
+    for doc in docs:
+        if doc.place_written:
+            written = fold_tone_placement(" ".join(doc.place_written[0].split()))
+            spellings[fold_place(written)][written].append(doc)
+    findings = []
+    for key, variants in sorted(spellings.items()):
+        if len(variants) < 2:
+            continue
+        usual = max(variants, key=lambda v: (len(variants[v]), _marks(v)))
+        for variant, holders in sorted(variants.items()):
+            if variant == usual or _marks(variant) >= _marks(usual):
+                continue
+            for doc in holders:
+                text, start, end = doc.place_written
+                fact = Fact("place", text, start, end, "crossdoc.place", {"text": text})
+                findings.append(Finding("place_spelling", "minor", "crossdoc.place_spelling", text, usual, None,
+                                        [fact], {"text": text, "corrected": usual, "document": doc.path,
+                                                 "usual_in": len(variants[usual])}))
+    return findings
+
+
+def _marks(name: str) -> int:
+    """How many letters carry a diacritic (or are đ)."""
+    return sum(1 for c in unicodedata.normalize("NFD", name) if unicodedata.combining(c)) + name.count("đ") + name.count("Đ")
 
 
 # ---------------------------------------------------------------- citations

@@ -113,6 +113,12 @@ def finding_message(finding, lang: str = "vi") -> str:
                     f"{_date(d['period'][1], lang)}) được nêu khác nhau: {values}")
         return (f"The same figure ({metric_label(d['metric'], lang)}, {_date(d['period'][0], lang)}–"
                 f"{_date(d['period'][1], lang)}) is stated differently: {values}")
+    if finding.kind in ("place_spelling", "body_spelling") and d.get("problem") is not None:
+        return d["problem"].to_dict(lang)["message"]
+    if finding.kind == "place_spelling":
+        if lang == "vi":
+            return f"Địa danh viết sai: '{d['text']}', các văn bản khác viết '{d['corrected']}'"
+        return f"Place misspelt: '{d['text']}', other documents write '{d['corrected']}'"
     return finding.kind
 
 
