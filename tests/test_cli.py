@@ -25,12 +25,12 @@ def test_extract_jsonl_contract(tmp_path):
     result = run("extract", str(doc))
     assert result.exit_code == 0, result.output
     record = json.loads(result.output.strip())
-    assert set(record) >= {"source", "facts", "errors"}
+    assert set(record) >= {"source", "document", "facts", "sections", "problems", "errors"}
     assert record["source"]["path"] == str(doc)
     assert len(record["source"]["sha256"]) == 64
     assert record["source"]["format"] == "text"
     for fact in record["facts"]:
-        assert set(fact) == {"kind", "text", "start", "end", "page", "pattern", "value"}
+        assert set(fact) == {"kind", "text", "start", "end", "page", "pattern", "value", "section", "sentence"}
         assert REPORT[fact["start"]:fact["end"]] == fact["text"]
         assert fact["page"] is None
     kinds = {f["kind"]: f for f in record["facts"]}
@@ -124,3 +124,4 @@ def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert commands[1] in ci.splitlines()
     assert "corpus/" in commands[0]
+
