@@ -28,18 +28,30 @@ def extract_document(path: str, lang: str = "vi") -> dict:
         document = read_document(path)
     except ReadError as exc:
         return {"source": {"path": str(path), "sha256": None, "format": None}, "document": None,
-                "facts": [], "sections": [], "problems": [], "errors": [exc.message(lang)]}
+                "facts": [], "sections": [], "problems": [], "warnings": [], "errors": [exc.message(lang)]}
     result = extract_facts(document.text, document.page_ranges())
     structure = analyse(document.text, result.facts, document.page_ranges())
     facts = sorted(result.facts + structure.facts, key=lambda f: (f.start, f.end))
+    ocr_pages = {p.number: p for p in document.pages if p.ocr}
     return {
-        "source": {"path": document.path, "sha256": document.sha256, "format": document.format},
+        "source": {"path": document.path, "sha256": document.sha256, "format": document.format,
+                   "pages": len(document.pages) or None, "ocr_pages": sorted(ocr_pages) or None},
         "document": to_jsonable(structure.document),
-        "facts": [{**f.to_dict(), **structure.locate(f)} for f in facts],
+        "facts": [_fact_record(f, structure, ocr_pages) for f in facts],
         "sections": [s.to_dict() for s in structure.sections],
         "problems": [p.to_dict(lang) for p in result.problems + structure.problems],
+        "warnings": [w.message(lang) for w in document.warnings],
         "errors": [],
     }
+
+
+def _fact_record(fact: Fact, structure, ocr_pages: dict) -> dict:
+    """A fact with its place in the outline; a fact read by OCR says so, with the page's quality."""
+    record = {**fact.to_dict(), **structure.locate(fact)}
+    page = ocr_pages.get(fact.page)
+    if page is not None:
+        record["ocr"] = {"quality": page.quality}
+    return record
 
 
 __all__ = ["Document", "Page", "Fact", "Problem", "Extraction", "ReadError", "read_document",

@@ -11,15 +11,26 @@ import click
 
 from . import __version__, extract_document
 from .messages import message
-from .read import ReadError, read_document
+from .read import OCR_MODES, ReadError, read_document, reading_options
 
 # File kinds picked up when a folder is walked; files named on the command line are always read.
-DOCUMENT_SUFFIXES = {".txt", ".md", ".markdown"}
-FACT_KINDS = ("doc_ref", "date", "period", "ratio", "percent", "money", "quantity")
+DOCUMENT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".doc",
+                     ".jpg", ".jpeg", ".png", ".tif", ".tiff"}
+FACT_KINDS = ("doc_ref", "date", "period", "ratio", "percent", "money", "quantity", "person", "organization")
 
 lang_option = click.option(
     "--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
     help="Language of messages and reports.",
+)
+
+
+ocr_option = click.option(
+    "--ocr", type=click.Choice(OCR_MODES), default="auto", show_default=True,
+    help="OCR scanned pages: auto (pages with no usable text layer), always, never.",
+)
+ocr_timeout_option = click.option(
+    "--ocr-timeout", type=click.FloatRange(min=1), default=900, show_default=True,
+    help="Seconds of OCR allowed per file; pages not done by then are left out with a warning.",
 )
 
 
@@ -53,10 +64,13 @@ def cli() -> None:
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "json", "table"]), default="jsonl",
               show_default=True, help="One JSON object per line, one JSON array, or a summary table.")
 @lang_option
-def extract(paths: tuple[str, ...], fmt: str, lang: str) -> None:
+@ocr_option
+@ocr_timeout_option
+def extract(paths: tuple[str, ...], fmt: str, lang: str, ocr: str, ocr_timeout: float) -> None:
     """Extract references, dates, periods and figures from documents.
 
-    PATHS are files or folders (walked recursively for .txt and .md files). Each document gives
+    PATHS are files or folders (walked recursively for .txt, .md, .html, .pdf, .docx, .doc and
+    image files; the format is recognised by content). Each document gives
     one JSON object: {"source", "facts", "problems", "errors"}. A file that cannot be read is
     reported on stderr in one line; the others are still processed, and the exit code is 1.
 
@@ -68,7 +82,10 @@ def extract(paths: tuple[str, ...], fmt: str, lang: str) -> None:
     records = []
     failed = False
     for path in inputs:
-        record = extract_document(path, lang)
+        with reading_options(ocr=ocr, ocr_timeout=ocr_timeout):
+            record = extract_document(path, lang)
+        for warning in record["warnings"]:
+            click.echo(warning, err=True)
         for error in record["errors"]:
             failed = True
             click.echo(error, err=True)
@@ -112,16 +129,81 @@ def _print_table(records: list[dict], lang: str) -> None:
 @cli.command()
 @click.argument("path")
 @lang_option
-def text(path: str, lang: str) -> None:
+@ocr_option
+@ocr_timeout_option
+def text(path: str, lang: str, ocr: str, ocr_timeout: float) -> None:
     """Print the document text that fact offsets index into.
 
     Example: cchc text corpus/bc_quy1_so_tai_chinh.txt
     """
     try:
-        document = read_document(path)
+        with reading_options(ocr=ocr, ocr_timeout=ocr_timeout):
+            document = read_document(path)
     except ReadError as exc:
         raise click.ClickException(exc.message(lang)) from exc
     click.echo(document.text, nl=False)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "html"]), default="table",
+              show_default=True, help="A summary table, the findings as JSON, or the HTML report.")
+@click.option("--output", "output", type=click.Path(dir_okay=False, writable=True),
+              help="Write the report to this file (the HTML report is written here; "
+                   "default audit-report.html for --format html).")
+@lang_option
+@ocr_option
+@ocr_timeout_option
+def audit(paths: tuple[str, ...], fmt: str, output: str | None, lang: str, ocr: str, ocr_timeout: float) -> None:
+    """Check the figures of documents, within each and across them all.
+
+    Sums against their totals, percentages against their ratios, differences, numbering of an
+    agency's documents against their dates, one reference cited with two dates, carry-over
+    between reporting periods, figures restated differently, and unsigned drafts. Every finding
+    quotes its evidence (document, page, offsets, sentence).
+
+    Example: cchc audit corpus/ --format html --output bao-cao-kiem-tra.html
+    """
+    from .audit import audit_paths, severity_rank
+    from .reconcile.report import render_html
+
+    inputs = list(iter_inputs(paths))
+    if not inputs:
+        raise click.ClickException(message("no_input", lang, paths=", ".join(paths)))
+    with reading_options(ocr=ocr, ocr_timeout=ocr_timeout):
+        result = audit_paths(inputs)
+    record = result.to_dict(lang)
+    for document in record["documents"]:
+        if document["error"]:
+            click.echo(document["error"], err=True)
+    if fmt == "json":
+        payload = json.dumps(record, ensure_ascii=False, indent=2)
+        if output:
+            Path(output).write_text(payload, encoding="utf-8")
+        else:
+            click.echo(payload)
+        return
+    if fmt == "html" or output:
+        target = Path(output or "audit-report.html")
+        target.write_text(render_html(record, lang), encoding="utf-8")
+        click.echo(message("report_written", lang, path=str(target)), err=True)
+    if fmt == "table":
+        _print_findings(record, lang, severity_rank)
+
+
+def _print_findings(record: dict, lang: str, severity_rank) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=message("audit_title", lang, documents=len(record["documents"]),
+                                findings=len(record["findings"])))
+    table.add_column(message("col_severity", lang))
+    table.add_column(message("col_document", lang))
+    table.add_column(message("col_finding", lang))
+    for finding in sorted(record["findings"], key=lambda f: severity_rank(f["severity"])):
+        table.add_row(finding["severity"], "\n".join(Path(p).name for p in finding["documents"]),
+                      finding["message"])
+    Console(width=160).print(table)
 
 
 def main() -> None:

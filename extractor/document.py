@@ -41,6 +41,12 @@ class Document:
     pages: list[Page] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Problems the reader met that did not stop it (OCR time limit reached, a page that could
+    # not be OCR'd, ...): ``extractor.read.ReadWarning`` objects with a one-line message.
+    warnings: list = field(default_factory=list)
+    # Running page headers and footers (DOCX header/footer parts, lines repeated at the top or
+    # bottom of PDF pages): kept apart from the text, so no fact comes from them.
+    headers_footers: list[str] = field(default_factory=list)
 
     def page_ranges(self) -> list[tuple[int, int, int]]:
         return [(p.number, p.start, p.end) for p in self.pages]

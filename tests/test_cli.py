@@ -125,3 +125,17 @@ def test_ci_runs_the_readme_test_command():
     assert commands[1] in ci.splitlines()
     assert "corpus/" in commands[0]
 
+
+def test_audit_command_table_json_and_html(tmp_path):
+    doc = tmp_path / "bc.txt"
+    doc.write_text("Sở tiếp nhận 1.200 hồ sơ, trong đó 700 hồ sơ trực tuyến, 501 hồ sơ trực tiếp.\n", encoding="utf-8")
+    table = CliRunner().invoke(cli, ["audit", str(tmp_path)])
+    assert table.exit_code == 0, table.output
+    assert "Tổng không khớp" in table.stdout and "bc.txt" in table.stdout
+    as_json = json.loads(CliRunner().invoke(cli, ["audit", "--format", "json", "--lang", "en", str(doc)]).stdout)
+    assert as_json["findings"][0]["kind"] == "sum_mismatch"
+    assert as_json["findings"][0]["message"].startswith("Total does not add up")
+    report = tmp_path / "report.html"
+    result = CliRunner().invoke(cli, ["audit", "--format", "html", "--output", str(report), str(doc)])
+    assert result.exit_code == 0
+    assert "<mark>1.200 hồ sơ</mark>" in report.read_text(encoding="utf-8")

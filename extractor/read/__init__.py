@@ -1,19 +1,32 @@
 """Readers: turn a file into a :class:`~extractor.document.Document`.
 
-The format is chosen by content (magic bytes), not by the file's extension.
+The format is chosen by content (magic bytes), not by the file's extension:
+
+- plain text and Markdown (:mod:`.text`): UTF-8, UTF-16, Windows-1258, TCVN3 and VNI;
+  site chrome blanked out;
+- HTML (:mod:`.html`): the main content only, with trafilatura;
+- PDF (:mod:`.pdf`): the text layer with pdfplumber, OCR (:mod:`.ocr`, Tesseract) for pages
+  that are scans, only a signature stamp, or garbled;
+- images (JPEG, PNG, TIFF): OCR;
+- DOCX (:mod:`.docx`): python-docx; DOC (:mod:`.doc`): antiword.
+
+A file that cannot be read raises :class:`ReadError`, whose message is one line naming the
+file. Settings (OCR mode, time limit, ...) come from :class:`ReadOptions`, passed in or set
+for a block of calls with :func:`reading_options`.
 """
 from __future__ import annotations
 
 import hashlib
+import zipfile
 from pathlib import Path
 
 from ..document import Document
 from ..messages import message
-from .text import decode_text
+from .options import OCR_MODES, ReadOptions, current_options, reading_options
 
-MAX_BYTES = 200 * 1024 * 1024
+MAX_BYTES = ReadOptions.max_bytes
 
-# Leading bytes of formats that are not plain text.
+# Leading bytes of binary formats.
 _MAGIC = [
     (b"%PDF-", "PDF"),
     (b"PK\x03\x04", "ZIP/DOCX"),
@@ -23,9 +36,15 @@ _MAGIC = [
     (b"GIF8", "GIF"),
     (b"II*\x00", "TIFF"),
     (b"MM\x00*", "TIFF"),
+    (b"BM", "BMP"),
     (b"\x1f\x8b", "GZIP"),
     (b"{\\rtf", "RTF"),
+    (b"PK\x05\x06", "ZIP"),
+    (b"Rar!", "RAR"),
+    (b"7z\xbc\xaf\x27\x1c", "7Z"),
 ]
+IMAGE_FORMATS = {"PNG", "JPEG", "TIFF", "BMP", "GIF"}
+_HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta ", b"<div", b"<p>", b"<table")
 
 
 class ReadError(Exception):
@@ -41,15 +60,89 @@ class ReadError(Exception):
         return message(self.code, lang, path=self.path, **self.detail)
 
 
+class ReadWarning:
+    """Something the reader could not do fully, the document still being usable."""
+
+    def __init__(self, code: str, path: str, **detail: object):
+        self.code = code
+        self.path = path
+        self.detail = detail
+
+    def message(self, lang: str = "vi") -> str:
+        return message(self.code, lang, path=self.path, **self.detail)
+
+    def __repr__(self) -> str:
+        return f"ReadWarning({self.code!r}, {self.detail!r})"
+
+    def __str__(self) -> str:
+        return self.message("vi")
+
+
 def sniff_format(head: bytes) -> str:
+    """The format of a file from its first bytes: a name from the magic table, or "text"."""
     for magic, name in _MAGIC:
         if head.startswith(magic):
+            if name == "ZIP/DOCX" and b"[Content_Types].xml" not in head and b"word/" not in head:
+                return "ZIP/DOCX"  # a zip whose first entry is not telling: opened to check
             return name
+    # A PDF may have a few bytes of junk before its header.
+    if b"%PDF-" in head[:1024]:
+        return "PDF"
     return "text"
 
 
-def read_document(path: str | Path) -> Document:
+def _looks_like_html(head: bytes) -> bool:
+    start = head[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if start.startswith((b"<!doctype html", b"<html", b"<?xml")) and b"<html" in head[:8192].lower():
+        return True
+    lowered = head[:8192].lower()
+    return start.startswith(b"<") and sum(marker in lowered for marker in _HTML_MARKERS) >= 2
+
+
+def _zip_kind(path: Path, shown: str, options: ReadOptions) -> str:
+    """DOCX or another zip; a zip bomb raises."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            names = {i.filename for i in infos}
+            unpacked = sum(i.file_size for i in infos)
+            packed = sum(i.compress_size for i in infos) or 1
+            # The XML parts are what gets parsed (in memory, several times their size).
+            xml = sum(i.file_size for i in infos if i.filename.endswith((".xml", ".rels")))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise ReadError("corrupt", shown, format="DOCX/ZIP", reason=str(exc) or type(exc).__name__) from None
+    if (unpacked > options.max_unpacked_bytes or xml > options.max_unpacked_bytes // 4
+            or (unpacked > 50_000_000 and unpacked / packed > 100)):
+        raise ReadError("zip_bomb", shown, size=unpacked, packed=packed)
+    if "word/document.xml" in names:
+        return "DOCX"
+    if "xl/workbook.xml" in names:
+        return "XLSX"
+    if "ppt/presentation.xml" in names:
+        return "PPTX"
+    if "content.xml" in names and "mimetype" in names:
+        return "ODF"
+    return "ZIP"
+
+
+def _is_encrypted_ooxml(path: Path) -> bool:
+    """An OLE file holding an encrypted Office Open XML package (a password-protected DOCX)."""
+    needle = "EncryptedPackage".encode("utf-16-le")
+    with path.open("rb") as fh:
+        return needle in fh.read(1 << 20)
+
+
+def _hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_document(path: str | Path, options: ReadOptions | None = None) -> Document:
     """Read one file; raise :class:`ReadError` with a clear reason when it cannot be read."""
+    options = options or current_options()
     p = Path(path)
     shown = str(path)
     if not p.exists():
@@ -58,23 +151,65 @@ def read_document(path: str | Path) -> Document:
         raise ReadError("not_a_file", shown)
     try:
         size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise ReadError("too_large", shown, size=size, limit=MAX_BYTES)
-        data = p.read_bytes()
+        if size > options.max_bytes:
+            raise ReadError("too_large", shown, size=size, limit=options.max_bytes)
+        if size == 0:
+            raise ReadError("empty_file", shown)
+        with p.open("rb") as fh:
+            head = fh.read(8192)
+        sha256 = _hash(p)
     except OSError as exc:
         raise ReadError("unreadable", shown, reason=exc.strerror or type(exc).__name__) from exc
-    kind = sniff_format(data[:16])
+    kind = sniff_format(head)
+    if kind == "ZIP/DOCX":
+        kind = _zip_kind(p, shown, options)
+    try:
+        document = _dispatch(kind, p, shown, head, options)
+    except ReadError:
+        raise
+    except MemoryError:
+        raise ReadError("too_large", shown, size=size, limit=options.max_bytes) from None
+    except RecursionError:
+        raise ReadError("corrupt", shown, format=kind, reason="nesting too deep") from None
+    except OSError as exc:
+        raise ReadError("unreadable", shown, reason=exc.strerror or type(exc).__name__) from exc
+    except Exception as exc:  # noqa: BLE001 - a parser's failure on a bad file is the file's fault
+        raise ReadError("corrupt", shown, format=kind, reason=_short(exc)) from None
+    document.sha256 = sha256
+    if not document.text.strip():
+        raise ReadError("no_text", shown, format=kind)
+    return document
+
+
+def _short(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def _dispatch(kind: str, p: Path, shown: str, head: bytes, options: ReadOptions) -> Document:
+    if kind == "PDF":
+        from .pdf import read_pdf
+        return read_pdf(p, shown, options)
+    if kind == "DOCX":
+        from .docx import read_docx
+        return read_docx(p, shown, options)
+    if kind == "DOC/OLE":
+        if _is_encrypted_ooxml(p):
+            raise ReadError("encrypted", shown, format="DOCX")
+        from .doc import read_doc
+        return read_doc(p, shown, options)
+    if kind in IMAGE_FORMATS:
+        from .image import read_image
+        return read_image(p, shown, kind, options)
     if kind != "text":
-        raise ReadError("binary_file", shown, format=kind)
-    decoded = decode_text(data)
-    if decoded is None:
-        raise ReadError("binary_file", shown, format="?")
-    text, encoding = decoded
-    fmt = "markdown" if p.suffix.lower() in (".md", ".markdown") else "text"
-    return Document(
-        path=shown,
-        sha256=hashlib.sha256(data).hexdigest(),
-        format=fmt,
-        text=text,
-        notes=[f"encoding: {encoding}"],
-    )
+        raise ReadError("unsupported_format", shown, format=kind)
+    data = p.read_bytes()
+    if _looks_like_html(head):
+        from .html import read_html
+        return read_html(data, shown)
+    from .text import read_text
+    return read_text(data, shown)
+
+
+__all__ = ["OCR_MODES", "ReadError", "ReadOptions", "ReadWarning", "current_options", "read_document",
+           "reading_options", "sniff_format"]

@@ -1,0 +1,207 @@
+"""OCR with Tesseract and its Vietnamese model: pages in parallel, one OCR thread each.
+
+Each page image is rendered in this process (pdfium is not thread-safe, so one page at a
+time) and piped to a ``tesseract`` process as an uncompressed TIFF; up to ``jobs`` processes
+run at once, each with ``OMP_THREAD_LIMIT=1``, while the next page is being rendered. A time
+limit applies to the whole file: pages not done by then are left out and reported.
+
+Tesseract's TSV output gives words with their boxes and its own blocks, paragraphs and lines;
+paragraphs are rebuilt from them, and page numbers at the top or bottom of the page dropped.
+"""
+from __future__ import annotations
+
+import functools
+import io
+import os
+import re
+import shutil
+import subprocess
+import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from .layout import Line, Word, group_lines, is_page_number, paragraphs
+from .quality import measure
+
+
+@dataclass
+class OcrPage:
+    index: int
+    paragraphs: list[str] = field(default_factory=list)
+    quality: float | None = None
+    error: str | None = None
+    seconds: float = 0.0
+
+
+@dataclass
+class OcrRun:
+    pages: dict[int, OcrPage]
+    timed_out: bool = False
+    skipped: list[int] = field(default_factory=list)  # pages not OCR'd (time or page limit)
+
+
+def tesseract_path() -> str | None:
+    return shutil.which("tesseract")
+
+
+@functools.lru_cache(maxsize=4)
+def available_languages(binary: str) -> frozenset[str]:
+    try:
+        out = subprocess.run([binary, "--list-langs"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return frozenset()
+    return frozenset(line.strip() for line in (out.stdout + out.stderr).splitlines()[1:] if line.strip())
+
+
+def missing_tool(lang: str) -> str | None:
+    """``None`` when Tesseract with ``lang`` is installed, else what to install."""
+    binary = tesseract_path()
+    if not binary:
+        return "tesseract (tesseract-ocr)"
+    if lang not in available_languages(binary):
+        return f"tesseract-ocr-{lang}"
+    return None
+
+
+def tesseract_command(lang: str, dpi: int) -> list[str]:
+    return [tesseract_path() or "tesseract", "stdin", "stdout", "-l", lang, "--dpi", str(dpi),
+            "--psm", "3", "tsv"]
+
+
+def tesseract_env() -> dict[str, str]:
+    return {**os.environ, "OMP_THREAD_LIMIT": "1"}
+
+
+def to_image_bytes(image) -> bytes:
+    """A PIL image as uncompressed grayscale TIFF (cheap to write, nothing to decode)."""
+    if image.mode not in ("L", "1"):
+        image = image.convert("L")
+    buffer = io.BytesIO()
+    image.save(buffer, format="TIFF")
+    return buffer.getvalue()
+
+
+_OCR_FIXES = [
+    (re.compile(r"(?<![^\s(])[|](?=\d)"), "1"),  # "ngày |3 tháng" → "ngày 13 tháng"
+    (re.compile(r"(?<=\d)[Oo](?=\d)"), "0"),  # "2O23" → "2023"
+    (re.compile(r"(?<=\d)[lI|](?=\d)"), "1"),  # "2l/3" → "21/3"
+    (re.compile("\u0110\u00d0|\u00d0\u0110"), "\u0110"),  # one "Đ" read twice, as Đ and as Ð
+]
+
+
+def fix_ocr_confusions(text: str) -> str:
+    """Undo Tesseract's usual letter-for-digit confusions inside numbers."""
+    for pattern, replacement in _OCR_FIXES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def parse_tsv(tsv: str, dpi: int, height_px: int | None = None) -> list[str]:
+    """Paragraphs from Tesseract's TSV: its lines in its reading order, joined into paragraphs
+    by the same rules as a PDF text layer; page numbers at the top or bottom dropped."""
+    scale = 72.0 / dpi
+    grouped: dict[tuple[int, int, int], list[Word]] = {}
+    page_height = (height_px or 0) * scale
+    for row in tsv.splitlines()[1:]:
+        cols = row.split("\t")
+        if len(cols) < 12:
+            continue
+        if cols[0] == "1" and not page_height:
+            page_height = int(cols[9]) * scale
+        if cols[0] != "5" or not cols[11].strip():
+            continue
+        left, top, width, height = (int(c) * scale for c in cols[6:10])
+        key = (int(cols[2]), int(cols[3]), int(cols[4]))
+        grouped.setdefault(key, []).append(
+            Word(fix_ocr_confusions(cols[11].strip()), left, left + width, top, top + height))
+    lines: list[Line] = []
+    for words in grouped.values():
+        lines.extend(group_lines(words))
+    lines = [line for line in lines if not (
+        is_page_number(line.text) and page_height
+        and (line.bottom < 0.12 * page_height or line.top > 0.9 * page_height))]
+    if not lines:
+        return []
+    single = sorted(line.x1 for line in lines if line.single)
+    right = single[int(0.9 * (len(single) - 1))] if single else max(line.x1 for line in lines)
+    left = min(line.x0 for line in lines)
+    return [block.text for block in paragraphs(lines, left, right)]
+
+
+def ocr_image_bytes(image_bytes: bytes, lang: str, dpi: int, timeout: float | None) -> str:
+    """Run Tesseract on one image; its TSV output. Raises on failure or timeout."""
+    done = subprocess.run(tesseract_command(lang, dpi), input=image_bytes, capture_output=True,
+                          timeout=timeout, env=tesseract_env())
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise RuntimeError(message[-1] if message else f"tesseract exit {done.returncode}")
+    return done.stdout.decode("utf-8", "replace")
+
+
+def run_ocr(pages: Iterable[tuple[int, Callable[[], object]]], *, lang: str, dpi: int, jobs: int,
+            timeout: float | None, max_pages: int | None = None) -> OcrRun:
+    """OCR the pages given as ``(index, render)``, ``render()`` returning a PIL image, or an
+    image and its resolution (``dpi`` otherwise).
+
+    Rendering runs in the calling thread, Tesseract in up to ``jobs`` processes at once; the
+    next page is rendered while they run, so at most ``jobs + 1`` page images are in memory.
+    """
+    start = time.monotonic()
+    deadline = start + timeout if timeout else None
+    run = OcrRun({})
+    slots = threading.BoundedSemaphore(jobs + 1)
+    futures: list[Future] = []
+    lock = threading.Lock()
+
+    def work(index: int, image_bytes: bytes, height: int, resolution: int) -> None:
+        began = time.monotonic()
+        page = OcrPage(index)
+        try:
+            remaining = None if deadline is None else max(0.1, deadline - began)
+            tsv = ocr_image_bytes(image_bytes, lang, resolution, remaining)
+            page.paragraphs = parse_tsv(tsv, resolution, height)
+            page.quality = measure("\n".join(page.paragraphs)).score
+        except subprocess.TimeoutExpired:
+            page.error = "timeout"
+        except Exception as exc:  # noqa: BLE001 - one page's failure must not stop the file
+            page.error = " ".join(str(exc).split())[:200] or type(exc).__name__
+        finally:
+            page.seconds = time.monotonic() - began
+            slots.release()
+        with lock:
+            run.pages[index] = page
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        done_count = 0
+        for index, render in pages:
+            if max_pages is not None and done_count >= max_pages:
+                run.skipped.append(index)
+                continue
+            if deadline is not None and time.monotonic() >= deadline:
+                run.timed_out = True
+                run.skipped.append(index)
+                continue
+            slots.acquire()
+            try:
+                image = render()
+                resolution = dpi
+                if isinstance(image, tuple):
+                    image, resolution = image
+                height = image.height
+                image_bytes = to_image_bytes(image)
+                del image
+            except Exception as exc:  # noqa: BLE001
+                slots.release()
+                run.pages[index] = OcrPage(index, error=f"render: {exc}"[:200])
+                continue
+            futures.append(pool.submit(work, index, image_bytes, height, resolution))
+            del image_bytes
+            done_count += 1
+        for future in futures:
+            future.result()
+    for page in run.pages.values():
+        if page.error == "timeout":
+            run.timed_out = True
+    return run

@@ -1,0 +1,361 @@
+"""PDF: the text layer with pdfplumber, OCR for the pages that need it.
+
+pdfplumber places every character by its position, so Vietnamese glyphs drawn from a fallback
+font come out in their right place (pdfminer's layout analysis and pypdfium2 scramble them).
+Pages are read one at a time and their parsed objects released, so memory stays bounded on
+documents of thousands of pages.
+
+A page is OCR'd (``--ocr auto``) when its text layer is empty while the page holds a scan
+(or text drawn as outlines), when a page-size image carries only a signature stamp's few
+words, or when the layer is garbled (see :mod:`.quality`). A good text layer is never
+re-OCR'd; ``--ocr always`` and ``--ocr never`` override the choice.
+"""
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..document import Document
+from . import legacy
+from .builder import TextBuilder
+from .layout import Block, Furniture, Line, Word, group_lines, paragraphs
+from .options import ReadOptions
+from .quality import measure
+
+STAMP_CHARS = 400  # a page-size image with less text than this carries only a stamp or a caption
+
+
+@dataclass
+class PageInfo:
+    number: int
+    width: float
+    height: float
+    lines: list[Line] = field(default_factory=list)
+    tables: list[Block] = field(default_factory=list)
+    image_cover: float = 0.0
+    curves: int = 0
+    error: str | None = None
+    reason: str | None = None  # why the page is OCR'd
+    fonts: set[str] = field(default_factory=set)
+
+    @property
+    def text(self) -> str:
+        return "\n".join([line.text for line in self.lines]
+                         + [" ".join(row) for t in self.tables for row in t.rows or []])
+
+
+def _pdf_errors():
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.psparser import PSException
+    from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
+
+    return (PDFPasswordIncorrect, PDFEncryptionError), (
+        PDFSyntaxError, PSException, MalformedPDFException, PdfminerException)
+
+
+def read_pdf(path: Path, shown: str, options: ReadOptions) -> Document:
+    import pdfplumber
+
+    from . import ReadError
+
+    encrypted_errors, corrupt_errors = _pdf_errors()
+    try:
+        pdf = pdfplumber.open(path)
+    except encrypted_errors:
+        raise ReadError("encrypted", shown, format="PDF") from None
+    except corrupt_errors as exc:
+        if _is_encrypted_cause(exc):
+            raise ReadError("encrypted", shown, format="PDF") from None
+        raise ReadError("corrupt", shown, format="PDF", reason=_reason(exc)) from None
+    with pdf:
+        try:
+            pages = pdf.pages
+        except encrypted_errors:
+            raise ReadError("encrypted", shown, format="PDF") from None
+        except corrupt_errors as exc:
+            if _is_encrypted_cause(exc):
+                raise ReadError("encrypted", shown, format="PDF") from None
+            raise ReadError("corrupt", shown, format="PDF", reason=_reason(exc)) from None
+        if not pages:
+            raise ReadError("no_pages", shown)
+        if len(pages) > options.max_pages:
+            raise ReadError("too_many_pages", shown, pages=len(pages), limit=options.max_pages)
+        infos: list[PageInfo] = []
+        furniture = Furniture(len(pages))
+        for page in pages:
+            info = _analyse(page)
+            infos.append(info)
+            furniture.observe(info.lines, info.height)
+        pdf.pages.clear()  # pdfplumber keeps every Page object alive otherwise
+    return _assemble(path, shown, infos, furniture, options)
+
+
+def _is_encrypted_cause(exc: BaseException) -> bool:
+    """pdfplumber wraps pdfminer's password errors: look through causes and arguments."""
+    pending, seen = [exc], set()
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        name = type(current).__name__.lower()
+        if "password" in name or "encrypt" in name or "password" in str(current).lower():
+            return True
+        pending += [current.__cause__, current.__context__]
+        pending += [a for a in getattr(current, "args", ()) if isinstance(a, BaseException)]
+    return False
+
+
+def _reason(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text[:120]
+
+
+def _analyse(page) -> PageInfo:
+    """The page's text lines, tables and what it holds, its parsed objects released after."""
+    try:
+        width, height = float(page.width), float(page.height)
+    except Exception:  # noqa: BLE001
+        width, height = 595.0, 842.0
+    info = PageInfo(page.page_number, width, height)
+    try:
+        chars = page.chars
+        info.fonts = {c.get("fontname") or "" for c in chars}
+        info.image_cover = _image_cover(page.images, width, height)
+        info.curves = len(page.curves)
+        encodings = {f: legacy.font_encoding(f) for f in info.fonts}
+        legacy_fonts = any(encodings.values())
+        if chars:
+            raw = page.extract_words(x_tolerance=3, y_tolerance=3, keep_blank_chars=False,
+                                     use_text_flow=False,
+                                     extra_attrs=["fontname"] if legacy_fonts else None)
+            words = [Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], w.get("fontname"))
+                     for w in raw]
+
+            def join(word: Word) -> str:
+                return legacy.convert(word.text, encodings.get(word.font)) if legacy_fonts else word.text
+
+            if len(page.rects) + len(page.lines) >= 4:
+                words = _take_tables(page, words, join, info)
+            info.lines = group_lines(words, join)
+    except Exception as exc:  # noqa: BLE001 - a broken page must not lose the others
+        info.error = _reason(exc)
+    finally:
+        try:
+            page.close()
+        except Exception:  # noqa: BLE001
+            pass
+    return info
+
+
+def _take_tables(page, words: list[Word], join, info: PageInfo) -> list[Word]:
+    """Find ruled tables; fill their cells with the words inside; return the other words."""
+    rest = words
+    for table in page.find_tables():
+        cells = [[cell for cell in row.cells] for row in table.rows]
+        bins: dict[tuple[int, int], list[Word]] = {}
+        x0, top, x1, bottom = table.bbox
+        outside: list[Word] = []
+        for word in rest:
+            cx, cy = (word.x0 + word.x1) / 2, (word.top + word.bottom) / 2
+            if not (x0 <= cx <= x1 and top <= cy <= bottom):
+                outside.append(word)
+                continue
+            for r, row in enumerate(cells):
+                for c, box in enumerate(row):
+                    if box and box[0] <= cx <= box[2] and box[1] <= cy <= box[3]:
+                        bins.setdefault((r, c), []).append(word)
+                        break
+                else:
+                    continue
+                break
+        rows = []
+        for r, row in enumerate(cells):
+            texts = []
+            for c, box in enumerate(row):
+                inside = bins.get((r, c), [])
+                lines = group_lines(inside, join) if inside else []
+                texts.append(" ".join(line.text.replace("\t", " ") for line in lines))
+            rows.append(texts)
+        if sum(1 for row in rows if sum(1 for t in row if t) >= 2) < 2:
+            continue  # a frame around text, not a table
+        info.tables.append(Block(float(top), rows=rows))
+        rest = outside
+    return rest
+
+
+def _image_cover(images: list[dict], width: float, height: float) -> float:
+    area = 0.0
+    for image in images:
+        x0, x1 = max(0.0, float(image["x0"])), min(width, float(image["x1"]))
+        top, bottom = max(0.0, float(image["top"])), min(height, float(image["bottom"]))
+        if x1 > x0 and bottom > top:
+            area += (x1 - x0) * (bottom - top)
+    return min(1.0, area / (width * height or 1.0))
+
+
+def ocr_reason(info: PageInfo, mode: str) -> str | None:
+    """Why this page must be OCR'd, or None to keep its text layer."""
+    if mode == "never":
+        return None
+    if mode == "always":
+        return "always"
+    text = info.text
+    visible = sum(1 for c in text if not c.isspace())
+    if info.error:
+        return "unreadable text layer"
+    if visible == 0:
+        return "empty text layer" if info.image_cover > 0.1 or info.curves > 100 else None
+    if info.image_cover >= 0.5 and visible < STAMP_CHARS:
+        return "scan with a signature stamp only"
+    if measure(text).garbled:
+        return "garbled text layer"
+    return None
+
+
+def _margins(infos: list[PageInfo]) -> tuple[float, float]:
+    lefts, rights = [], []
+    for info in infos:
+        single = [line for line in info.lines if line.single]
+        if len(single) >= 5:
+            lefts.append(min(line.x0 for line in single))
+            rights.append(max(line.x1 for line in single))
+    if not rights:
+        return 0.0, 0.0
+    return statistics.median(lefts), statistics.median(rights)
+
+
+def _assemble(path: Path, shown: str, infos: list[PageInfo], furniture: Furniture,
+              options: ReadOptions) -> Document:
+    from . import ReadError, ReadWarning
+    from .ocr import missing_tool, run_ocr
+
+    notes: list[str] = []
+    warnings: list[ReadWarning] = []
+    for info in infos:
+        info.reason = ocr_reason(info, options.ocr)
+    wanted = [info for info in infos if info.reason]
+    ocr_pages = {}
+    if wanted:
+        tool = missing_tool(options.ocr_lang)
+        if tool:
+            if not any(info.lines for info in infos):
+                raise ReadError("tool_missing", shown, tool=tool, format="PDF")
+            warnings.append(ReadWarning("ocr_unavailable", shown, count=len(wanted), tool=tool))
+        else:
+            run = run_ocr(_renderers(path, [i.number - 1 for i in wanted], options.dpi),
+                          lang=options.ocr_lang, dpi=options.dpi, jobs=options.jobs,
+                          timeout=options.ocr_timeout, max_pages=options.max_ocr_pages)
+            ocr_pages = {index + 1: page for index, page in run.pages.items() if not page.error}
+            for index, page in sorted(run.pages.items()):
+                if page.error and page.error != "timeout":
+                    warnings.append(ReadWarning("ocr_page_failed", shown, page=index + 1, reason=page.error))
+            if run.timed_out:
+                warnings.append(ReadWarning("ocr_timeout", shown, limit=options.ocr_timeout,
+                                            done=len(ocr_pages), total=len(wanted)))
+            elif run.skipped:
+                warnings.append(ReadWarning("ocr_page_limit", shown, done=len(ocr_pages),
+                                            total=len(wanted)))
+            reasons = sorted({i.reason for i in wanted if i.number in ocr_pages})
+            if ocr_pages:
+                notes.append(f"OCR ({options.ocr_lang}, {options.dpi} dpi) on pages "
+                             f"{_ranges(sorted(ocr_pages))}: {', '.join(reasons)}")
+            if not ocr_pages and not any(info.lines for info in infos) and run.timed_out:
+                raise ReadError("ocr_timeout", shown, limit=options.ocr_timeout, done=0,
+                                total=len(wanted))
+    if options.ocr == "never" and not any(info.lines or info.tables for info in infos) and any(
+            info.image_cover > 0.1 for info in infos):
+        raise ReadError("no_text_ocr_off", shown, format="PDF")
+
+    # Text layers in a legacy font whose name does not say so: judge by the text itself.
+    encoding = None
+    if not any(legacy.font_encoding(f) for info in infos for f in info.fonts):
+        sample = "\n".join(line.text for info in infos[:50] if info.number not in ocr_pages
+                           for line in info.lines)
+        encoding = legacy.detect(sample)
+        if encoding:
+            notes.append(f"legacy font encoding {legacy.NAMES[encoding]} converted to Unicode")
+    elif any(legacy.font_encoding(f) for info in infos for f in info.fonts):
+        notes.append("legacy font encoding (from font names) converted to Unicode")
+
+    left, right = _margins(infos)
+    builder = TextBuilder()
+    headers: list[str] = []
+    dropped = 0
+    for info in infos:
+        builder.start_page(info.number)
+        ocr = ocr_pages.get(info.number)
+        if ocr is not None:
+            for para in ocr.paragraphs:
+                builder.add_paragraph(para)
+            builder.set_page_quality(True, ocr.quality)
+            continue
+        kept, furniture_text = furniture.split(info.lines, info.height)
+        dropped += len(info.lines) - len(kept)
+        for text in furniture_text:
+            if text not in headers:
+                headers.append(text)
+        page_left = left if left else min((line.x0 for line in kept), default=0.0)
+        page_right = right if right else max((line.x1 for line in kept), default=info.width)
+        blocks = paragraphs(kept, page_left, page_right) + info.tables
+        blocks.sort(key=lambda b: b.top)
+        page_text = []
+        for block in blocks:
+            if block.rows is not None:
+                rows = [[legacy.convert(c, encoding) for c in row] for row in block.rows]
+                builder.add_table(rows, info.number)
+                page_text.extend(" ".join(row) for row in rows)
+            else:
+                text = legacy.convert(block.text, encoding)
+                builder.add_paragraph(text)
+                page_text.append(text)
+        if page_text:
+            builder.set_page_quality(False, measure("\n".join(page_text)).score)
+    if dropped:
+        notes.append(f"page numbers and running headers/footers removed: {dropped} lines")
+    return Document(path=shown, sha256="", format="pdf", text=builder.text(), pages=builder.pages(),
+                    tables=builder.tables, notes=notes, warnings=warnings, headers_footers=headers)
+
+
+def _renderers(path: Path, indexes: list[int], dpi: int):
+    """``(index, render)`` pairs; ``render()`` rasterises the page with pdfium at ``dpi``.
+
+    Rasterising (rather than taking a scan's embedded image as stored) gives Tesseract the page
+    as it is seen: colour ink flattened to gray the way a viewer shows it, rotations and crops
+    applied; on the Quảng Ngãi scans it reads the handwritten numbers and dates better.
+    """
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(path))
+    try:
+        for index in indexes:
+            def render(index: int = index):
+                page = document[index]
+                try:
+                    bitmap = page.render(scale=dpi / 72.0, grayscale=True)
+                    image = bitmap.to_pil()
+                    bitmap.close()
+                    return image, dpi
+                finally:
+                    page.close()
+            yield index, render
+    finally:
+        document.close()
+
+
+def _ranges(numbers: list[int]) -> str:
+    parts: list[str] = []
+    start = prev = None
+    for n in numbers:
+        if start is None:
+            start = prev = n
+        elif n == prev + 1:
+            prev = n
+        else:
+            parts.append(f"{start}" if start == prev else f"{start}-{prev}")
+            start = prev = n
+    if start is not None:
+        parts.append(f"{start}" if start == prev else f"{start}-{prev}")
+    return ", ".join(parts)
