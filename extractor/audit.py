@@ -96,7 +96,7 @@ def audit_paths(paths: Iterable[str]) -> Audit:
         extraction = extract_facts(document.text, document.page_ranges())
         structure = analyse(document.text, extraction.facts, document.page_ranges())
         facts = extraction.facts
-        results, findings = check_document(document.text, facts)
+        results, findings = check_document(document.text, facts, document.tables)
         findings += [spelling_finding(p) for p in structure.problems if p.code in SPELLING_PROBLEMS]
         audited = AuditedDocument(document.path, document.text, facts, results, findings)
         audited.metadata = structure.document

@@ -7,13 +7,16 @@ from ..facts import Fact
 from .checks import Finding, Result, check, findings
 from .claims import Claim, find_claims
 from .series import draft_findings, numbering_findings
+from .tables import document_tables, table_findings
 
 
-def check_document(text: str, facts: Sequence[Fact]) -> tuple[list[Result], list[Finding]]:
-    """Every claim of the document checked, and the findings: claims that do not hold,
-    citations numbered against their dates, and the signs of an unsigned draft."""
+def check_document(text: str, facts: Sequence[Fact], tables: Sequence = ()) -> tuple[list[Result], list[Finding]]:
+    """Every claim of the document checked, and the findings: claims that do not hold, table
+    totals that do not add up, citations numbered against their dates, and the signs of an
+    unsigned draft. ``tables`` are the reader's tables (Markdown tables are read from the text)."""
     results = [check(claim) for claim in find_claims(text, facts)]
-    return results, findings(results) + numbering_findings(facts) + draft_findings(facts)
+    return results, (findings(results) + table_findings(text, document_tables(text, tables))
+                     + numbering_findings(facts) + draft_findings(facts))
 
 
 __all__ = ["Claim", "Finding", "Result", "check", "check_document", "find_claims"]

@@ -115,6 +115,13 @@ def finding_message(finding, lang: str = "vi") -> str:
                 f"{_date(d['period'][1], lang)}) is stated differently: {values}")
     if finding.kind in ("place_spelling", "body_spelling") and d.get("problem") is not None:
         return d["problem"].to_dict(lang)["message"]
+    if finding.kind == "table_total_mismatch":
+        parts = " + ".join(n(p) for p in d["parts"])
+        if lang == "vi":
+            return (f"Dòng '{d['label']}' của bảng không khớp ở cột '{d['column']}': {parts} = "
+                    f"{n(finding.expected)}, nhưng bảng ghi {n(finding.stated)}")
+        return (f"Table row '{d['label']}' does not add up in column '{d['column']}': {parts} = "
+                f"{n(finding.expected)}, but the table states {n(finding.stated)}")
     if finding.kind == "place_spelling":
         if lang == "vi":
             return f"Địa danh viết sai: '{d['text']}', các văn bản khác viết '{d['corrected']}'"

@@ -1,0 +1,120 @@
+"""Table totals: a 'Tổng cộng' / 'Tổng số' row against the sum of the rows it totals.
+
+Tables come from the readers (PDF, DOCX, DOC, HTML) and from Markdown or text tables written
+with '|'. Only flat tables are checked: a table whose rows are grouped (I., II. group rows, or
+'trong đó' rows under a total) has subtotals that a plain column sum would count twice.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Iterable, Sequence
+
+import regex
+
+from ..document import Cell, Table
+from ..extract.numbers import parse_number
+from ..facts import Fact
+from .checks import GROSS_SUM_SHARE, Finding
+
+_TOTAL_LABEL = regex.compile(r"^\W*(?:tổng\s+cộng|tổng\s+số|tổng|cộng|toàn\s+(?:tỉnh|ngành|thành\s+phố))\b", regex.I)
+_GROUP_NUMBER = regex.compile(r"^\W*(?:[IVX]+|[A-Z])\W*$")
+_GROUP_LABEL = regex.compile(r"^\W*(?:trong\s+đó|trong\s+số|chia\s+ra)", regex.I)
+_NUMBER_CELL = regex.compile(r"^\W{0,2}(?P<number>(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?)(?:\s*[\p{L}.,]{0,12}(?:\s+[\p{L}]{1,8})?)?\W{0,2}$")
+_SHARE_HEADER = regex.compile(r"%|tỷ\s+lệ|tỉ\s+lệ|bình\s+quân|trung\s+bình|đơn\s+giá|stt|mã", regex.I)
+
+
+def markdown_tables(text: str) -> list[Table]:
+    """Tables written as lines of '|'-separated cells, with each cell's offsets."""
+    tables: list[Table] = []
+    rows: list[list[Cell]] = []
+    position = 0
+    for line in text.splitlines(keepends=True):
+        stripped = line.strip()
+        if stripped.count("|") >= 2 and not regex.fullmatch(r"[|:\-\s]+", stripped):
+            cells = []
+            for m in regex.finditer(r"(?<=\|)[^|\n]*(?=\|)", line):
+                raw = m.group()
+                lead = len(raw) - len(raw.lstrip())
+                content = raw.strip()
+                start = position + m.start() + lead
+                cells.append(Cell(content, start, start + len(content)))
+            if cells:
+                rows.append(cells)
+        elif not regex.fullmatch(r"[|:\-\s]*", stripped):
+            if len(rows) >= 3:
+                tables.append(Table(None, rows))
+            rows = []
+        position += len(line)
+    if len(rows) >= 3:
+        tables.append(Table(None, rows))
+    return tables
+
+
+def _number(cell: Cell) -> Decimal | None:
+    m = _NUMBER_CELL.match(cell.text)
+    if not m or "%" in cell.text:
+        return None
+    return parse_number(m["number"])[0]
+
+
+def table_findings(text: str, tables: Iterable[Table]) -> list[Finding]:
+    findings = []
+    for table in tables:
+        findings += _check_table(text, table)
+    return findings
+
+
+def _check_table(text: str, table: Table) -> list[Finding]:
+    rows = [row for row in table.rows if any(c.text for c in row)]
+    labels = [" ".join(c.text for c in row[:2]) for row in rows]
+    totals = [i for i, label in enumerate(labels) if _TOTAL_LABEL.match(label)]
+    if len(totals) != 1:
+        return []
+    t = totals[0]
+    first_numeric = next((i for i, row in enumerate(rows) if any(_number(c) is not None for c in row[1:])), None)
+    if first_numeric is None:
+        return []
+    header = rows[:first_numeric]
+    data = [i for i in range(first_numeric, len(rows)) if i != t]
+    data = [i for i in data if (i > t) == (t == first_numeric)]  # the rows on the total's side
+    if len(data) < 2 or any(_GROUP_NUMBER.match(rows[i][0].text) or _GROUP_LABEL.match(labels[i]) for i in data):
+        return []
+    findings = []
+    width = min(len(rows[i]) for i in data + [t])
+    for col in range(1, width):
+        head = " ".join(row[col].text for row in header if col < len(row))
+        if _SHARE_HEADER.search(head):
+            continue
+        total = _number(rows[t][col])
+        values = [_number(rows[i][col]) for i in data]
+        if total is None or any(v is None and rows[i][col].text for v, i in zip(values, data)):
+            continue
+        present = [v for v in values if v is not None]
+        if len(present) < 2:
+            continue
+        computed = sum(present)
+        if computed == total:
+            continue
+        gross = abs(computed - total) > GROSS_SUM_SHARE * abs(total)
+        cells = [rows[t][col]] + [rows[i][col] for i in data if rows[i][col].text]
+        facts = [_cell_fact(text, c, table.page) for c in cells]
+        findings.append(Finding(
+            "table_total_mismatch", "gross" if gross else "error", "table.column_total", total, computed, 0,
+            [f for f in facts if f is not None],
+            {"column": head or str(col + 1), "label": _row_label(rows[t]), "parts": present, "total": total}))
+    return findings
+
+
+def _row_label(row: list[Cell]) -> str:
+    return next((c.text for c in row[:2] if _TOTAL_LABEL.match(c.text)), row[0].text)
+
+
+def _cell_fact(text: str, cell: Cell, page: int | None) -> Fact | None:
+    if cell.start is None or text[cell.start : cell.end] != cell.text:
+        return None
+    return Fact("cell", cell.text, cell.start, cell.end, "table.cell", {"text": cell.text}, page)
+
+
+def document_tables(text: str, tables: Sequence[Table]) -> list[Table]:
+    """The reader's tables, or the Markdown tables of the text when the reader gave none."""
+    return list(tables) if tables else markdown_tables(text)
