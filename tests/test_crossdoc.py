@@ -84,3 +84,12 @@ Trong quý I năm 2024, Sở tiếp nhận 4.201 hồ sơ.
     assert len(restated) == 1
     assert restated[0].detail["metric"] == "dossiers.received"
     assert {restated[0].stated, *restated[0].expected} == {4201, 4210}
+
+
+def test_two_versions_of_one_report_with_different_figures():
+    other = Q1.replace("đã giải quyết 4.050 hồ sơ; đang giải quyết 160", "đã giải quyết 4.060 hồ sơ; đang giải quyết 150")
+    findings = [f for f in check_documents([doc("q1.txt", Q1), doc("q1-ban-sua.txt", other)])
+                if f.kind == "duplicate_differs"]
+    assert len(findings) == 1
+    assert sorted(findings[0].detail["figures"]) == [("160 hồ sơ", "150 hồ sơ"), ("4.050 hồ sơ", "4.060 hồ sơ")]
+    assert findings[0].to_dict("")["message"].startswith("Hai bản của cùng một văn bản có số liệu khác nhau")

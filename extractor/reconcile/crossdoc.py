@@ -48,6 +48,7 @@ class DocumentView:
     # The header's place as written, with its offsets: (text, start, end).
     place_written: tuple[str, int, int] | None = None
     period: tuple[dt.date, dt.date, str] | None = None
+    title: str | None = None
     figures: dict[str, list[tuple[Fact, tuple[dt.date, dt.date, str] | None]]] = field(default_factory=dict)
 
 
@@ -72,6 +73,7 @@ def view(path: str, text: str, facts: Sequence[Fact], document: dict | None = No
         doc.place = fold_place(place["place"])
         doc.place_written = (place["place"], place.start("place"), place.end("place"))
     if document:
+        doc.title = document.get("title") or document.get("headline")
         if document.get("province"):
             doc.place = fold_place(document["province"])
         if document.get("issuer_body"):
@@ -173,7 +175,48 @@ def _in_comparison(text: str, layout: Layout, fact: Fact) -> bool:
 def check_documents(docs: Iterable[DocumentView]) -> list[Finding]:
     docs = list(docs)
     return (citation_findings(docs) + cross_numbering_findings(docs) + period_findings(docs)
-            + restated_findings(docs) + place_spelling_findings(docs))
+            + restated_findings(docs) + place_spelling_findings(docs) + duplicate_findings(docs))
+
+
+# Two documents whose openings are this similar (rapidfuzz ratio, 0-100) are versions of one.
+NEAR_DUPLICATE = 90
+
+
+def duplicate_findings(docs: list[DocumentView]) -> list[Finding]:
+    """Copies or versions of one document (same number, or same issuer and title, and nearly the
+    same text) whose figures differ."""
+    from rapidfuzz import fuzz
+
+    groups: dict[tuple, list[DocumentView]] = defaultdict(list)
+    for doc in docs:
+        if doc.own is not None and doc.date is not None:
+            groups[("number", doc.own.value["canonical"], doc.date.year, doc.place)].append(doc)
+        elif doc.title and doc.agency:
+            groups[("title", doc.agency, doc.place, fold_place(doc.title))].append(doc)
+    findings = []
+    for _, members in sorted(groups.items(), key=lambda kv: str(kv[0])):
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                if a.text == b.text or fuzz.ratio(a.text[:4000], b.text[:4000]) < NEAR_DUPLICATE:
+                    continue
+                differing = _differing_figures(a, b)
+                if differing:
+                    findings.append(Finding(
+                        "duplicate_differs", "error", "crossdoc.duplicate", None, None, None,
+                        [f for pair in differing for f in pair],
+                        {"documents": [a.path, b.path],
+                         "figures": [(fa.text, fb.text) for fa, fb in differing]}))
+    return findings
+
+
+def _differing_figures(a: DocumentView, b: DocumentView) -> list[tuple[Fact, Fact]]:
+    """Figures in the same place of two versions (the same metric, the same rank) that differ."""
+    out = []
+    for metric in sorted(set(a.figures) & set(b.figures)):
+        for (fa, _), (fb, _) in zip(a.figures[metric], b.figures[metric]):
+            if _value(fa) != _value(fb):
+                out.append((fa, fb))
+    return out
 
 
 def place_spelling_findings(docs: list[DocumentView]) -> list[Finding]:

@@ -115,6 +115,11 @@ def finding_message(finding, lang: str = "vi") -> str:
                 f"{_date(d['period'][1], lang)}) is stated differently: {values}")
     if finding.kind in ("place_spelling", "body_spelling") and d.get("problem") is not None:
         return d["problem"].to_dict(lang)["message"]
+    if finding.kind == "duplicate_differs":
+        pairs = "; ".join(f"{x} / {y}" for x, y in d["figures"])
+        if lang == "vi":
+            return f"Hai bản của cùng một văn bản có số liệu khác nhau: {pairs}"
+        return f"Two versions of one document state different figures: {pairs}"
     if finding.kind == "table_total_mismatch":
         parts = " + ".join(n(p) for p in d["parts"])
         if lang == "vi":
