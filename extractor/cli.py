@@ -206,5 +206,15 @@ def _print_findings(record: dict, lang: str, severity_rank) -> None:
     Console(width=160).print(table)
 
 
+def _register_archive_commands() -> None:
+    from .archive.commands import export, ingest, search
+
+    for command in (ingest, search, export):
+        cli.add_command(command)
+
+
+_register_archive_commands()
+
+
 def main() -> None:
     cli(prog_name="cchc")

@@ -164,7 +164,8 @@ def snapshot(url: str) -> dict:
         docs = rows("SELECT path, sha256, status, format, fact_count, doc_type, number, doc_date, "
                     "year, extractor_version, metadata FROM documents")
         texts = {r[0]: hashlib.sha256((r[1] or "").encode()).hexdigest()
-                 for r in conn.execute(sa.text("SELECT path, text FROM documents"))}
+                 for r in conn.execute(sa.text("SELECT d.path, t.text FROM documents d "
+                                               "JOIN document_texts t ON t.document_id = d.id"))}
         facts = rows("SELECT d.path, f.seq, f.kind, f.text, f.start_offset, f.end_offset, f.page, "
                      "f.pattern, f.value, f.ref_canonical, f.iso_date, f.numeric_value, f.unit "
                      "FROM facts f JOIN documents d ON d.id = f.document_id")
@@ -194,8 +195,7 @@ def check_consistent(url: str) -> None:
             "FROM documents d WHERE d.status = 'ok'")).all()
         for path, expected, found in partial:
             assert expected == found, f"{path}: {found} facts stored of {expected}"
-        with_text = conn.execute(sa.text(
-            "SELECT count(*) FROM documents WHERE text IS NOT NULL")).scalar_one()
+        with_text = conn.execute(sa.text("SELECT count(*) FROM document_texts")).scalar_one()
         if conn.dialect.name == "sqlite":
             indexed = conn.execute(sa.text(
                 "SELECT count(*) FROM document_fts f JOIN documents d ON d.search_key = f.rowid"

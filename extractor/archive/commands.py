@@ -1,0 +1,386 @@
+"""``cchc ingest``, ``cchc search`` and ``cchc export``: thin click commands over the archive.
+
+Register them on the main command group with ``cli.add_command(ingest)`` (and ``search``,
+``export``); ``python -m extractor.archive`` runs them on their own.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .db import ArchiveError, DEFAULT_FILE
+from .messages import message
+
+lang_option = click.option(
+    "--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
+    help="Language of messages and reports.")
+archive_option = click.option(
+    "--archive", "archive_url", envvar="CCHC_ARCHIVE", default=None, metavar="URL",
+    help=f"The archive: a SQLite file or a SQLAlchemy URL such as postgresql://user@host/db "
+         f"(default: $CCHC_ARCHIVE, else {DEFAULT_FILE} in the working directory).")
+
+
+def _open(url: str | None, lang: str, create: bool):
+    from . import Archive
+
+    try:
+        return Archive.open(url, create=create)
+    except ArchiveError as exc:
+        raise click.ClickException(exc.message(lang)) from None
+
+
+def _database_errors(archive, lang: str):
+    """Turn a database failure in the middle of a command into one line naming the archive."""
+    from contextlib import contextmanager
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .db import reason
+
+    @contextmanager
+    def guard():
+        try:
+            yield
+        except ArchiveError as exc:
+            raise click.ClickException(exc.message(lang)) from None
+        except SQLAlchemyError as exc:
+            raise click.ClickException(message("database_error", lang, url=archive.name,
+                                               reason=reason(exc))) from None
+    return guard()
+
+
+# ---------------------------------------------------------------------------------------------
+# ingest
+
+
+def _ocr_modes() -> tuple[str, ...]:
+    from ..read import OCR_MODES
+
+    return tuple(OCR_MODES)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True)
+@archive_option
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1,
+              show_default=True, help="Extraction processes (1: extract in this process).")
+@click.option("--force", is_flag=True, help="Extract again files that have not changed.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress and no summary (errors are still shown).")
+@click.option("--ocr", type=click.Choice(_ocr_modes()), default="auto", show_default=True,
+              help="OCR scanned pages: auto (pages with no usable text layer), always, never.")
+@click.option("--ocr-timeout", type=click.FloatRange(min=1), default=900, show_default=True,
+              help="Seconds of OCR allowed per file.")
+@lang_option
+def ingest(paths: tuple[str, ...], archive_url: str | None, jobs: int, force: bool, quiet: bool,
+           ocr: str, ocr_timeout: float, lang: str) -> None:
+    """Add documents and their facts to the archive, or bring it up to date.
+
+    PATHS are files or folders (walked recursively like cchc extract). Unchanged files (same
+    content hash) are skipped; changed files have their facts replaced; archived files that
+    disappeared from the folders given are marked missing, never deleted. A file that fails is
+    recorded with its error (one line on stderr) and the others go on; the exit code is then 1.
+    Each document is written in its own transaction: an interrupted run leaves a consistent
+    archive, and running it again finishes the job.
+
+    Example: cchc ingest corpus/ --archive cchc-archive.sqlite --jobs 2
+    """
+    from ..read.options import current_options
+
+    archive = _open(archive_url, lang, create=True)
+    options = current_options().replace(ocr=ocr, ocr_timeout=ocr_timeout)
+    with archive, _database_errors(archive, lang):
+        report = _run_ingest(archive, paths, jobs, force, quiet, options, lang)
+        if report.total == 0 and not report.documents:
+            raise click.ClickException(message("no_input", lang, paths=", ".join(paths)))
+        if not quiet:
+            _ingest_summary(archive, report, lang)
+    if report.failed:
+        sys.exit(1)
+
+
+def _run_ingest(archive, paths, jobs, force, quiet, options, lang):
+    from rich.console import Console
+
+    err = Console(stderr=True)
+    if quiet:
+        def on_event(event):
+            if event.kind == "file" and event.error:
+                click.echo(event.error, err=True)
+        return archive.ingest(paths, jobs=jobs, force=force, options=options, lang=lang,
+                              on_event=on_event)
+    if not err.is_terminal:
+        def on_event(event):
+            if event.kind != "file":
+                return
+            if event.error:
+                click.echo(event.error, err=True)
+            else:
+                click.echo(message("progress_line", lang, done=event.done, total=event.total,
+                                   status=message("status_" + event.status, lang), path=event.path),
+                           err=True)
+        return archive.ingest(paths, jobs=jobs, force=force, options=options, lang=lang,
+                              on_event=on_event)
+    return _ingest_with_bar(archive, paths, jobs, force, options, lang, err)
+
+
+def _ingest_with_bar(archive, paths, jobs, force, options, lang, console):
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn,
+                               SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn)
+    from rich.text import Text
+
+    class Rate(ProgressColumn):
+        def render(self, task) -> Text:
+            unit = "vb/s" if lang == "vi" else "docs/s"
+            return Text(f"{task.speed or 0:.1f} {unit}", style="progress.data.speed")
+
+    progress = Progress(
+        SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        Rate(), TextColumn("[red]{task.fields[errors]} " + message("errors_count", lang)),
+        TimeElapsedColumn(), TimeRemainingColumn(), TextColumn("{task.fields[current]}"),
+        console=console, transient=False)
+    task = progress.add_task(message("progress", lang), total=None, errors=0, current="")
+
+    def on_event(event):
+        if event.kind == "start":
+            progress.update(task, total=event.total)
+            return
+        if event.error:
+            progress.console.print(event.error,
+                                   markup=False, highlight=False)
+        name = Path(event.path).name
+        progress.update(task, completed=event.done, errors=event.errors,
+                        current=name if len(name) <= 40 else name[:37] + "...")
+
+    with progress:
+        return archive.ingest(paths, jobs=jobs, force=force, options=options, lang=lang,
+                              on_event=on_event)
+
+
+def _ingest_summary(archive, report, lang: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from .ingest import OUTCOMES
+
+    table = Table(title=message("summary_title", lang, archive=archive.name))
+    table.add_column(message("col_outcome", lang))
+    table.add_column(message("col_documents", lang), justify="right")
+    table.add_column(message("col_facts", lang), justify="right")
+    for outcome in OUTCOMES:
+        if report.documents[outcome]:
+            table.add_row(message("status_" + outcome, lang), str(report.documents[outcome]),
+                          str(report.facts[outcome]) if outcome not in ("unchanged", "missing", "failed") else "")
+    table.add_section()
+    handled = sum(report.documents.values())
+    table.add_row(message("summary_total", lang), str(handled), str(sum(report.facts.values())))
+    console = Console(width=max(100, Console().width))
+    console.print(table)
+    seconds = max(report.seconds, 1e-9)
+    console.print(message("summary_time", lang, count=handled, seconds=report.seconds,
+                          rate=handled / seconds))
+    console.print(message("archive_totals", lang, **archive.totals()))
+
+
+# ---------------------------------------------------------------------------------------------
+# search
+
+
+def _kinds() -> list[str]:
+    return ["doc_ref", "date", "period", "ratio", "percent", "money", "quantity", "organization",
+            "person"]
+
+
+@click.command()
+@click.argument("query", nargs=-1)
+@archive_option
+@click.option("--type", "doc_type", metavar="TYPE", help="Document type: name or abbreviation (Kế hoạch, KH, ke hoach).")
+@click.option("--issuer", metavar="BODY", help="Issuing body: words of its name, or its code in the number (STC, Sở Tài chính).")
+@click.option("--province", metavar="NAME", help="Province: words of its name (An Hòa, an hoa).")
+@click.option("--year", type=int, help="Year of the document's date.")
+@click.option("--from", "date_from", metavar="DATE", help="Documents dated from (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--to", "date_to", metavar="DATE", help="Documents dated up to (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--cites", metavar="REF", help="Documents citing this reference (130/2005/NĐ-CP).")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(_kinds()),
+              help="List facts of this kind (repeatable) instead of documents: those in the "
+                   "sentences with the query's words, or all of them in the documents the "
+                   "filters select.")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
+              help="Documents (or facts) to list.")
+@click.option("--sort", type=click.Choice(["rank", "date"]), default="rank", show_default=True,
+              help="Best matches first, or newest documents first.")
+@click.option("--rank-all", is_flag=True, help="Rank every match, however many (slower).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+              show_default=True, help="A table, one JSON object, or CSV with a header.")
+@lang_option
+def search(query: tuple[str, ...], archive_url: str | None, doc_type: str | None,
+           issuer: str | None, province: str | None, year: int | None, date_from: str | None,
+           date_to: str | None, cites: str | None, kinds: tuple[str, ...], limit: int, sort: str,
+           rank_all: bool, fmt: str, lang: str) -> None:
+    """Search the archive: ranked full text, filters and fact queries.
+
+    Search ignores tone marks, đ/d and case: "ke hoach giao thong" finds "Kế hoạch ... Giao
+    thông". Words are all required; "..." is an exact phrase; a document number such as
+    862/KH-SGTVT is searched as a unit; OR gives alternatives; word* matches prefixes. Hits are
+    marked «» in the snippets. With --kind, the facts of that kind are listed instead, for
+    example the figures of a body for a period:
+    cchc search --issuer STC --from 2024-01 --to 2024-06 --kind quantity --kind percent
+
+    Example: cchc search "ke hoach giao thong" --year 2023 --format table
+    """
+    from .search import Filters, SearchError, parse_day
+
+    text = " ".join(query)
+
+    def day(option: str, value: str | None, end: bool):
+        if value is None:
+            return None
+        try:
+            return parse_day(value, end)
+        except SearchError:
+            raise click.ClickException(message("bad_date", lang, option=option, value=value)) from None
+
+    filters = Filters(doc_type=doc_type, issuer=issuer, province=province, year=year,
+                      date_from=day("--from", date_from, False), date_to=day("--to", date_to, True),
+                      cites=cites, kinds=kinds)
+    archive = _open(archive_url, lang, create=False)
+    with archive, _database_errors(archive, lang):
+        try:
+            result = archive.search(text, filters, limit=limit, rank_all=rank_all, sort=sort)
+        except SearchError as exc:
+            raise click.ClickException(message(exc.code, lang, **exc.fields)) from None
+    if result.facts is not None:
+        rows = [f.to_dict() for f in result.facts]
+        _output(rows, fmt, lang, facts=True, result=result)
+    else:
+        rows = [d.to_dict() for d in result.documents]
+        _output(rows, fmt, lang, facts=False, result=result)
+
+
+def _output(rows: list[dict], fmt: str, lang: str, facts: bool, result) -> None:
+    if fmt == "json":
+        body: dict[str, Any] = {"query": result.query}
+        if not facts:
+            body.update(total=result.total, more_than=result.more_than)
+        body["facts" if facts else "documents"] = rows
+        click.echo(json.dumps(body, ensure_ascii=False, indent=2, default=str))
+        return
+    if fmt == "csv":
+        if rows:
+            columns = [c for c in rows[0] if c not in ("hits",)]
+            writer = csv.writer(sys.stdout, lineterminator="\n")
+            writer.writerow(columns)
+            for row in rows:
+                writer.writerow([json.dumps(row[c], ensure_ascii=False) if isinstance(row[c], (dict, list))
+                                 else ("" if row[c] is None else row[c]) for c in columns])
+        return
+    _search_table(rows, lang, facts, result)
+
+
+def _marked_text(snippet: str | None):
+    """Rich text of a «»-marked snippet, hits highlighted."""
+    from rich.text import Text
+
+    out = Text()
+    if not snippet:
+        return out
+    rest = snippet
+    while "«" in rest and "»" in rest.split("«", 1)[1]:
+        before, after = rest.split("«", 1)
+        hit, rest = after.split("»", 1)
+        out.append(before)
+        out.append(hit, style="bold black on yellow")
+    out.append(rest)
+    return out
+
+
+def _search_table(rows: list[dict], lang: str, facts: bool, result) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(width=max(120, Console().width))
+    # Without a terminal there is no highlighting: keep the «» markers in the text.
+    plain = not console.is_terminal
+    if not rows:
+        console.print(message("no_facts" if facts else "no_results", lang))
+        return
+    table = Table(title=message("search_title", lang, query=result.query or "—"), show_lines=True)
+    table.add_column(message("col_rank", lang), justify="right")
+    table.add_column(message("col_document", lang), overflow="fold", max_width=34)
+    table.add_column(message("col_type", lang), max_width=22)
+    table.add_column(message("col_date", lang), no_wrap=True)
+    if facts:
+        table.add_column(message("col_kind", lang))
+        table.add_column(message("col_fact", lang), max_width=30)
+        table.add_column(message("col_where", lang), no_wrap=True)
+    table.add_column(message("col_snippet", lang), ratio=1)
+    for i, row in enumerate(rows, 1):
+        name = Path(row["path"]).name
+        if not facts and row.get("status") not in ("ok", None):
+            name += f" ({message('status_' + row['status'], lang)})"
+        kind_number = " ".join(filter(None, (row.get("doc_type"), row.get("number"))))
+        snippet = row.get("context") if facts else row.get("snippet")
+        shown = (snippet or "") if plain else _marked_text(snippet)
+        cells = [str(i), name, kind_number, row.get("date") or ""]
+        if facts:
+            where = f"{row['start']}–{row['end']}" + (f" (tr. {row['page']})" if row.get("page") else "")
+            cells += [row["kind"], row["text"], where]
+        table.add_row(*cells, shown)
+    console.print(table)
+    if facts:
+        console.print(message("facts_count", lang, count=len(rows)))
+    elif result.more_than:
+        window = f"{result.more_than:,}"
+        console.print(message("results_window", lang, shown=len(rows),
+                              window=window.replace(",", ".") if lang == "vi" else window))
+    elif result.total is not None:
+        console.print(message("results_count", lang, shown=len(rows), total=result.total))
+
+
+# ---------------------------------------------------------------------------------------------
+# export
+
+
+@click.command()
+@click.argument("tables", nargs=-1)
+@archive_option
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "sql"]), default="jsonl",
+              show_default=True, help="JSON lines, CSV with a header, or an SQL script.")
+@click.option("--output", "-o", default="cchc-export", show_default=True, metavar="DIR",
+              help="Folder to write the files into; - for standard output.")
+@click.option("--dialect", type=click.Choice(["postgresql", "sqlite"]), default="postgresql",
+              show_default=True, help="SQL flavour of --format sql.")
+@click.option("--no-text", is_flag=True, help="Leave out the documents' full texts (document_texts).")
+@lang_option
+def export(tables: tuple[str, ...], archive_url: str | None, fmt: str, output: str, dialect: str,
+           no_text: bool, lang: str) -> None:
+    """Export the archive for another database or a spreadsheet.
+
+    TABLES are groups (documents, facts, references, entities, findings, runs) or table names
+    (document_texts, refs, citations, bodies, people, mentions, finding_facts, judgements); all
+    groups by default. jsonl and csv write one file per table into the --output folder; sql writes one
+    script (CREATE TABLE and INSERT, for PostgreSQL or SQLite) to load with psql or sqlite3.
+
+    Example: cchc export facts references --format csv --output export/
+    """
+    from .export import ExportError
+
+    archive = _open(archive_url, lang, create=False)
+    with archive, _database_errors(archive, lang):
+        try:
+            report = archive.export(output, list(tables), fmt, dialect=dialect,
+                                    include_text=not no_text)
+        except ExportError as exc:
+            raise click.ClickException(message(exc.code, lang, **exc.fields)) from None
+    if output != "-":
+        click.echo(message("export_done", lang, rows=sum(report.rows.values()),
+                           tables=len(report.rows), path=output), err=True)
+
+
+COMMANDS = (ingest, search, export)
+__all__ = ["ingest", "search", "export", "COMMANDS"]

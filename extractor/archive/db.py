@@ -1,0 +1,227 @@
+"""Archive addresses, engines and schema upgrades for SQLite and PostgreSQL.
+
+An archive is named by a SQLAlchemy URL. ``sqlite:///path.sqlite`` (or a plain file path) is
+the embedded default; ``postgresql://user@host/db`` uses PostgreSQL through psycopg 3.
+
+SQLite is set up for one writer at a time and many readers: WAL journal, foreign keys on,
+a long busy timeout, and write transactions that start with ``BEGIN IMMEDIATE`` so that two
+processes writing the same archive queue up instead of failing. On PostgreSQL, writers of the
+same document are serialised with an advisory lock (see :func:`store.lock_path`).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
+
+from .messages import message
+
+DEFAULT_FILE = "cchc-archive.sqlite"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# Seconds a writer waits for another to finish its transaction.
+BUSY_TIMEOUT = 120
+# Advisory lock key for schema upgrades on PostgreSQL ("cchc" in ASCII).
+UPGRADE_LOCK = 0x63636863
+
+
+class ArchiveError(Exception):
+    """An archive that cannot be opened or used; ``message(lang)`` is one line naming it."""
+
+    def __init__(self, code: str, **fields: object):
+        self.code = code
+        self.fields = fields
+        super().__init__(message(code, "vi", **fields))
+
+    def message(self, lang: str = "vi") -> str:
+        return message(self.code, lang, **self.fields)
+
+
+def resolve_url(url: str | None) -> URL:
+    """The SQLAlchemy URL of an archive address (``None``: the default file here)."""
+    raw = url or DEFAULT_FILE
+    if "://" not in raw:
+        return URL.create("sqlite", database=str(Path(raw).expanduser().resolve()))
+    try:
+        parsed = make_url(raw)
+    except ArgumentError as exc:
+        raise ArchiveError("bad_url", url=raw, reason=str(exc).split("\n")[0]) from None
+    backend = parsed.get_backend_name()
+    if backend in ("postgresql", "postgres"):
+        return parsed.set(drivername="postgresql+psycopg")
+    if backend == "sqlite":
+        if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
+            return parsed.set(database=str(Path(parsed.database).expanduser().resolve()))
+        return parsed
+    raise ArchiveError("unsupported_backend", url=raw)
+
+
+def shown(url: URL) -> str:
+    """The URL as shown to people: without its password."""
+    if url.get_backend_name() == "sqlite":
+        return url.database or ":memory:"
+    return url.render_as_string(hide_password=True)
+
+
+def create_engine(url: URL) -> Engine:
+    if url.get_backend_name() == "sqlite":
+        engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT})
+
+        @event.listens_for(engine, "connect")
+        def _connect(dbapi_connection, _record) -> None:
+            # SQLAlchemy emits BEGIN itself (below), so transactions hold DDL and reads too.
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT * 1000}")
+            cursor.execute("PRAGMA foreign_keys = ON")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+            # WAL: readers never block the writer (a lasting setting of the file).
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Connection) -> None:
+            write = conn.get_execution_options().get("cchc_write", False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+        return engine
+    try:
+        return sa.create_engine(url, pool_pre_ping=True)
+    except (NoSuchModuleError, ModuleNotFoundError):
+        raise ArchiveError("missing_driver", url=shown(url), package="psycopg[binary]") from None
+
+
+def writer(engine: Engine) -> Engine:
+    """The engine whose transactions write (``BEGIN IMMEDIATE`` on SQLite)."""
+    return engine.execution_options(cchc_write=True)
+
+
+def reason(exc: BaseException) -> str:
+    """A database error in one short line."""
+    original = getattr(exc, "orig", None) or exc
+    text = " ".join(str(original).split())
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
+def _alembic_config():
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def current_revision(conn: Connection) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to ``revision`` (the newest by default), once, even when several
+    processes open a new or old archive at the same moment."""
+    from alembic import command
+
+    config = _alembic_config()
+    with writer(engine).begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": UPGRADE_LOCK})
+        config.attributes["connection"] = conn
+        command.upgrade(config, revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    from alembic import command
+
+    config = _alembic_config()
+    with writer(engine).begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, revision)
+
+
+def open_engine(url: str | None, create: bool = True) -> tuple[Engine, URL]:
+    """Connect to the archive at ``url`` and bring its schema up to date.
+
+    ``create=False`` refuses to create a new SQLite file (for search and export). Raises
+    :class:`ArchiveError` with a one-line reason for anything that goes wrong.
+    """
+    parsed = resolve_url(url)
+    name = shown(parsed)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        path = Path(parsed.database)
+        if not create and not path.exists():
+            raise ArchiveError("archive_not_found", url=name)
+        if create and not path.parent.is_dir():
+            raise ArchiveError("no_directory", url=name, directory=str(path.parent))
+    engine = create_engine(parsed)
+    try:
+        with engine.connect() as conn:
+            tables = set(sa.inspect(conn).get_table_names())
+            revision = current_revision(conn) if "alembic_version" in tables else None
+        if revision is None and tables - {"alembic_version"}:
+            raise ArchiveError("not_an_archive", url=name,
+                               reason=", ".join(sorted(tables)[:5]))
+        head = head_revision()
+        if revision != head:
+            _check_known(revision, name)
+            upgrade(engine)
+    except ArchiveError:
+        engine.dispose()
+        raise
+    except OperationalError as exc:
+        engine.dispose()
+        raise _operational(exc, name) from None
+    except DBAPIError as exc:
+        engine.dispose()
+        raise ArchiveError("not_an_archive" if _not_a_database(exc) else "database_error",
+                           url=name, reason=reason(exc)) from None
+    return engine, parsed
+
+
+def _check_known(revision: str | None, name: str) -> None:
+    if revision is None:
+        return
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    try:
+        ScriptDirectory.from_config(_alembic_config()).get_revision(revision)
+    except CommandError:
+        raise ArchiveError("archive_too_new", url=name, revision=revision) from None
+
+
+def _not_a_database(exc: BaseException) -> bool:
+    text = str(getattr(exc, "orig", exc)).lower()
+    return "not a database" in text or "file is encrypted" in text
+
+
+def _operational(exc: OperationalError, name: str) -> ArchiveError:
+    if _not_a_database(exc):
+        return ArchiveError("not_an_archive", url=name, reason=reason(exc))
+    return ArchiveError("cannot_connect", url=name, reason=reason(exc))
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def file_size(url: URL) -> int | None:
+    """Bytes on disk of a SQLite archive (with its WAL), else ``None``."""
+    if url.get_backend_name() != "sqlite" or not url.database:
+        return None
+    total = 0
+    for suffix in ("", "-wal"):
+        try:
+            total += os.path.getsize(url.database + suffix)
+        except OSError:
+            pass
+    return total

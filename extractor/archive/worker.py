@@ -1,0 +1,134 @@
+"""The extraction side of an ingest: read one file and extract everything the archive keeps.
+
+Runs in worker processes (the writer stays in the main process). Importing this module
+compiles the patterns, so workers forked from a server that preloaded it start warm.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+from pathlib import Path
+
+from .. import __version__
+from ..extract import extract_facts
+from ..facts import to_jsonable
+from ..patterns import patterns_dir, scan_groups
+from ..read import ReadError, read_document
+from ..read.options import ReadOptions
+from .messages import message
+from .store import Payload
+
+
+@functools.lru_cache(maxsize=1)
+def extractor_version() -> str:
+    """The package version plus a digest of the pattern data: facts change with either."""
+    digest = hashlib.sha256()
+    for path in sorted(patterns_dir().glob("*.yaml")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return f"{__version__}+{digest.hexdigest()[:12]}"
+
+
+def warm() -> None:
+    scan_groups()
+    extractor_version()
+
+
+def file_digest(path: str) -> tuple[str, int]:
+    """SHA-256 of the file's bytes (as the readers compute it) and its size."""
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def _findings(text: str, facts, tables=(), structure=None) -> tuple[list[dict], list[str]]:
+    """Reconciliation findings of the document; a failure there never loses the document."""
+    from ..audit import SPELLING_PROBLEMS, spelling_finding
+    from ..reconcile import check_document
+
+    try:
+        _, found = check_document(text, facts, tables)
+        if structure is not None:
+            found += [spelling_finding(p) for p in structure.problems if p.code in SPELLING_PROBLEMS]
+        return [f.to_dict(text, "vi") for f in found], []
+    except Exception as exc:  # noqa: BLE001 - recorded on the document, the facts are kept
+        return [], [f"reconcile: {type(exc).__name__}: {exc}"[:300]]
+
+
+def _structure(document, facts):
+    """The structure stage (metadata, people, organisations); a failure there is a note."""
+    from ..structure import analyse
+
+    try:
+        return analyse(document.text, facts, document.page_ranges()), []
+    except Exception as exc:  # noqa: BLE001 - the facts are kept without structure
+        return None, [f"structure: {type(exc).__name__}: {exc}"[:300]]
+
+
+def _metadata(structure) -> dict | None:
+    """The structure's metadata, with the number in its canonical form for the typed columns."""
+    if structure is None:
+        return None
+    meta = to_jsonable(structure.document)
+    meta["number"] = meta.get("canonical") or meta.get("number")
+    if not meta.get("date") and meta.get("published"):
+        meta["date"] = meta["published"]
+    return meta
+
+
+def extract_file(path: str, options: ReadOptions | None = None, lang: str = "vi",
+                 digest: tuple[str, int] | None = None) -> Payload:
+    """Everything the archive stores about one file, or why it could not be read.
+
+    Never raises for a bad file: the failure is in the payload.
+    """
+    try:
+        document = read_document(path, options)
+    except ReadError as exc:
+        sha, size = digest or (None, None)
+        return Payload(path=path, ok=False, sha256=sha, size=size, error=exc.message("vi"),
+                       error_shown=exc.message(lang))
+    except Exception as exc:  # noqa: BLE001 - one bad file never stops a batch
+        reason = f"{type(exc).__name__}: {exc}"[:200]
+        return Payload(path=path, ok=False,
+                       error=message("internal_error", "vi", path=path, reason=reason),
+                       error_shown=message("internal_error", lang, path=path, reason=reason))
+    try:
+        extraction = extract_facts(document.text, document.page_ranges())
+    except Exception as exc:  # noqa: BLE001
+        reason = f"{type(exc).__name__}: {exc}"[:200]
+        return Payload(path=path, ok=False, sha256=document.sha256, format=document.format,
+                       error=message("internal_error", "vi", path=path, reason=reason),
+                       error_shown=message("internal_error", lang, path=path, reason=reason))
+    structure, notes = _structure(document, extraction.facts)
+    findings, more_notes = _findings(document.text, extraction.facts, document.tables, structure)
+    notes += more_notes
+    facts = sorted(extraction.facts + (structure.facts if structure else []), key=lambda f: (f.start, f.end))
+    problems = extraction.problems + (structure.problems if structure else [])
+    size = digest[1] if digest else _size(path)
+    return Payload(
+        path=path, ok=True, sha256=document.sha256, size=size, format=document.format,
+        text=document.text,
+        pages=[{"number": p.number, "start": p.start, "end": p.end, "ocr": p.ocr,
+                "quality": p.quality} for p in document.pages],
+        notes=list(document.notes),
+        warnings=[str(w) for w in getattr(document, "warnings", [])] + notes,
+        facts=[{**f.to_dict(), **structure.locate(f)} if structure else f.to_dict() for f in facts],
+        problems=[p.to_dict("vi") for p in problems],
+        findings=findings,
+        metadata=_metadata(structure),
+    )
+
+
+def _size(path: str) -> int | None:
+    try:
+        return Path(path).stat().st_size
+    except OSError:
+        return None
+
+
+warm()
