@@ -207,9 +207,9 @@ def _print_findings(record: dict, lang: str, severity_rank) -> None:
 
 
 def _register_archive_commands() -> None:
-    from .archive.commands import export, ingest, search
+    from .archive.commands import COMMANDS
 
-    for command in (ingest, search, export):
+    for command in COMMANDS:
         cli.add_command(command)
 
 

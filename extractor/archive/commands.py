@@ -382,5 +382,67 @@ def export(tables: tuple[str, ...], archive_url: str | None, fmt: str, output: s
                            tables=len(report.rows), path=output), err=True)
 
 
-COMMANDS = (ingest, search, export)
+# ---------------------------------------------------------------------------------------------
+# review
+
+
+@click.command()
+@click.argument("finding_key", required=False)
+@archive_option
+@click.option("--confirm", "decision", flag_value="confirm", help="The finding is right.")
+@click.option("--dismiss", "decision", flag_value="dismiss", help="The finding is not a problem.")
+@click.option("--note", help="Why (kept with the decision).")
+@click.option("--who", default=lambda: os.environ.get("USER"), help="Who decides (default: $USER).")
+@lang_option
+def review(finding_key: str | None, archive_url: str | None, decision: str | None, note: str | None,
+           who: str | None, lang: str) -> None:
+    """List the archive's findings with their decisions, or confirm or dismiss one.
+
+    Without FINDING_KEY, prints every finding with its key and the latest decision on it. With a
+    key and --confirm or --dismiss, records the decision; decisions refer to the finding's stable
+    key, so they survive re-ingesting the documents.
+
+    Example: cchc review 3f2a9c… --dismiss --note "bản dự thảo, đã có bản ký"
+    """
+    import sqlalchemy as sa
+
+    from .models import TABLES
+
+    archive = _open(archive_url, lang, create=False)
+    with archive, _database_errors(archive, lang):
+        findings, documents, judgements = TABLES["findings"], TABLES["documents"], TABLES["judgements"]
+        if finding_key:
+            if decision is None:
+                raise click.UsageError(message("review_needs_decision", lang))
+            with archive.engine.connect() as conn:
+                known = conn.execute(sa.select(findings.c.key).where(findings.c.key == finding_key)).first()
+            if known is None:
+                raise click.ClickException(message("unknown_finding", lang, key=finding_key, url=archive.name))
+            archive.judge(decision=decision, finding_key=finding_key, note=note, who=who)
+            click.echo(message("review_recorded", lang, key=finding_key, decision=decision))
+            return
+        latest = (sa.select(judgements.c.finding_key, judgements.c.decision, judgements.c.note,
+                            sa.func.row_number().over(partition_by=judgements.c.finding_key,
+                                                      order_by=judgements.c.id.desc()).label("rank"))
+                  .where(judgements.c.subject == "finding").subquery())
+        query = (sa.select(findings.c.key, findings.c.severity, findings.c.message, documents.c.path,
+                           latest.c.decision, latest.c.note)
+                 .select_from(findings.outerjoin(documents, findings.c.document_id == documents.c.id)
+                              .outerjoin(latest, sa.and_(latest.c.finding_key == findings.c.key, latest.c.rank == 1)))
+                 .order_by(documents.c.path, findings.c.id))
+        with archive.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=message("review_title", lang, count=len(rows)))
+        for column in ("key", "severity", "document", "finding", "decision"):
+            table.add_column(message(f"review_col_{column}", lang))
+        for key, severity, text, path, decided, why in rows:
+            table.add_row(key, severity or "", Path(path).name if path else "", text or "",
+                          (decided or "") + (f": {why}" if why else ""))
+        Console(width=180).print(table)
+
+
+COMMANDS = (ingest, search, export, review)
 __all__ = ["ingest", "search", "export", "COMMANDS"]

@@ -2,6 +2,17 @@
 from __future__ import annotations
 
 MESSAGES: dict[str, dict[str, str]] = {
+    "review_needs_decision": {"vi": "Hãy chọn --confirm hoặc --dismiss", "en": "Choose --confirm or --dismiss"},
+    "unknown_finding": {"vi": "{url}: không có phát hiện mang khóa {key}",
+                        "en": "{url}: no finding with the key {key}"},
+    "review_recorded": {"vi": "Đã ghi quyết định '{decision}' cho phát hiện {key}",
+                        "en": "Recorded '{decision}' for finding {key}"},
+    "review_title": {"vi": "Các phát hiện trong kho ({count})", "en": "Findings in the archive ({count})"},
+    "review_col_key": {"vi": "Khóa", "en": "Key"},
+    "review_col_severity": {"vi": "Mức độ", "en": "Severity"},
+    "review_col_document": {"vi": "Văn bản", "en": "Document"},
+    "review_col_finding": {"vi": "Phát hiện", "en": "Finding"},
+    "review_col_decision": {"vi": "Quyết định", "en": "Decision"},
     # Errors: one line, naming the archive or the file.
     "bad_url": {
         "vi": "{url}: địa chỉ kho lưu trữ không hợp lệ ({reason})",

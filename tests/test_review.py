@@ -1,0 +1,31 @@
+"""cchc review: list the archive's findings, confirm or dismiss one, and keep the decision when
+the documents are ingested again."""
+from __future__ import annotations
+
+import sqlite3
+
+from click.testing import CliRunner
+
+from extractor.cli import cli
+
+REPORT = ("SỞ NỘI VỤ\nSố: 12/BC-SNV\nAn Hòa, ngày 18 tháng 3 năm 2024\nBÁO CÁO\n"
+          "Sở tiếp nhận 1.200 hồ sơ, trong đó 700 hồ sơ trực tuyến, 501 hồ sơ trực tiếp.\n")
+
+
+def test_review_keeps_decisions_across_reingest(tmp_path):
+    doc = tmp_path / "bc.txt"
+    doc.write_text(REPORT, encoding="utf-8")
+    archive = str(tmp_path / "kho.sqlite")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", "--quiet", "--jobs", "1", "--archive", archive, str(doc)]).exit_code == 0
+    (key,) = sqlite3.connect(archive).execute("SELECT key FROM findings WHERE kind = 'sum_mismatch'").fetchone()
+    listed = runner.invoke(cli, ["review", "--archive", archive])
+    assert listed.exit_code == 0 and key in listed.stdout and "Tổng không khớp" in listed.stdout
+    done = runner.invoke(cli, ["review", "--archive", archive, key, "--dismiss", "--note", "đã sửa ở bản ký"])
+    assert done.exit_code == 0, done.output
+    assert runner.invoke(cli, ["ingest", "--quiet", "--force", "--jobs", "1", "--archive", archive, str(doc)]).exit_code == 0
+    assert "dismiss: đã sửa ở bản ký" in runner.invoke(cli, ["review", "--archive", archive]).stdout
+    missing = runner.invoke(cli, ["review", "--archive", archive, "khong-co", "--confirm"])
+    assert missing.exit_code == 1 and "khong-co" in missing.stderr
+    undecided = runner.invoke(cli, ["review", "--archive", archive, key])
+    assert undecided.exit_code == 2
