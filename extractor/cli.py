@@ -145,16 +145,20 @@ def text(path: str, lang: str, ocr: str, ocr_timeout: float) -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "html"]), default="table",
               show_default=True, help="A summary table, the findings as JSON, or the HTML report.")
 @click.option("--output", "output", type=click.Path(dir_okay=False, writable=True),
               help="Write the report to this file (the HTML report is written here; "
                    "default audit-report.html for --format html).")
+@click.option("--archive", "archive_url", metavar="URL",
+              help="Ingest PATHS into this archive (SQLite file or SQLAlchemy URL), then audit every "
+                   "document it holds and store the cross-document findings in it.")
 @lang_option
 @ocr_option
 @ocr_timeout_option
-def audit(paths: tuple[str, ...], fmt: str, output: str | None, lang: str, ocr: str, ocr_timeout: float) -> None:
+def audit(paths: tuple[str, ...], fmt: str, output: str | None, archive_url: str | None, lang: str, ocr: str,
+          ocr_timeout: float) -> None:
     """Check the figures of documents, within each and across them all.
 
     Sums against their totals, percentages against their ratios, differences, numbering of an
@@ -162,16 +166,29 @@ def audit(paths: tuple[str, ...], fmt: str, output: str | None, lang: str, ocr: 
     between reporting periods, figures restated differently, and unsigned drafts. Every finding
     quotes its evidence (document, page, offsets, sentence).
 
+    With --archive, PATHS are ingested into the archive first, every document of the archive is
+    audited, and the cross-document findings are stored there for `cchc review`.
+
     Example: cchc audit corpus/ --format html --output bao-cao-kiem-tra.html
     """
-    from .audit import audit_paths, severity_rank
+    from .audit import audit_archive, audit_paths, severity_rank
     from .reconcile.report import render_html
 
     inputs = list(iter_inputs(paths))
-    if not inputs:
-        raise click.ClickException(message("no_input", lang, paths=", ".join(paths)))
-    with reading_options(ocr=ocr, ocr_timeout=ocr_timeout):
-        result = audit_paths(inputs)
+    if archive_url:
+        from .archive.commands import _open
+
+        archive = _open(archive_url, lang, create=True)
+        with archive:
+            if inputs:
+                with reading_options(ocr=ocr, ocr_timeout=ocr_timeout):
+                    archive.ingest(inputs, jobs=1, lang=lang)
+            result = audit_archive(archive)
+    else:
+        if not inputs:
+            raise click.ClickException(message("no_input", lang, paths=", ".join(paths) or "-"))
+        with reading_options(ocr=ocr, ocr_timeout=ocr_timeout):
+            result = audit_paths(inputs)
     record = result.to_dict(lang)
     for document in record["documents"]:
         if document["error"]:

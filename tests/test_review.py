@@ -29,3 +29,28 @@ def test_review_keeps_decisions_across_reingest(tmp_path):
     assert missing.exit_code == 1 and "khong-co" in missing.stderr
     undecided = runner.invoke(cli, ["review", "--archive", archive, key])
     assert undecided.exit_code == 2
+
+
+def test_audit_over_an_archive_matches_the_audit_of_the_files_and_stores_cross_findings(tmp_path):
+    import json
+    from pathlib import Path
+
+    from extractor.audit import audit_paths
+
+    series = Path(__file__).resolve().parent.parent / "corpus" / "series"
+    archive = str(tmp_path / "kho.sqlite")
+    result = CliRunner().invoke(cli, ["audit", "--format", "json", "--archive", archive, str(series)])
+    assert result.exit_code == 0, result.output
+    from_archive = sorted((f["kind"], tuple(sorted(Path(p).name for p in f["documents"])))
+                          for f in json.loads(result.stdout)["findings"])
+    paths = sorted(str(p) for p in series.iterdir() if p.suffix in (".txt", ".md") and p.name != "README.md")
+    file_audit = audit_paths(paths)
+    from_files = sorted((f.kind, tuple(sorted(Path(p).name for p in docs))) for f, docs in file_audit.all_findings())
+    assert from_archive == from_files
+    stored = sqlite3.connect(archive).execute(
+        "SELECT count(*) FROM findings WHERE document_id IS NULL").fetchone()[0]
+    assert stored == len(file_audit.cross_findings) > 0
+    # Auditing again replaces the stored cross-document findings instead of adding to them.
+    assert CliRunner().invoke(cli, ["audit", "--archive", archive]).exit_code == 0
+    assert sqlite3.connect(archive).execute(
+        "SELECT count(*) FROM findings WHERE document_id IS NULL").fetchone()[0] == stored
