@@ -33,11 +33,12 @@ def extract_document(path: str, lang: str = "vi") -> dict:
     structure = analyse(document.text, result.facts, document.page_ranges())
     facts = sorted(result.facts + structure.facts, key=lambda f: (f.start, f.end))
     ocr_pages = {p.number: p for p in document.pages if p.ocr}
+    meanings = figure_meanings(document.text, result.facts, structure.document)
     return {
         "source": {"path": document.path, "sha256": document.sha256, "format": document.format,
                    "pages": len(document.pages) or None, "ocr_pages": sorted(ocr_pages) or None},
         "document": to_jsonable(structure.document),
-        "facts": [_fact_record(f, structure, ocr_pages) for f in facts],
+        "facts": [_fact_record(f, structure, ocr_pages, meanings) for f in facts],
         "sections": [s.to_dict() for s in structure.sections],
         "problems": [p.to_dict(lang) for p in result.problems + structure.problems],
         "warnings": [w.message(lang) for w in document.warnings],
@@ -45,9 +46,27 @@ def extract_document(path: str, lang: str = "vi") -> dict:
     }
 
 
-def _fact_record(fact: Fact, structure, ocr_pages: dict) -> dict:
-    """A fact with its place in the outline; a fact read by OCR says so, with the page's quality."""
+def figure_meanings(text: str, facts: list[Fact], document: dict | None) -> dict[int, dict]:
+    """What each counted figure measures: its metric, the body it belongs to and its period."""
+    from .reconcile.crossdoc import view
+
+    doc = view("", text, facts, document)
+    body = (document or {}).get("issuer")
+    meanings = {}
+    for metric, figures in doc.figures.items():
+        for fact, period in figures:
+            meanings[id(fact)] = {"metric": metric, "body": body,
+                                  "period": {"start": period[0].isoformat(), "end": period[1].isoformat(),
+                                             "label": period[2]} if period else None}
+    return meanings
+
+
+def _fact_record(fact: Fact, structure, ocr_pages: dict, meanings: dict) -> dict:
+    """A fact with its place in the outline and, for a counted figure, what it measures; a fact
+    read by OCR says so, with the page's quality."""
     record = {**fact.to_dict(), **structure.locate(fact)}
+    if id(fact) in meanings:
+        record["meaning"] = meanings[id(fact)]
     page = ocr_pages.get(fact.page)
     if page is not None:
         record["ocr"] = {"quality": page.quality}

@@ -30,13 +30,15 @@ def test_extract_jsonl_contract(tmp_path):
     assert len(record["source"]["sha256"]) == 64
     assert record["source"]["format"] == "text"
     for fact in record["facts"]:
-        assert set(fact) == {"kind", "text", "start", "end", "page", "pattern", "value", "section", "sentence"}
+        base = {"kind", "text", "start", "end", "page", "pattern", "value", "section", "sentence"}
+        assert base <= set(fact) <= base | {"meaning", "ocr"}
         assert REPORT[fact["start"]:fact["end"]] == fact["text"]
         assert fact["page"] is None
     kinds = {f["kind"]: f for f in record["facts"]}
     assert kinds["doc_ref"]["value"]["canonical"] == "862/KH-SGTVT"
     assert kinds["percent"]["value"] == {"value": 99.87, "decimals": 2}
     assert kinds["quantity"]["value"]["value"] == 14911
+    assert kinds["quantity"]["meaning"]["metric"] == "dossiers.received"
 
 
 def test_text_prints_what_offsets_index(tmp_path):
