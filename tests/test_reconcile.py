@@ -142,6 +142,8 @@ ROWS = [
     ("Kết quả: 100 TTHC; cấp độ 3: 40 TTHC; cấp độ 4: 50 TTHC.", [("sum_mismatch", "gross")]),
     ("Đơn vị có 20 nhiệm vụ; đã hoàn thành 15 nhiệm vụ; 5 nhiệm vụ đang thực hiện.", []),
     ("Đơn vị có 20 nhiệm vụ; đã hoàn thành 15 nhiệm vụ; 4 nhiệm vụ đang thực hiện.", [("sum_mismatch", "error")]),
+    ("Chỉ tiêu 80%; đã số hóa 396/500 hồ sơ, đạt 80%.", [("percent_mismatch", "gross")]),
+    ("Chỉ tiêu 80%; đã số hóa 396/500 hồ sơ, đạt 79,3%.", [("percent_mismatch", "minor")]),
     ("Giải ngân 1.174 tỷ đồng/4.135,9 tỷ đồng (đạt 28,4%).", []),
     ("Giải ngân 1.174 tỷ đồng/4.135,9 tỷ đồng (đạt 38,4%).", [("percent_mismatch", "gross")]),
 ]

@@ -84,10 +84,12 @@ def check(claim: Claim) -> Result:
         quantum = Decimal(1).scaleb(-v["decimals"])
         expected = computed.quantize(quantum, rounding=ROUND_HALF_UP)
         gap = abs(computed - v["percent"])
-        if gap <= quantum * Decimal("1.5"):
+        target = v.get("target")
+        crosses_target = target is not None and (computed >= target) != (v["percent"] >= target)
+        if crosses_target or gap > GROSS_PERCENT_POINTS or (computed > 100) != (v["percent"] > 100):
+            severity = "gross"  # "đạt" becomes "không đạt", or far off, or over 100 %
+        elif gap <= quantum * Decimal("1.5"):
             severity = "minor"
-        elif gap > GROSS_PERCENT_POINTS or (computed > 100) != (v["percent"] > 100):
-            severity = "gross"
         else:
             severity = "error"
         return Result(claim, False, v["percent"], expected, quantum, severity)

@@ -143,6 +143,7 @@ def _share_claims(text: str, layout: Layout, facts: Sequence[Fact], figures: lis
     claims = []
     ratios = [f for f in facts if f.kind == "ratio"]
     percents = [f for f in facts if f.kind == "percent"]
+    targets = _targets(text, layout, percents)
     used: set[int] = set()
     for percent in percents:
         after = text[percent.end : percent.end + 30]
@@ -156,15 +157,30 @@ def _share_claims(text: str, layout: Layout, facts: Sequence[Fact], figures: lis
             claims.append(Claim("share", "share.ratio", [ratio, percent], {
                 "part": Decimal(ratio.value["numerator"]), "whole": Decimal(ratio.value["denominator"]),
                 "percent": Decimal(percent.value["value"]), "decimals": percent.value["decimals"],
-                "counts": counts}))
+                "counts": counts, "target": targets.get(layout.sentence(percent.start))}))
             continue
         part = _part_before(text, layout, percent, figures)
         if part is None:
             continue
         claim = _share_of_part(text, layout, percent, part, figures, linked)
         if claim is not None:
+            claim.values["target"] = targets.get(layout.sentence(percent.start))
             claims.append(claim)
     return claims
+
+
+_TARGET_CUE = regex.compile(r"(?:chỉ\s+tiêu|mục\s+tiêu|kế\s+hoạch(?:\s+đề\s+ra)?|yêu\s+cầu)\W{0,3}(?:là\s+|đạt\s+)?"
+                            r"(?:(?:ít\s+nhất|tối\s+thiểu|trên|từ)\s+)?\Z", regex.I)
+
+
+def _targets(text: str, layout: Layout, percents: list[Fact]) -> dict[int, Decimal]:
+    """A target percentage stated in a sentence ("chỉ tiêu 80%"): a share on the other side of
+    it turns "đạt" into "không đạt"."""
+    targets = {}
+    for percent in percents:
+        if _TARGET_CUE.search(text, max(0, percent.start - 40), percent.start):
+            targets[layout.sentence(percent.start)] = Decimal(percent.value["value"])
+    return targets
 
 
 def _adjacent_ratio(text: str, layout: Layout, percent: Fact, ratios: list[Fact],
