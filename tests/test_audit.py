@@ -43,3 +43,13 @@ def test_html_report_is_self_contained_and_highlights_evidence(tmp_path):
     assert "Tổng không khớp" in page and "src=" not in page and "href=" not in page
     english = render_html(audit_paths([str(tmp_path / "q1.txt")]).to_dict("en"), "en")
     assert "Total does not add up" in english and "Figure audit report" in english
+
+
+def test_seed_audits_give_exactly_the_expected_findings(shared_dir):
+    import json
+
+    for gold_path in sorted((shared_dir / "corpus" / "seeds").glob("*.gold.json")):
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        audit = audit_paths([str(gold_path.parent / gold["file"])])
+        assert sorted(f.kind for f, _ in audit.all_findings()) == sorted(
+            f["kind"] for f in gold["expected_findings"]), gold["file"]
