@@ -61,3 +61,19 @@ def test_reader_table_with_total_at_the_top():
     (finding,) = table_findings(text, [Table(2, cells)])
     assert (finding.stated, finding.expected, finding.severity) == (30, 25, "gross")
     assert all(f.page == 2 for f in finding.facts)
+
+
+ROWS = """| Đơn vị | Tổng số | Trực tuyến | Trực tiếp |
+|---|---|---|---|
+| Sở Tư pháp | 120 | 80 | 40 |
+| Sở Xây dựng | 95 | 60 | {direct} |
+"""
+
+
+def test_a_total_column_against_the_columns_it_totals():
+    text = ROWS.format(direct="35")
+    assert table_findings(text, markdown_tables(text)) == []
+    text = ROWS.format(direct="30")
+    (finding,) = table_findings(text, markdown_tables(text))
+    assert finding.rule == "table.row_total" and (finding.stated, finding.expected) == (95, 90)
+    assert [f.text for f in finding.facts] == ["95", "60", "30"]

@@ -65,6 +65,48 @@ def table_findings(text: str, tables: Iterable[Table]) -> list[Finding]:
 
 
 def _check_table(text: str, table: Table) -> list[Finding]:
+    return _check_columns(text, table) + _check_rows(text, table)
+
+
+def _check_rows(text: str, table: Table) -> list[Finding]:
+    """A 'Tổng số' column against the numeric columns after it, row by row (a table whose
+    header groups its columns, e.g. 'trong đó', is read the same way: the parts follow the total)."""
+    rows = [row for row in table.rows if any(c.text for c in row)]
+    first_numeric = next((i for i, row in enumerate(rows) if any(_number(c) is not None for c in row[1:])), None)
+    if not first_numeric:
+        return []
+    header = rows[first_numeric - 1]
+    totals = [j for j, c in enumerate(header) if j > 0 and _TOTAL_LABEL.match(c.text)]
+    if len(totals) != 1:
+        return []
+    t = totals[0]
+    parts = [j for j in range(t + 1, len(header)) if not _SHARE_HEADER.search(header[j].text)]
+    if len(parts) < 2:
+        return []
+    findings = []
+    for row in rows[first_numeric:]:
+        if len(row) <= max(parts) or _GROUP_NUMBER.match(row[0].text):
+            continue
+        total = _number(row[t])
+        values = [_number(row[j]) for j in parts]
+        if total is None or any(v is None and row[j].text for v, j in zip(values, parts)):
+            continue
+        present = [v for v in values if v is not None]
+        if len(present) < 2 or sum(present) == total:
+            continue
+        computed = sum(present)
+        gross = abs(computed - total) > GROSS_SUM_SHARE * abs(total)
+        cells = [row[t]] + [row[j] for j in parts if row[j].text]
+        facts = [_cell_fact(text, c, table.page) for c in cells]
+        findings.append(Finding(
+            "table_total_mismatch", "gross" if gross else "error", "table.row_total", total, computed, 0,
+            [f for f in facts if f is not None],
+            {"column": header[t].text, "label": " ".join(c.text for c in row[:2]).strip(),
+             "parts": present, "total": total}))
+    return findings
+
+
+def _check_columns(text: str, table: Table) -> list[Finding]:
     rows = [row for row in table.rows if any(c.text for c in row)]
     labels = [" ".join(c.text for c in row[:2]) for row in rows]
     totals = [i for i, label in enumerate(labels) if _TOTAL_LABEL.match(label)]
