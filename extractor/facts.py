@@ -46,12 +46,15 @@ class Problem:
     detail: dict[str, Any] = field(default_factory=dict)
     page: int | None = None
 
-    def to_dict(self, lang: str = "vi") -> dict[str, Any]:
+    def message(self, lang: str = "vi") -> str:
         from .messages import message
 
+        return message(self.code, lang, text=self.text, **self.detail)
+
+    def to_dict(self, lang: str = "vi") -> dict[str, Any]:
         return {
             "code": self.code,
-            "message": message(self.code, lang, text=self.text, **self.detail),
+            "message": self.message(lang),
             "text": self.text,
             "start": self.start,
             "end": self.end,

@@ -13,17 +13,10 @@ from ..facts import Fact, Problem, to_jsonable
 class StructureProblem(Problem):
     """A problem found by the structure analysis; its messages live in structure/messages.py."""
 
-    def to_dict(self, lang: str = "vi") -> dict[str, Any]:
+    def message(self, lang: str = "vi") -> str:
         from .messages import message
 
-        return {
-            "code": self.code,
-            "message": message(self.code, lang, text=self.text, **self.detail),
-            "text": self.text,
-            "start": self.start,
-            "end": self.end,
-            "page": self.page,
-        }
+        return message(self.code, lang, text=self.text, **self.detail)
 
 
 @dataclass
