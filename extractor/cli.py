@@ -5,17 +5,13 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import click
 
 from . import __version__, extract_document
 from .messages import message
-from .read import OCR_MODES, ReadError, read_document, reading_options
+from .read import OCR_MODES, ReadError, iter_inputs, read_document, reading_options
 
-# File kinds picked up when a folder is walked; files named on the command line are always read.
-DOCUMENT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".doc",
-                     ".jpg", ".jpeg", ".png", ".tif", ".tiff"}
 FACT_KINDS = ("doc_ref", "date", "period", "ratio", "percent", "money", "quantity", "person", "organization")
 
 lang_option = click.option(
@@ -32,22 +28,6 @@ ocr_timeout_option = click.option(
     "--ocr-timeout", type=click.FloatRange(min=1), default=900, show_default=True,
     help="Seconds of OCR allowed per file; pages not done by then are left out with a warning.",
 )
-
-
-def iter_inputs(paths: Iterable[str]) -> Iterator[str]:
-    """Files named, and document files under folders named (recursively, in sorted order).
-
-    Inside folders, gold files (``*.gold.json``) and README files are not documents.
-    """
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if (child.is_file() and child.suffix.lower() in DOCUMENT_SUFFIXES
-                        and not child.name.upper().startswith("README")):
-                    yield str(child)
-        else:
-            yield raw
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -72,7 +72,7 @@ def now() -> dt.datetime:
 
 
 def _default_walk(paths: Iterable[str]) -> Iterator[str]:
-    from ..cli import iter_inputs  # the same folder walking as ``cchc extract``
+    from ..read import iter_inputs  # the same folder walking as ``cchc extract``
 
     return iter_inputs(paths)
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import zipfile
 from pathlib import Path
+from typing import Iterable, Iterator
 
 from ..document import Document
 from ..messages import message
@@ -211,5 +212,26 @@ def _dispatch(kind: str, p: Path, shown: str, head: bytes, options: ReadOptions)
     return read_text(data, shown)
 
 
-__all__ = ["OCR_MODES", "ReadError", "ReadOptions", "ReadWarning", "current_options", "read_document",
-           "reading_options", "sniff_format"]
+# File kinds picked up when a folder is walked; files named on the command line are always read.
+DOCUMENT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".doc",
+                     ".jpg", ".jpeg", ".png", ".tif", ".tiff"}
+
+
+def iter_inputs(paths: Iterable[str]) -> Iterator[str]:
+    """Files named, and document files under folders named (recursively, in sorted order).
+
+    Inside folders, gold files (``*.gold.json``) and README files are not documents.
+    """
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if (child.is_file() and child.suffix.lower() in DOCUMENT_SUFFIXES
+                        and not child.name.upper().startswith("README")):
+                    yield str(child)
+        else:
+            yield raw
+
+
+__all__ = ["DOCUMENT_SUFFIXES", "OCR_MODES", "ReadError", "ReadOptions", "ReadWarning", "current_options",
+           "iter_inputs", "read_document", "reading_options", "sniff_format"]
