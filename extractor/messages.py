@@ -103,8 +103,13 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
-def message(code: str, lang: str = "vi", **fields: object) -> str:
-    templates = MESSAGES.get(code)
+def render(table: dict[str, dict[str, str]], code: str, lang: str = "vi", **fields: object) -> str:
+    """The message ``code`` of a table in ``lang`` (Vietnamese when it has no such language)."""
+    templates = table.get(code)
     if templates is None:
         return code
     return templates.get(lang, templates["vi"]).format(**fields)
+
+
+def message(code: str, lang: str = "vi", **fields: object) -> str:
+    return render(MESSAGES, code, lang, **fields)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -179,3 +180,25 @@ def normalize(source: str) -> NormalizedText:
 def fold_tone_placement(word: str) -> str:
     """Return ``word`` with the tone-mark placement used for matching (``hoá`` → ``hóa``)."""
     return normalize(word).text
+
+
+def _fold_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for cp in itertools.chain(range(0x41, 0x5B), range(0xC0, 0x250), range(0x1E00, 0x1F00)):
+        char = chr(cp)
+        base = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
+        base = base.lower()
+        if len(base) == 1 and base != char:
+            table[cp] = base
+    for char in "đĐðÐƉɖ":
+        table[ord(char)] = "d"
+    return table
+
+
+_FOLD = _fold_table()
+
+
+def fold(text: str) -> str:
+    """Lower case without tone marks, ``đ`` → ``d``, one character for one (offsets kept):
+    'Hưng Yên' → 'hung yen'. The key for search, gazetteers and comparing names."""
+    return text.translate(_FOLD)

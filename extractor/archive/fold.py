@@ -25,30 +25,14 @@ text, like facts), and :func:`make_snippet` cuts a snippet around the densest hi
 from __future__ import annotations
 
 import functools
-import itertools
-import unicodedata
 from dataclasses import dataclass
 from typing import Sequence
 
 import regex
 
-from ..normalize import normalize
+from ..normalize import fold, normalize
 
 
-def _fold_table() -> dict[int, str]:
-    table: dict[int, str] = {}
-    for cp in itertools.chain(range(0x41, 0x5B), range(0xC0, 0x250), range(0x1E00, 0x1F00)):
-        char = chr(cp)
-        base = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
-        base = base.lower()
-        if len(base) == 1 and base != char:
-            table[cp] = base
-    for char in "đĐðÐƉɖ":
-        table[ord(char)] = "d"
-    return table
-
-
-_FOLD = _fold_table()
 _NON_TOKEN = regex.compile(r"[^\p{L}\p{N}\p{M}]+")
 _MARKS = regex.compile(r"\p{M}+")
 _TOKEN = regex.compile(r"[\p{L}\p{N}]+")
@@ -56,11 +40,6 @@ _TOKEN = regex.compile(r"[\p{L}\p{N}]+")
 _SEPARATOR = r"[^\p{L}\p{N}]+"
 _WORD_CHAR = r"[\p{L}\p{N}\p{M}]"
 _SPACES = regex.compile(r"\s+")
-
-
-def fold(text: str) -> str:
-    """Lower case without tone marks, ``đ`` → ``d``; one character for one (offsets kept)."""
-    return text.translate(_FOLD)
 
 
 def index_text(text: str) -> str:

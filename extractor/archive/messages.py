@@ -1,6 +1,8 @@
 """Messages of the archive commands: Vietnamese by default, English on request."""
 from __future__ import annotations
 
+from ..messages import render
+
 MESSAGES: dict[str, dict[str, str]] = {
     "review_needs_decision": {"vi": "Hãy chọn --confirm hoặc --dismiss", "en": "Choose --confirm or --dismiss"},
     "unknown_finding": {"vi": "{url}: không có phát hiện mang khóa {key}",
@@ -142,7 +144,4 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 
 def message(code: str, lang: str = "vi", **fields: object) -> str:
-    templates = MESSAGES.get(code)
-    if templates is None:
-        return code
-    return templates.get(lang, templates["vi"]).format(**fields)
+    return render(MESSAGES, code, lang, **fields)

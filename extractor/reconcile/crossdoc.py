@@ -17,6 +17,7 @@ from typing import Iterable, Sequence
 import regex
 
 from ..facts import Fact
+from ..normalize import fold
 from .checks import Finding
 from .claims import _metrics
 from .metrics import metric_of
@@ -104,9 +105,7 @@ _HEADER_PLACE = regex.compile(r"^[ \t*_]*(?P<place>[\p{L}][\p{L} .\-]{1,40}?),[ 
 
 def fold_place(name: str) -> str:
     """'Hưng Yên', 'Hung Yên', 'TP. Hưng Yên' → 'hung yen'."""
-    decomposed = unicodedata.normalize("NFD", name.replace("Đ", "D").replace("đ", "d"))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    plain = regex.sub(r"^(?:tp\.?|thanh pho|tinh)\s+", "", plain.strip())
+    plain = regex.sub(r"^(?:tp\.?|thanh pho|tinh)\s+", "", fold(name).strip())
     return " ".join(plain.split())
 
 

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
 import regex
 import yaml
 
-from ..normalize import fold_tone_placement
+from ..normalize import fold, fold_tone_placement
 from ..patterns import _alternation as _trie_alternation
 from ..patterns import patterns_dir
 
@@ -32,30 +31,6 @@ def _load(name: str) -> Any:
             return yaml.safe_load(fh)
     except (OSError, yaml.YAMLError) as exc:
         raise DataError(f"{name}: {exc}") from exc
-
-
-def _fold_table() -> dict[int, str]:
-    table: dict[int, str] = {}
-    for code in range(0x00C0, 0x1EFF + 1):
-        ch = chr(code)
-        if not ch.isalpha():
-            continue
-        base = unicodedata.normalize("NFD", ch)[0]
-        if base.isascii() and base.isalpha():
-            table[code] = base.lower()
-    table[ord("đ")] = "d"
-    table[ord("Đ")] = "d"
-    for code in range(ord("A"), ord("Z") + 1):
-        table[code] = chr(code).lower()
-    return table
-
-
-_FOLD = _fold_table()
-
-
-def fold(text: str) -> str:
-    """Lowercase without tone marks or the stroke of đ, one character for one: 'Hưng Yên' → 'hung yen'."""
-    return text.translate(_FOLD)
 
 
 @functools.lru_cache(maxsize=16384)

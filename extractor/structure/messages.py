@@ -5,6 +5,9 @@ does not hold, so one call serves both.
 """
 from __future__ import annotations
 
+from ..messages import MESSAGES as BASE_MESSAGES
+from ..messages import render
+
 MESSAGES: dict[str, dict[str, str]] = {
     "place_spelling": {
         "vi": "Địa danh viết sai chính tả: \"{text}\" (đúng là \"{corrected}\")",
@@ -39,9 +42,4 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 
 def message(code: str, lang: str = "vi", **fields: object) -> str:
-    templates = MESSAGES.get(code)
-    if templates is None:
-        from ..messages import message as base_message
-
-        return base_message(code, lang, **fields)
-    return templates.get(lang, templates["vi"]).format(**fields)
+    return render(MESSAGES if code in MESSAGES else BASE_MESSAGES, code, lang, **fields)
