@@ -9,7 +9,7 @@ from .extract import extract_facts
 from .facts import Fact
 from .read import ReadError, read_document
 from .reconcile import check_document
-from .reconcile.checks import Finding, Result
+from .reconcile.checks import Finding, Result, evidence
 from .reconcile.crossdoc import check_documents, view
 from .reconcile.text import Layout
 from .structure import analyse
@@ -60,15 +60,17 @@ class Audit:
 
     def to_dict(self, lang: str = "vi") -> dict[str, Any]:
         texts = {d.path: d.text for d in self.documents}
+        layouts: dict[str, Layout] = {}
         findings = []
         for finding, paths in self.all_findings():
-            record = finding.to_dict("", lang)
+            record = finding.to_dict("", lang, with_evidence=False)
             record["documents"] = paths
-            evidence = []
+            quoted = []
             for fact in finding.facts:
                 path = paths[0] if len(paths) == 1 else self._owner(finding, fact)
-                evidence.append(dict(_evidence(texts[path], fact), document=path))
-            record["evidence"] = evidence
+                layout = layouts.setdefault(path, Layout(texts[path]))
+                quoted.append(dict(evidence(texts[path], fact, layout), document=path))
+            record["evidence"] = quoted
             findings.append(record)
         return {
             "documents": [{"path": d.path, "facts": len(d.facts), "claims": len(d.results),
@@ -76,13 +78,6 @@ class Audit:
                            "findings": len(d.findings), "error": d.error} for d in self.documents],
             "findings": findings,
         }
-
-
-def _evidence(text: str, fact: Fact) -> dict[str, Any]:
-    start, end = Layout(text).sentence_span(fact.start)
-    sentence_start = start + (len(text[start:end]) - len(text[start:end].lstrip()))
-    return {"kind": fact.kind, "text": fact.text, "start": fact.start, "end": fact.end, "page": fact.page,
-            "sentence": text[start:end].strip(), "sentence_start": sentence_start}
 
 
 def audit_paths(paths: Iterable[str]) -> Audit:

@@ -9,6 +9,7 @@ from ..facts import Fact, to_jsonable
 from .arithmetic import computed_percent, implied_wholes, percent_holds
 from .claims import Claim
 from .messages import finding_message
+from .text import Layout
 
 # A total that is off by more than this share of itself is a gross error, not a slip.
 GROSS_SUM_SHARE = Decimal("0.05")
@@ -40,7 +41,10 @@ class Finding:
     facts: list[Fact]
     detail: dict[str, Any] = field(default_factory=dict)
 
-    def to_dict(self, text: str, lang: str = "vi") -> dict[str, Any]:
+    def to_dict(self, text: str, lang: str = "vi", *, with_evidence: bool = True) -> dict[str, Any]:
+        """The finding as JSON; its evidence is quoted from ``text`` (a caller that holds the
+        facts of several documents quotes them itself, ``with_evidence=False``)."""
+        layout = Layout(text) if with_evidence else None
         return {
             "kind": self.kind,
             "severity": self.severity,
@@ -49,17 +53,18 @@ class Finding:
             "expected": to_jsonable(self.expected),
             "tolerance": to_jsonable(self.tolerance),
             "message": finding_message(self, lang),
-            "evidence": [evidence(text, f) for f in self.facts],
+            "evidence": [evidence(text, f, layout) for f in self.facts] if with_evidence else [],
         }
 
 
-def evidence(text: str, fact: Fact) -> dict[str, Any]:
-    """A fact with the sentence it stands in, for the person checking the finding."""
-    from .text import Layout
-
-    start, end = Layout(text).sentence_span(fact.start)
+def evidence(text: str, fact: Fact, layout: Layout | None = None) -> dict[str, Any]:
+    """A fact with the sentence it stands in (and where that sentence starts, to highlight the
+    fact in it), for the person checking the finding."""
+    start, end = (layout or Layout(text)).sentence_span(fact.start)
+    sentence = text[start:end]
     return {"kind": fact.kind, "text": fact.text, "start": fact.start, "end": fact.end,
-            "page": fact.page, "sentence": text[start:end].strip()}
+            "page": fact.page, "sentence": sentence.strip(),
+            "sentence_start": start + len(sentence) - len(sentence.lstrip())}
 
 
 def check(claim: Claim) -> Result:

@@ -16,7 +16,6 @@ from typing import Any, Sequence
 import regex
 
 from ..facts import Fact
-from ..normalize import fold_tone_placement
 from ..patterns import patterns_dir
 from .arithmetic import percent_holds
 from .text import Layout
@@ -35,15 +34,17 @@ def _unit_groups() -> dict[str, str]:
     return {unit: g["group"] for g in _metrics()["unit_groups"] for unit in g["units"]}
 
 
-def _words_regex(key: str, *, anchored: str = "") -> regex.Pattern:
-    words = sorted(_metrics()[key], key=len, reverse=True)
-    body = "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in words)
+def words_regex(words: Sequence[str], anchored: str = "") -> regex.Pattern:
+    """Any of ``words`` as whole words, longest first, blanks matching any run of blanks, case
+    ignored; ``anchored`` goes before (e.g. ``^\\s*``)."""
+    body = "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
     return regex.compile(anchored + r"(?:(?<!\p{L})(?:" + body + r")(?!\p{L}))", regex.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=None)
 def _cue(key: str, anchored: str = "") -> regex.Pattern:
-    return _words_regex(key, anchored=anchored)
+    """The cue words ``key`` of metrics.yaml as a regex."""
+    return words_regex(_metrics()[key], anchored)
 
 
 @dataclass
@@ -95,7 +96,8 @@ def find_claims(text: str, facts: Sequence[Fact]) -> list[Claim]:
     from .metrics import metric_of
 
     figures = _figures(facts)
-    figures = [f for f in figures if not _inside_ratio(f, facts) and not _on_table_line(text, f.start)]
+    ratios = [(f.start, f.end) for f in facts if f.kind == "ratio"]
+    figures = [f for f in figures if not _inside(f, ratios) and not _on_table_line(text, f.start)]
     for figure in figures:
         figure.metric = metric_of(text, layout, figure.fact)
     claims: list[Claim] = []
@@ -119,10 +121,9 @@ def _on_table_line(text: str, offset: int) -> bool:
     return text.count("|", start, len(text) if end < 0 else end) >= 2
 
 
-def _inside_ratio(figure: Figure, facts: Sequence[Fact]) -> bool:
+def _inside(figure: Figure, spans: list[tuple[int, int]]) -> bool:
     """A count inside "56/56 nhiệm vụ" is the ratio's, not a figure of its own."""
-    return any(f.kind == "ratio" and f.start <= figure.start and figure.end <= f.end
-               for f in facts if f.start <= figure.start)
+    return any(start <= figure.start and figure.end <= end for start, end in spans)
 
 
 def _is_comparison(text: str, paren) -> bool:
@@ -484,11 +485,6 @@ def _has_breakdown_cue(text: str, total: Figure) -> bool:
     return bool(_cue("breakdown_cues").search(text, total.end, total.end + 40))
 
 
-def _any_word(words: Sequence[str]) -> regex.Pattern:
-    body = "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
-    return regex.compile(r"(?<!\p{L})(?:" + body + r")(?!\p{L})", regex.IGNORECASE)
-
-
 def _clause(text: str, layout: Layout, figure: Figure) -> str:
     """The figure's own clause: from the separator before it to the separator after it."""
     start, end = layout.sentence_span(figure.start)
@@ -501,7 +497,7 @@ def _clause(text: str, layout: Layout, figure: Figure) -> str:
 def _state_claims(text: str, layout: Layout, figures: list[Figure], taken: set[int]) -> list[Claim]:
     claims = []
     for family in _metrics().get("state_families", []):
-        states = {name: _any_word(words) for name, words in family["states"].items()}
+        states = {name: words_regex(words) for name, words in family["states"].items()}
 
         def state_of(figure: Figure) -> str | None:
             clause = _clause(text, layout, figure)
@@ -537,7 +533,7 @@ def _dossier_flow_claims(text: str, layout: Layout, figures: list[Figure], taken
     flow = _metrics().get("dossier_flow")
     if not flow:
         return []
-    words = {key: _any_word(flow[key]) for key in ("received", "received_part", "resolved", "pending", "overdue")}
+    words = {key: words_regex(flow[key]) for key in ("received", "received_part", "resolved", "pending", "overdue")}
     not_yet = regex.compile(r"(?<!\p{L})(?:đang|chưa)\s*$", regex.IGNORECASE)
     dossiers = [f for f in figures if f.group == flow["unit_group"] and not _in_comparison(text, layout, f.start)]
     claims = []
@@ -626,7 +622,3 @@ def _difference_claims(text: str, layout: Layout, figures: list[Figure]) -> list
         claims.append(Claim("difference", "difference.comparison", [current.fact, previous.fact, change.fact], {
             "current": current.value, "previous": previous.value, "change": change.value, "sign": sign}))
     return claims
-
-
-def fold(text: str) -> str:
-    return fold_tone_placement(text).lower()

@@ -19,7 +19,7 @@ import regex
 from ..facts import Fact
 from ..normalize import fold
 from .checks import Finding
-from .claims import _metrics
+from .claims import _in_comparison, _metrics
 from .metrics import metric_of
 from .series import numbering_findings
 from .text import Layout
@@ -94,7 +94,7 @@ def view(path: str, text: str, facts: Sequence[Fact], document: dict | None = No
     layout = Layout(text)
     for fact in facts:
         metric = metric_of(text, layout, fact)
-        if metric is None or _in_comparison(text, layout, fact):
+        if metric is None or _in_comparison(text, layout, fact.start):
             continue
         doc.figures.setdefault(metric, []).append((fact, _figure_period(layout, periods, fact) or doc.period))
     return doc
@@ -162,13 +162,6 @@ def _figure_period(layout: Layout, periods: list[Fact], fact: Fact):
     opening = [p for p in periods if paragraph_start <= p.start < paragraph_start + 24
                and p.end <= fact.start and layout.paragraph(p.start) == paragraph]
     return _interval(opening[0]) if opening else None
-
-
-def _in_comparison(text: str, layout: Layout, fact: Fact) -> bool:
-    from .claims import _is_comparison
-
-    paren = layout.enclosing_paren(fact.start)
-    return paren is not None and _is_comparison(text, paren)
 
 
 def check_documents(docs: Iterable[DocumentView]) -> list[Finding]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import regex
 
 from ..facts import Fact
-from .claims import _clause, _metrics, _unit_groups
+from .claims import _clause, _metrics, _unit_groups, words_regex
 from .text import Layout
 
 
@@ -19,15 +19,10 @@ class Metric:
     excluded: regex.Pattern | None
 
 
-def _words(words: list[str]) -> regex.Pattern:
-    body = "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
-    return regex.compile(r"(?<!\p{L})(?:" + body + r")(?!\p{L})", regex.IGNORECASE)
-
-
 @functools.lru_cache(maxsize=1)
 def metric_table() -> tuple[Metric, ...]:
     return tuple(
-        Metric(m["id"], m["unit_group"], _words(m["words"]), _words(m["not"]) if m.get("not") else None)
+        Metric(m["id"], m["unit_group"], words_regex(m["words"]), words_regex(m["not"]) if m.get("not") else None)
         for m in _metrics().get("metrics", [])
     )
 
