@@ -31,19 +31,27 @@ def extract_document(path: str, lang: str = "vi") -> dict:
                 "facts": [], "sections": [], "problems": [], "warnings": [], "errors": [exc.message(lang)]}
     result = extract_facts(document.text, document.page_ranges())
     structure = analyse(document.text, result.facts, document.page_ranges())
-    facts = sorted(result.facts + structure.facts, key=lambda f: (f.start, f.end))
-    ocr_pages = {p.number: p for p in document.pages if p.ocr}
-    meanings = figure_meanings(document.text, result.facts, structure.document)
     return {
         "source": {"path": document.path, "sha256": document.sha256, "format": document.format,
-                   "pages": len(document.pages) or None, "ocr_pages": sorted(ocr_pages) or None},
+                   "pages": len(document.pages) or None,
+                   "ocr_pages": [p.number for p in document.pages if p.ocr] or None},
         "document": to_jsonable(structure.document),
-        "facts": [_fact_record(f, structure, ocr_pages, meanings) for f in facts],
+        "facts": fact_records(document, result, structure),
         "sections": [s.to_dict() for s in structure.sections],
         "problems": [p.to_dict(lang) for p in result.problems + structure.problems],
         "warnings": [w.message(lang) for w in document.warnings],
         "errors": [],
     }
+
+
+def fact_records(document: Document, extraction: Extraction, structure) -> list[dict]:
+    """Every fact of a document (extracted, then people and organisations), in text order, as the
+    extract record and the archive hold them: with its place in the outline, what a counted
+    figure measures, and the OCR quality of its page when the page was OCR'd."""
+    facts = sorted(extraction.facts + structure.facts, key=lambda f: (f.start, f.end))
+    ocr_pages = {p.number: p for p in document.pages if p.ocr}
+    meanings = figure_meanings(document.text, extraction.facts, structure.document)
+    return [_fact_record(f, structure, ocr_pages, meanings) for f in facts]
 
 
 def figure_meanings(text: str, facts: list[Fact], document: dict | None) -> dict[int, dict]:
@@ -74,4 +82,4 @@ def _fact_record(fact: Fact, structure, ocr_pages: dict, meanings: dict) -> dict
 
 
 __all__ = ["Document", "Page", "Fact", "Problem", "Extraction", "ReadError", "read_document",
-           "extract_facts", "extract_document", "__version__"]
+           "extract_facts", "extract_document", "fact_records", "__version__"]

@@ -9,7 +9,7 @@ import functools
 import hashlib
 from pathlib import Path
 
-from .. import __version__
+from .. import __version__, fact_records
 from ..extract import extract_facts
 from ..facts import to_jsonable
 from ..patterns import patterns_dir, scan_groups
@@ -107,7 +107,10 @@ def extract_file(path: str, options: ReadOptions | None = None, lang: str = "vi"
     structure, notes = _structure(document, extraction.facts)
     findings, more_notes = _findings(document.text, extraction.facts, document.tables, structure)
     notes += more_notes
-    facts = sorted(extraction.facts + (structure.facts if structure else []), key=lambda f: (f.start, f.end))
+    if structure is not None:
+        facts = fact_records(document, extraction, structure)
+    else:
+        facts = [f.to_dict() for f in extraction.facts]
     problems = extraction.problems + (structure.problems if structure else [])
     size = digest[1] if digest else _size(path)
     return Payload(
@@ -117,7 +120,7 @@ def extract_file(path: str, options: ReadOptions | None = None, lang: str = "vi"
                 "quality": p.quality} for p in document.pages],
         notes=list(document.notes),
         warnings=[str(w) for w in getattr(document, "warnings", [])] + notes,
-        facts=[{**f.to_dict(), **structure.locate(f)} if structure else f.to_dict() for f in facts],
+        facts=facts,
         problems=[p.to_dict("vi") for p in problems],
         findings=findings,
         metadata=_metadata(structure),
