@@ -21,23 +21,9 @@ sys.path.insert(0, str(ROOT))
 from extractor import extract_facts  # noqa: E402
 from extractor.patterns import scan_groups  # noqa: E402
 from extractor.structure import analyse  # noqa: E402
+from throughput import documents, scaled  # noqa: E402  (bench/ is on the path of a bench script)
 
 TARGET_MB_S = 0.5
-
-
-def documents(source: str) -> list[str]:
-    paths: list[Path] = []
-    if source in ("corpus", "all"):
-        paths += [p for p in sorted((ROOT / "corpus").glob("*")) if p.suffix in (".txt", ".md")
-                  and not p.name.startswith("README")]
-    shared = ROOT.parent / "shared" / "corpus"
-    if source in ("shared", "all"):
-        if not shared.is_dir():
-            sys.exit("../shared/corpus is absent: use --source corpus")
-        paths += sorted((shared / "seeds").glob("*.txt"))
-        paths += sorted(p for p in (shared / "public").rglob("*") if p.suffix in (".md", ".txt")
-                        and p.name != "SOURCES.md")
-    return [p.read_text(encoding="utf-8", errors="replace") for p in paths]
 
 
 def main() -> None:
@@ -47,9 +33,7 @@ def main() -> None:
     args = parser.parse_args()
 
     base = documents(args.source)
-    base_bytes = sum(len(d.encode("utf-8")) for d in base)
-    docs = base * max(1, int(args.mb * 1e6 // base_bytes) + 1)
-    total_mb = sum(len(d.encode("utf-8")) for d in docs) / 1e6
+    docs, total_mb = scaled(base, args.mb)
     # Warm up: compile the patterns, load the gazetteers and the sentence splitter.
     scan_groups()
     analyse(base[0], extract_facts(base[0]).facts)

@@ -38,8 +38,16 @@ def documents(source: str) -> list[str]:
         if not shared.is_dir():
             sys.exit("../shared/corpus is absent: use --source corpus")
         paths += sorted((shared / "seeds").glob("*.txt"))
-        paths += sorted(p for p in (shared / "public").rglob("*") if p.suffix in (".md", ".txt"))
+        paths += sorted(p for p in (shared / "public").rglob("*") if p.suffix in (".md", ".txt")
+                        and p.name != "SOURCES.md")
     return [p.read_text(encoding="utf-8", errors="replace") for p in paths]
+
+
+def scaled(base: list[str], mb: float) -> tuple[list[str], float]:
+    """The documents repeated until they hold at least ``mb`` megabytes, and their size in MB."""
+    base_bytes = sum(len(d.encode("utf-8")) for d in base)
+    docs = base * max(1, int(mb * 1e6 // base_bytes) + 1)
+    return docs, sum(len(d.encode("utf-8")) for d in docs) / 1e6
 
 
 def main() -> None:
@@ -49,9 +57,7 @@ def main() -> None:
     args = parser.parse_args()
 
     base = documents(args.source)
-    base_bytes = sum(len(d.encode("utf-8")) for d in base)
-    docs = base * max(1, int(args.mb * 1e6 // base_bytes) + 1)
-    total_mb = sum(len(d.encode("utf-8")) for d in docs) / 1e6
+    docs, total_mb = scaled(base, args.mb)
     scan_groups()  # compile the patterns before timing
 
     start = time.perf_counter()
