@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Iterable
 
 from .extract import extract_facts
@@ -102,10 +101,6 @@ def audit_paths(paths: Iterable[str]) -> Audit:
 
 def severity_rank(severity: str) -> int:
     return SEVERITY_ORDER.index(severity) if severity in SEVERITY_ORDER else len(SEVERITY_ORDER)
-
-
-def name(path: str) -> str:
-    return Path(path).name
 
 
 def _decimals(value: Any) -> Any:

@@ -257,10 +257,3 @@ def _compile_lead(source: str | None, fragments: dict[str, str], where: str) -> 
         return regex.compile("(?:" + _expand(source, fragments, where) + r")\Z", FLAGS)
     except regex.error as exc:
         raise PatternError(f"{where}: lead does not compile: {exc}") from exc
-
-
-def compile_fragment(name: str) -> regex.Pattern:
-    """Compile one named fragment on its own (used by builders that re-parse a group)."""
-    base = patterns_dir()
-    fragments = {**_table_fragments(), **(_load_yaml(base / "fragments.yaml") or {})}
-    return regex.compile(_expand("$" + name, fragments, f"fragment {name}"), FLAGS)
