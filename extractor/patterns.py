@@ -61,12 +61,24 @@ class Pattern:
     source: str
     compiled: regex.Pattern
     options: dict[str, Any]
-    # Text that, when it ends right where a match starts, belongs to the fact's span.
+    # Text that, when it ends right where a match starts, belongs to the fact's span. Compiled
+    # right-to-left, so ``lead.match(text, lo, start)`` tries the one position ending at start.
     lead: regex.Pattern | None
     # Patterns that share a scan name are searched in one pass (see scan_groups()).
     scan: str | None
     examples: tuple[Example, ...]
     counter_examples: tuple[str, ...]
+    # Groups captured inside a lookbehind, which may start before the match itself.
+    behind_groups: tuple[str, ...] = ()
+
+    def span_start(self, m: regex.Match) -> int:
+        """Where the fact starts: the match, or an earlier group that its lookbehind took."""
+        start = m.start()
+        for name in self.behind_groups:
+            group_start = m.start(name)
+            if 0 <= group_start < start:
+                start = group_start
+        return start
 
 
 def _load_yaml(path: Path) -> Any:
@@ -203,9 +215,44 @@ def load_patterns() -> dict[str, list[Pattern]]:
                     scan=entry.get("scan"),
                     examples=tuple(_example(e, where) for e in entry.get("examples") or ()),
                     counter_examples=tuple(entry.get("counter_examples") or ()),
+                    behind_groups=groups_in_lookbehinds(expanded),
                 )
             )
     return by_kind
+
+
+_LOOK_OPEN = regex.compile(r"\(\?(?:<[=!]|[=!])|\(\?P<(\w+)>|\(")
+
+
+def groups_in_lookbehinds(source: str) -> tuple[str, ...]:
+    """Names of the capture groups that sit inside a lookbehind of the regex ``source``."""
+    names: list[str] = []
+    stack: list[bool] = []  # per open parenthesis: is it (inside) a lookbehind?
+    i, in_class = 0, False
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            if source.startswith("[]", i) or source.startswith("[^]", i):
+                i += 2 if source[i + 1] == "]" else 3
+                continue
+        elif ch == "(":
+            m = _LOOK_OPEN.match(source, i)
+            inside = bool(stack and stack[-1]) or m.group().startswith("(?<")
+            if m.group(1) and stack and stack[-1]:
+                names.append(m.group(1))
+            stack.append(inside)
+            i = m.end()
+            continue
+        elif ch == ")" and stack:
+            stack.pop()
+        i += 1
+    return tuple(names)
 
 
 @dataclass(frozen=True)
@@ -219,14 +266,14 @@ class ScanGroup:
 
     patterns: tuple[Pattern, ...]
     compiled: regex.Pattern
+    # The group index of each branch, to the pattern it holds.
+    branches: dict[int, Pattern] = field(default_factory=dict)
 
     def pattern_of(self, m: regex.Match) -> Pattern:
         if len(self.patterns) == 1:
             return self.patterns[0]
-        for i, pattern in enumerate(self.patterns):
-            if m.start(f"scan_branch_{i}") >= 0:
-                return pattern
-        raise AssertionError("no branch matched")
+        # A branch's group encloses all others of its branch, so it is the last one closed.
+        return self.branches[m.lastindex]
 
 
 @functools.lru_cache(maxsize=1)
@@ -246,7 +293,8 @@ def scan_groups() -> tuple[ScanGroup, ...]:
             compiled = regex.compile(source, FLAGS)
         except regex.error as exc:
             raise PatternError(f"scan group {name}: patterns do not combine: {exc}") from exc
-        joined.append(ScanGroup(tuple(members), compiled))
+        branches = {compiled.groupindex[f"scan_branch_{i}"]: p for i, p in enumerate(members)}
+        joined.append(ScanGroup(tuple(members), compiled, branches))
     return tuple(joined + singles)
 
 
@@ -254,6 +302,6 @@ def _compile_lead(source: str | None, fragments: dict[str, str], where: str) -> 
     if not source:
         return None
     try:
-        return regex.compile("(?:" + _expand(source, fragments, where) + r")\Z", FLAGS)
+        return regex.compile("(?:" + _expand(source, fragments, where) + ")", FLAGS | regex.REVERSE)
     except regex.error as exc:
         raise PatternError(f"{where}: lead does not compile: {exc}") from exc

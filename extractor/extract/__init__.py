@@ -83,10 +83,10 @@ def _run_scan(group: ScanGroup, ctx: Context) -> tuple[list[Candidate], list[Pro
         # Patterns anchor on a rare character ("/", "%", "đồng") and capture what precedes it
         # in a lookbehind: the fact starts at the earliest group that took part, or at the
         # pattern's lead (type word, "số", "từ") when one ends right there.
-        start = min(span[0] for span in m.regs if span[0] >= 0)
+        start = pattern.span_start(m)
         lead = None
         if pattern.lead is not None:
-            lead = pattern.lead.search(text, max(0, start - LEAD_WINDOW), start)
+            lead = pattern.lead.match(text, max(0, start - LEAD_WINDOW), start)
             if lead:
                 start = lead.start()
         value = BUILDERS[pattern.builder](m, ctx, lead=lead, **pattern.options)
