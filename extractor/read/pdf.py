@@ -13,6 +13,7 @@ re-OCR'd; ``--ocr always`` and ``--ocr never`` override the choice.
 from __future__ import annotations
 
 import statistics
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -115,29 +116,32 @@ def _reason(exc: BaseException) -> str:
 
 def _analyse(page) -> PageInfo:
     """The page's text lines, tables and what it holds, its parsed objects released after."""
+    from pdfplumber.utils import extract_words
+
     try:
         width, height = float(page.width), float(page.height)
     except Exception:  # noqa: BLE001
         width, height = 595.0, 842.0
     info = PageInfo(page.page_number, width, height)
     try:
-        chars = page.chars
-        info.fonts = {c.get("fontname") or "" for c in chars}
-        info.image_cover = _image_cover(page.images, width, height)
-        info.curves = len(page.curves)
+        contents = _contents(page)
+        chars = contents.chars
+        info.fonts = {c["fontname"] or "" for c in chars}
+        info.image_cover = _image_cover(contents.images, width, height)
+        info.curves = contents.curves
         encodings = {f: legacy.font_encoding(f) for f in info.fonts}
         legacy_fonts = any(encodings.values())
         if chars:
-            raw = page.extract_words(x_tolerance=3, y_tolerance=3, keep_blank_chars=False,
-                                     use_text_flow=False,
-                                     extra_attrs=["fontname"] if legacy_fonts else None)
+            raw = extract_words(chars, x_tolerance=3, y_tolerance=3, keep_blank_chars=False,
+                                use_text_flow=False,
+                                extra_attrs=["fontname"] if legacy_fonts else None)
             words = [Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], w.get("fontname"))
                      for w in raw]
 
             def join(word: Word) -> str:
                 return legacy.convert(word.text, encodings.get(word.font)) if legacy_fonts else word.text
 
-            if len(page.rects) + len(page.lines) >= 4:
+            if contents.rulings >= 4:
                 words = _take_tables(page, words, join, info)
             info.lines = group_lines(words, join)
     except Exception as exc:  # noqa: BLE001 - a broken page must not lose the others
@@ -148,6 +152,64 @@ def _analyse(page) -> PageInfo:
         except Exception:  # noqa: BLE001
             pass
     return info
+
+
+@dataclass
+class _Contents:
+    chars: list[dict] = field(default_factory=list)
+    images: list[dict] = field(default_factory=list)
+    curves: int = 0
+    rulings: int = 0  # rectangles and straight lines, which may rule a table
+
+
+def _contents(page) -> _Contents:
+    """What the page draws, read straight from pdfminer's layout (which pdfplumber caches).
+
+    pdfplumber's ``page.chars`` turns every layout object into a dict of all its attributes,
+    about a third of the reading time of a text page; only the few that word grouping needs are
+    built here, with pdfplumber's own coordinates (top-left origin, shifted by the media box)
+    and in its order (the layout's, figures walked depth-first), so its ``extract_words``
+    groups them exactly as on ``page.chars``. Objects are told apart by class name, as
+    pdfplumber does, so a rectangle is not also counted as a curve.
+    """
+    from pdfminer.layout import LTContainer
+    from pdfplumber.page import fix_fontname_bytes
+
+    contents = _Contents()
+    height = page.height
+    mb_x0, mb_top = page.mediabox[:2]
+    doctop = page.initial_doctop
+    norm = page.pdf.unicode_norm
+    pending = [iter(page.layout._objs)]
+    while pending:
+        obj = next(pending[-1], None)
+        if obj is None:
+            pending.pop()
+            continue
+        if isinstance(obj, LTContainer):
+            pending.append(iter(obj._objs))
+            continue
+        kind = type(obj).__name__
+        if kind == "LTChar":
+            fontname = obj.fontname
+            if isinstance(fontname, bytes):
+                fontname = fix_fontname_bytes(fontname)
+            text = obj.get_text()
+            top = (height - obj.y1) + mb_top
+            contents.chars.append({
+                "text": unicodedata.normalize(norm, text) if norm is not None else text,
+                "x0": obj.x0 + mb_x0, "x1": obj.x1 + mb_x0, "top": top,
+                "bottom": (height - obj.y0) + mb_top, "doctop": doctop + top,
+                "upright": obj.upright, "fontname": fontname})
+        elif kind == "LTImage":
+            contents.images.append({"x0": obj.x0 + mb_x0, "x1": obj.x1 + mb_x0,
+                                    "top": (height - obj.y1) + mb_top,
+                                    "bottom": (height - obj.y0) + mb_top})
+        elif kind == "LTCurve":
+            contents.curves += 1
+        elif kind in ("LTRect", "LTLine"):
+            contents.rulings += 1
+    return contents
 
 
 def _take_tables(page, words: list[Word], join, info: PageInfo) -> list[Word]:
