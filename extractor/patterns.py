@@ -70,6 +70,9 @@ class Pattern:
     counter_examples: tuple[str, ...]
     # Groups captured inside a lookbehind, which may start before the match itself.
     behind_groups: tuple[str, ...] = ()
+    # A Hyperscan expression starting where this pattern's match starts and matching wherever
+    # it can (see extractor/extract/prefilter.py).
+    prefilter: str | None = None
 
     def span_start(self, m: regex.Match) -> int:
         """Where the fact starts: the match, or an earlier group that its lookbehind took."""
@@ -152,6 +155,25 @@ def _table_fragments() -> dict[str, str]:
     }
 
 
+@functools.lru_cache(maxsize=1)
+def _prefilter_fragments() -> dict[str, str]:
+    """Lexicon alternations for prefilters, in the syntax Hyperscan shares with regex.
+
+    A unit is represented by its first word only: enough to skip most numbers that count
+    nothing, and small enough for Hyperscan to report where each match starts.
+    """
+    lexicon = tables()["lexicon"]
+    unit_forms = [form for unit in lexicon["units"] for form in unit.get("forms", [unit["unit"]])]
+    heads = {form.split()[0].split(",")[0] for form in unit_forms}
+    scales = {w for s in lexicon["scales"] for w in s["words"]}
+
+    def words(items: set[str]) -> str:
+        return "(?i:" + "|".join(r"\s+".join(regex.escape(part) for part in item.split())
+                                 for item in sorted(items, key=lambda w: (-len(w), w))) + ")"
+
+    return {"pf_unit_head": words(heads), "pf_scale": words(scales)}
+
+
 def _expand(source: str, fragments: dict[str, str], where: str, seen: tuple[str, ...] = ()) -> str:
     def replace(m: regex.Match) -> str:
         name = m.group(1)
@@ -216,6 +238,8 @@ def load_patterns() -> dict[str, list[Pattern]]:
                     examples=tuple(_example(e, where) for e in entry.get("examples") or ()),
                     counter_examples=tuple(entry.get("counter_examples") or ()),
                     behind_groups=groups_in_lookbehinds(expanded),
+                    prefilter=_expand(entry["prefilter"], _prefilter_fragments(), where)
+                    if entry.get("prefilter") else None,
                 )
             )
     return by_kind
@@ -266,14 +290,16 @@ class ScanGroup:
 
     patterns: tuple[Pattern, ...]
     compiled: regex.Pattern
-    # The group index of each branch, to the pattern it holds.
-    branches: dict[int, Pattern] = field(default_factory=dict)
+    # The group index of each branch, with the pattern it holds.
+    branches: tuple[tuple[int, Pattern], ...] = ()
 
     def pattern_of(self, m: regex.Match) -> Pattern:
         if len(self.patterns) == 1:
             return self.patterns[0]
-        # A branch's group encloses all others of its branch, so it is the last one closed.
-        return self.branches[m.lastindex]
+        for index, pattern in self.branches:
+            if m.start(index) >= 0:
+                return pattern
+        raise AssertionError("no branch matched")
 
 
 @functools.lru_cache(maxsize=1)
@@ -293,7 +319,7 @@ def scan_groups() -> tuple[ScanGroup, ...]:
             compiled = regex.compile(source, FLAGS)
         except regex.error as exc:
             raise PatternError(f"scan group {name}: patterns do not combine: {exc}") from exc
-        branches = {compiled.groupindex[f"scan_branch_{i}"]: p for i, p in enumerate(members)}
+        branches = tuple((compiled.groupindex[f"scan_branch_{i}"], p) for i, p in enumerate(members))
         joined.append(ScanGroup(tuple(members), compiled, branches))
     return tuple(joined + singles)
 

@@ -15,6 +15,7 @@ from ..facts import Fact, Problem
 from ..normalize import NormalizedText, normalize
 from ..patterns import Pattern, ScanGroup, load_patterns, scan_groups
 from . import dates, numbers, refs
+from .prefilter import matches_at, prefilter
 
 BUILDERS: dict[str, Callable[..., Any]] = {
     "date": dates.build_date,
@@ -72,11 +73,14 @@ def run_pattern(pattern: Pattern, ctx: Context) -> tuple[list[Candidate], list[P
     return _run_scan(ScanGroup((pattern,), pattern.compiled), ctx)
 
 
-def _run_scan(group: ScanGroup, ctx: Context) -> tuple[list[Candidate], list[Problem]]:
+def _run_scan(group: ScanGroup, ctx: Context, starts: list[int] | None = None
+              ) -> tuple[list[Candidate], list[Problem]]:
+    """Candidates of one scan group: searched everywhere, or tried only at ``starts``."""
     found: list[Candidate] = []
     problems: list[Problem] = []
     text = ctx.text
-    for m in group.compiled.finditer(text):
+    matches = group.compiled.finditer(text) if starts is None else matches_at(group.compiled, text, starts)
+    for m in matches:
         if m.end() == m.start():
             continue
         pattern = group.pattern_of(m)
@@ -140,13 +144,20 @@ class _Spans:
         return i >= 0 and self._ends[i] >= end
 
 
-def find_candidates(ctx: Context) -> tuple[list[Candidate], list[Problem]]:
-    """Every accepted, non-conflicting candidate fact in ``ctx.text``, sorted by position."""
+def find_candidates(ctx: Context, use_prefilter: bool = True) -> tuple[list[Candidate], list[Problem]]:
+    """Every accepted, non-conflicting candidate fact in ``ctx.text``, sorted by position.
+
+    ``use_prefilter=False`` searches every pattern everywhere (the reference the prefilter
+    is tested against).
+    """
     patterns = load_patterns()
     problems: list[Problem] = []
     by_kind: dict[str, list[Candidate]] = {}
-    for group in scan_groups():
-        found, issues = _run_scan(group, ctx)
+    groups = scan_groups()
+    screen = prefilter() if use_prefilter else None
+    starts = screen.starts(ctx.text) if screen is not None else None
+    for i, group in enumerate(groups):
+        found, issues = _run_scan(group, ctx, starts.get(i) if starts is not None else None)
         problems.extend(issues)
         for candidate in found:
             by_kind.setdefault(candidate.kind, []).append(candidate)
