@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 
 import regex
 
+from .multiscan import AVAILABLE, MultiScan, utf8
+
 _SAME_LENGTH = str.maketrans(
     {
         "\u00d0": "Đ",  # Latin capital eth, typed for Đ by legacy keyboards and OCR
@@ -81,6 +83,32 @@ _OLD_TONE_PLACEMENT = regex.compile(
 )
 
 
+@functools.lru_cache(maxsize=1)
+def _old_tone_scan() -> MultiScan | None:
+    """The old placements as one Hyperscan pass: the regex above tries every o and u."""
+    if not AVAILABLE:
+        return None
+    keys = sorted(_TONE_TABLE)
+    return MultiScan([key + r"(?:[^\p{L}]|$)" for key in keys], list(range(len(keys))))
+
+
+def _unify_tone_placement(text: str) -> tuple[str, bytes | None]:
+    """``text`` with the new tone placement, and its UTF-8 bytes when they come for free."""
+    scan = _old_tone_scan()
+    data = utf8(text) if scan is not None else None
+    if data is None:
+        return _OLD_TONE_PLACEMENT.sub(lambda m: _TONE_TABLE.get(m.group(), m.group()), text), None
+    found = [start for start, _ in scan.starts(text, data) if start == 0 or text[start - 1] not in "qQ"]
+    if not found:
+        return text, data
+    pieces, previous = [], 0
+    for start in found:
+        pieces += [text[previous:start], _TONE_TABLE[text[start:start + 2]]]
+        previous = start + 2
+    pieces.append(text[previous:])
+    return "".join(pieces), None
+
+
 @dataclass
 class NormalizedText:
     """Text for matching plus the map back to the source text it came from."""
@@ -92,6 +120,8 @@ class NormalizedText:
     _norm_starts: list[int] = field(default_factory=list, repr=False)
     _src_starts: list[int] = field(default_factory=list, repr=False)
     _copied: list[bool] = field(default_factory=list, repr=False)
+    # ``text`` in UTF-8 when normalising produced it anyway (for the extraction prefilter).
+    encoded: bytes | None = field(default=None, repr=False)
 
     @property
     def is_identity(self) -> bool:
@@ -172,8 +202,8 @@ def normalize(source: str) -> NormalizedText:
         text = source
     if _contains_any(text, _SAME_LENGTH_CHARS):
         text = _SAME_LENGTH_RE.sub(lambda m: m.group().translate(_SAME_LENGTH), text)
-    text = _OLD_TONE_PLACEMENT.sub(lambda m: _TONE_TABLE.get(m.group(), m.group()), text)
-    return NormalizedText(source, text, norm_starts, src_starts, copied)
+    text, encoded = _unify_tone_placement(text)
+    return NormalizedText(source, text, norm_starts, src_starts, copied, encoded)
 
 
 @functools.lru_cache(maxsize=4096)

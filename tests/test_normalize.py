@@ -4,9 +4,13 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extractor import extract_facts
-from extractor.normalize import fold_tone_placement, normalize
+from extractor.multiscan import AVAILABLE
+from extractor.normalize import (_OLD_TONE_PLACEMENT, _TONE_TABLE, _unify_tone_placement,
+                                 fold_tone_placement, normalize)
 
 
 @pytest.mark.parametrize("old,new", [
@@ -76,3 +80,15 @@ def test_date_split_across_lines():
     dates = [f for f in extract_facts(text).facts if f.kind == "date"]
     assert [d.value["iso"] for d in dates] == ["2025-11-18"]
     assert dates[0].text == "ngày 18\ntháng 11 năm 2025"
+
+
+@pytest.mark.skipif(not AVAILABLE, reason="Hyperscan is not built for this platform")
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["hoá", "Hoà", "HOẢ", "thuỷ", "quý", "Quỳ", "khoẻ", "loà", "oá",
+                                 "hoáñ", "toạ", "ủy", " ", "\n", ".", "q", "u", "ý", "đ", "1"]), max_size=20))
+def test_the_one_pass_tone_scan_agrees_with_the_regex(pieces):
+    text = "".join(pieces)
+    expected = _OLD_TONE_PLACEMENT.sub(lambda m: _TONE_TABLE.get(m.group(), m.group()), text)
+    unified, encoded = _unify_tone_placement(text)
+    assert unified == expected
+    assert encoded is None or encoded == unified.encode("utf-8")

@@ -52,6 +52,7 @@ class Context:
     """What a builder may look at besides its match: the whole matching text."""
 
     text: str
+    encoded: bytes | None = None  # ``text`` in UTF-8, when normalising had it already
 
 
 @dataclass
@@ -155,7 +156,7 @@ def find_candidates(ctx: Context, use_prefilter: bool = True) -> tuple[list[Cand
     by_kind: dict[str, list[Candidate]] = {}
     groups = scan_groups()
     screen = prefilter() if use_prefilter else None
-    starts = screen.starts(ctx.text) if screen is not None else None
+    starts = screen.starts(ctx.text, ctx.encoded) if screen is not None else None
     for i, group in enumerate(groups):
         found, issues = _run_scan(group, ctx, starts.get(i) if starts is not None else None)
         problems.extend(issues)
@@ -198,7 +199,7 @@ def extract_facts(text: str, pages: Sequence[tuple[int, int, int]] = ()) -> Extr
     carry their page. Offsets of the returned facts index ``text`` itself.
     """
     norm = normalize(text)
-    candidates, problems = find_candidates(Context(norm.text))
+    candidates, problems = find_candidates(Context(norm.text, norm.encoded))
     page_starts = [p[1] for p in pages]
 
     def page_of(offset: int) -> int | None:

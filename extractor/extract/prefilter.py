@@ -15,77 +15,48 @@ every corpus document.
 from __future__ import annotations
 
 import functools
-import threading
 from typing import Iterator, Sequence
 
 import regex
 
+from ..multiscan import AVAILABLE, MultiScan, utf8
 from ..patterns import PatternError, ScanGroup, scan_groups
-
-try:
-    import hyperscan
-except ImportError:  # not built for this platform: every group is searched the plain way
-    hyperscan = None
-
-_local = threading.local()
 
 
 class Prefilter:
-    """A compiled Hyperscan database of the prefilters of the given scan groups."""
+    """The prefilters of the given scan groups, compiled into one Hyperscan database."""
 
     def __init__(self, groups: Sequence[ScanGroup]):
-        expressions, ids = [], []
         self.covered: frozenset[int] = frozenset(
             i for i, group in enumerate(groups) if all(p.prefilter for p in group.patterns))
+        expressions, ids = [], []
         for i in sorted(self.covered):
             for pattern in groups[i].patterns:
-                expressions.append(pattern.prefilter.encode("utf-8"))
+                expressions.append(pattern.prefilter)
                 ids.append(i)
-        self.database = hyperscan.Database()
-        flags = hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SOM_LEFTMOST | hyperscan.HS_FLAG_MULTILINE
         try:
-            self.database.compile(expressions=expressions, ids=ids, elements=len(expressions),
-                                  flags=[flags] * len(expressions))
-        except hyperscan.error as exc:
+            self.scan = MultiScan(expressions, ids)
+        except Exception as exc:  # hyperscan.error
             raise PatternError(f"prefilters do not compile with Hyperscan: {exc}") from exc
 
-    def _scratch(self):
-        # A scratch space may serve one scan at a time: one per thread.
-        scratch = getattr(_local, "scratch", None)
-        if scratch is None or _local.owner is not self:
-            scratch = _local.scratch = hyperscan.Scratch(self.database)
-            _local.owner = self
-        return scratch
+    def starts(self, text: str, data: bytes | None = None) -> dict[int, list[int]] | None:
+        """Sorted character offsets where each covered group may match; None if not scanned.
 
-    def starts(self, text: str) -> dict[int, list[int]] | None:
-        """Sorted character offsets where each covered group may match; None if not scanned."""
-        try:
-            data = text.encode("utf-8")
-        except UnicodeEncodeError:  # lone surrogates: search this text the plain way
+        ``data`` is ``text`` in UTF-8 when the caller has it already.
+        """
+        data = data if data is not None else utf8(text)
+        if data is None:
             return None
-        found: list[tuple[int, int]] = []
-        add = found.append
-        self.database.scan(data, match_event_handler=lambda group, start, end, flags, ctx: add((start, group)),
-                           scratch=self._scratch())
-        found = sorted(set(found))
         by_group: dict[int, list[int]] = {i: [] for i in self.covered}
-        if len(data) == len(text):  # ASCII: byte and character offsets agree
-            for start, group in found:
-                by_group[group].append(start)
-            return by_group
-        chars = previous = 0
-        for start, group in found:
-            if start != previous:
-                chars += len(data[previous:start].decode("utf-8"))
-                previous = start
-            by_group[group].append(chars)
+        for start, group in self.scan.starts(text, data):
+            by_group[group].append(start)
         return by_group
 
 
 @functools.lru_cache(maxsize=1)
 def prefilter() -> Prefilter | None:
     """The prefilter of ``scan_groups()`` (group ``i`` of the starts is ``scan_groups()[i]``)."""
-    return Prefilter(scan_groups()) if hyperscan is not None else None
+    return Prefilter(scan_groups()) if AVAILABLE else None
 
 
 def matches_at(compiled: regex.Pattern, text: str, starts: list[int]) -> Iterator[regex.Match]:
