@@ -88,8 +88,7 @@ def _old_tone_scan() -> MultiScan | None:
     """The old placements as one Hyperscan pass: the regex above tries every o and u."""
     if not AVAILABLE:
         return None
-    keys = sorted(_TONE_TABLE)
-    return MultiScan([key + r"(?:[^\p{L}]|$)" for key in keys], list(range(len(keys))))
+    return MultiScan(["(?:" + "|".join(sorted(_TONE_TABLE)) + r")(?:[^\p{L}]|$)"], [0])
 
 
 def _unify_tone_placement(text: str) -> tuple[str, bytes | None]:
