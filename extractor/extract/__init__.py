@@ -6,6 +6,7 @@ Kinds are found in an order where each may rely on the ones before: dates, then 
 from __future__ import annotations
 
 import bisect
+import functools
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
@@ -38,7 +39,7 @@ FIGURE_KINDS = ("ratio", "percent", "money", "quantity")
 LEAD_WINDOW = 48
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     kind: str
     start: int
@@ -61,10 +62,13 @@ class Extraction:
     problems: list[Problem]
 
 
+_TRIM_START, _TRIM_END = " \t\r\n*", " \t\r\n"
+
+
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start] in " \t\r\n*":
+    while start < end and text[start] in _TRIM_START:
         start += 1
-    while end > start and text[end - 1] in " \t\r\n":
+    while end > start and text[end - 1] in _TRIM_END:
         end -= 1
     return start, end
 
@@ -74,6 +78,12 @@ def run_pattern(pattern: Pattern, ctx: Context) -> tuple[list[Candidate], list[P
     return _run_scan(ScanGroup((pattern,), pattern.compiled), ctx)
 
 
+@functools.lru_cache(maxsize=None)
+def _builder(pattern_id: str) -> Callable[..., Any]:
+    pattern = next(p for kind in load_patterns().values() for p in kind if p.id == pattern_id)
+    return functools.partial(BUILDERS[pattern.builder], **pattern.options)
+
+
 def _run_scan(group: ScanGroup, ctx: Context, starts: list[int] | None = None
               ) -> tuple[list[Candidate], list[Problem]]:
     """Candidates of one scan group: searched everywhere, or tried only at ``starts``."""
@@ -81,10 +91,11 @@ def _run_scan(group: ScanGroup, ctx: Context, starts: list[int] | None = None
     problems: list[Problem] = []
     text = ctx.text
     matches = group.compiled.finditer(text) if starts is None else matches_at(group.compiled, text, starts)
+    only = group.patterns[0] if len(group.patterns) == 1 else None
     for m in matches:
         if m.end() == m.start():
             continue
-        pattern = group.pattern_of(m)
+        pattern = only or group.pattern_of(m)
         # Patterns anchor on a rare character ("/", "%", "đồng") and capture what precedes it
         # in a lookbehind: the fact starts at the earliest group that took part, or at the
         # pattern's lead (type word, "số", "từ") when one ends right there.
@@ -94,13 +105,15 @@ def _run_scan(group: ScanGroup, ctx: Context, starts: list[int] | None = None
             lead = pattern.lead.match(text, max(0, start - LEAD_WINDOW), start)
             if lead:
                 start = lead.start()
-        value = BUILDERS[pattern.builder](m, ctx, lead=lead, **pattern.options)
+        value = _builder(pattern.id)(m, ctx, lead=lead)
         if value is None:
             continue
         if isinstance(value, Problem):
             problems.append(value)
             continue
-        start, end = _trimmed(text, start, m.end())
+        end = m.end()
+        if text[start] in _TRIM_START or text[end - 1] in _TRIM_END:
+            start, end = _trimmed(text, start, end)
         found.append(Candidate(pattern.kind, start, end, pattern, value))
     return found, problems
 

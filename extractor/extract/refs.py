@@ -9,8 +9,6 @@ from ..normalize import fold_tone_placement
 from ..patterns import tables
 from .dates import parse_date_text
 
-_BLANKS = regex.compile(r"\s+")
-
 
 @functools.lru_cache(maxsize=1)
 def _type_index() -> dict[str, dict]:
@@ -35,7 +33,7 @@ def _word_key(text: str) -> str:
 
 
 def _compact(code: str) -> str:
-    return _BLANKS.sub("", code)
+    return "".join(code.split())
 
 
 @functools.lru_cache(maxsize=1)
