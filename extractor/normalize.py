@@ -97,7 +97,7 @@ def _unify_tone_placement(text: str) -> tuple[str, bytes | None]:
     data = utf8(text) if scan is not None else None
     if data is None:
         return _OLD_TONE_PLACEMENT.sub(lambda m: _TONE_TABLE.get(m.group(), m.group()), text), None
-    found = [start for start, _ in scan.starts(text, data) if start == 0 or text[start - 1] not in "qQ"]
+    found = [start for start in scan.starts(text, data).get(0, []) if start == 0 or text[start - 1] not in "qQ"]
     if not found:
         return text, data
     pieces, previous = [], 0

@@ -47,10 +47,8 @@ class Prefilter:
         data = data if data is not None else utf8(text)
         if data is None:
             return None
-        by_group: dict[int, list[int]] = {i: [] for i in self.covered}
-        for start, group in self.scan.starts(text, data):
-            by_group[group].append(start)
-        return by_group
+        found = self.scan.starts(text, data)
+        return {i: found.get(i, []) for i in self.covered}
 
 
 @functools.lru_cache(maxsize=1)
