@@ -54,8 +54,9 @@ def test_scanned_quang_ngai_report_number_date_and_references(shared_dir):
     refs = by_canonical(record)
     own = refs.get("23/BC-UBND")
     assert own is not None and own["page"] == 1
-    dates = {f["value"]["iso"] for f in record["facts"] if f["kind"] == "date"}
-    assert "2025-01-13" in dates  # "Quảng Ngãi, ngày 13 tháng 01 năm 2025"
+    # The day is written by hand ("ngày 23 tháng 01 năm 2025"); OCR reads "13", which the
+    # second reading of the slot does not confirm, so it is flagged.
+    assert {w.code for w in document.warnings} == {"ocr_uncertain_day"}
     assert {"5633/VPCP-KSTT", "72/2024/QĐ-UBND", "23/KH-UBND", "316/BC-UBND"} <= set(refs)
 
 

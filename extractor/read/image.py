@@ -14,7 +14,7 @@ def read_image(path: Path, shown: str, kind: str, options: ReadOptions) -> Docum
     from PIL import Image, ImageSequence, UnidentifiedImageError
 
     from . import ReadError, ReadWarning
-    from .ocr import missing_tool, run_ocr
+    from .ocr import header_warnings, missing_tool, run_ocr
 
     if options.ocr == "never":
         raise ReadError("no_text_ocr_off", shown, format=kind)
@@ -56,6 +56,7 @@ def read_image(path: Path, shown: str, kind: str, options: ReadOptions) -> Docum
         for para in page.paragraphs:
             builder.add_paragraph(para)
         builder.set_page_quality(True, page.quality)
+    warnings += header_warnings(run, shown)
     done = sum(1 for p in run.pages.values() if not p.error)
     if run.timed_out:
         if not done:

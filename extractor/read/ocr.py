@@ -22,6 +22,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
+from .header_ocr import HeaderValue, TsvWord, uncertain_values
 from .layout import Line, Word, group_lines, is_page_number, paragraphs
 from .quality import measure
 
@@ -33,6 +34,8 @@ class OcrPage:
     quality: float | None = None
     error: str | None = None
     seconds: float = 0.0
+    # The header's handwritten number or date that OCR could not read for sure (first page).
+    uncertain: list[HeaderValue] = field(default_factory=list)
 
 
 @dataclass
@@ -84,8 +87,10 @@ def to_image_bytes(image) -> bytes:
 
 
 _OCR_FIXES = [
-    (re.compile(r"(?<![^\s(])[|](?=\d)"), "1"),  # "ngày |3 tháng" → "ngày 13 tháng"
+    (re.compile(r"(?<![^\s(])[|l](?=\d)"), "1"),  # "ngày |3 tháng", "l6/4" → "13", "16/4"
     (re.compile(r"(?<=\d)[Oo](?=\d)"), "0"),  # "2O23" → "2023"
+    (re.compile(r"[Øø](?=\d)|(?<=\d)[Øø]"), "0"),  # a slashed zero: "Ø3" → "03"
+    (re.compile(r"(?<=\d)(?=(?:tháng|năm)\b)|(?<=ngày)(?=\d)"), " "),  # "04tháng", "ngày04"
     (re.compile(r"(?<=\d)[lI|](?=\d)"), "1"),  # "2l/3" → "21/3"
     (re.compile("\u0110\u00d0|\u00d0\u0110"), "\u0110"),  # one "Đ" read twice, as Đ and as Ð
 ]
@@ -98,27 +103,40 @@ def fix_ocr_confusions(text: str) -> str:
     return text
 
 
-def parse_tsv(tsv: str, dpi: int, height_px: int | None = None) -> list[str]:
-    """Paragraphs from Tesseract's TSV: its lines in its reading order, joined into paragraphs
-    by the same rules as a PDF text layer; page numbers at the top or bottom dropped."""
-    scale = 72.0 / dpi
-    grouped: dict[tuple[int, int, int], list[Word]] = {}
-    page_height = (height_px or 0) * scale
+def tsv_words(tsv: str) -> tuple[list[TsvWord], int]:
+    """The words of Tesseract's TSV output (pixels, letter-for-digit confusions undone), and
+    the page's height in pixels."""
+    words: list[TsvWord] = []
+    page_height = 0
     for row in tsv.splitlines()[1:]:
         cols = row.split("\t")
         if len(cols) < 12:
             continue
         if cols[0] == "1" and not page_height:
-            page_height = int(cols[9]) * scale
+            page_height = int(cols[9])
         if cols[0] != "5" or not cols[11].strip():
             continue
-        left, top, width, height = (int(c) * scale for c in cols[6:10])
-        key = (int(cols[2]), int(cols[3]), int(cols[4]))
-        grouped.setdefault(key, []).append(
-            Word(fix_ocr_confusions(cols[11].strip()), left, left + width, top, top + height))
+        left, top, width, height = (int(c) for c in cols[6:10])
+        words.append(TsvWord((int(cols[2]), int(cols[3]), int(cols[4])), left, top, left + width,
+                             top + height, float(cols[10]), fix_ocr_confusions(cols[11].strip())))
+    return words, page_height
+
+
+def parse_tsv(tsv: str, dpi: int, height_px: int | None = None) -> list[str]:
+    """Paragraphs from Tesseract's TSV: its lines in its reading order, joined into paragraphs
+    by the same rules as a PDF text layer; page numbers at the top or bottom dropped."""
+    scale = 72.0 / dpi
+    words, tsv_height = tsv_words(tsv)
+    page_height = (height_px or tsv_height) * scale
+    grouped: dict[tuple[int, int, int], list[Word]] = {}
+    for word in words:
+        left, top = word.left * scale, word.top * scale
+        grouped.setdefault(word.key, []).append(Word(
+            word.text, left, left + (word.right - word.left) * scale, top,
+            top + (word.bottom - word.top) * scale))
     lines: list[Line] = []
-    for words in grouped.values():
-        lines.extend(group_lines(words))
+    for line_words in grouped.values():
+        lines.extend(group_lines(line_words))
     lines = [line for line in lines if not (
         is_page_number(line.text) and page_height
         and (line.bottom < 0.12 * page_height or line.top > 0.9 * page_height))]
@@ -138,6 +156,48 @@ def ocr_image_bytes(image_bytes: bytes, lang: str, dpi: int, timeout: float | No
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise RuntimeError(message[-1] if message else f"tesseract exit {done.returncode}")
     return done.stdout.decode("utf-8", "replace")
+
+
+def digits_command(lang: str) -> list[str]:
+    """Tesseract reading one line of digits (a header's number or day), with the English model
+    when installed: trained on far more digits than the Vietnamese one."""
+    binary = tesseract_path() or "tesseract"
+    model = "eng" if "eng" in available_languages(binary) else lang
+    return [binary, "stdin", "stdout", "-l", model, "--dpi", "300", "--psm", "7",
+            "-c", "tessedit_char_whitelist=0123456789"]
+
+
+def read_digits(image, lang: str, timeout: float | None) -> str:
+    """The digits Tesseract reads on a one-line image; "" when it fails (the value then stays
+    unconfirmed: a second reading must not cost the page)."""
+    try:
+        done = subprocess.run(digits_command(lang), input=to_image_bytes(image), capture_output=True,
+                              timeout=timeout, env=tesseract_env())
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return done.stdout.decode("utf-8", "replace").strip() if done.returncode == 0 else ""
+
+
+def check_header(tsv: str, image_bytes: bytes, lang: str, deadline: float | None) -> list[HeaderValue]:
+    """The first page's header values that OCR did not read for sure (see :mod:`.header_ocr`)."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(image_bytes))
+    words, _ = tsv_words(tsv)
+
+    def digits(crop) -> str:
+        return read_digits(crop, lang, None if deadline is None else max(0.1, deadline - time.monotonic()))
+
+    return uncertain_values(words, image, digits)
+
+
+def header_warnings(run: OcrRun, shown: str) -> list:
+    """One warning for each header value of the run's first page not read for sure."""
+    from . import ReadWarning
+
+    return [ReadWarning(f"ocr_uncertain_{value.field}", shown, page=index + 1, read=value.text or "—",
+                        reread=value.reread or "—", confidence=round(value.confidence or 0))
+            for index, page in sorted(run.pages.items()) for value in page.uncertain]
 
 
 def run_ocr(pages: Iterable[tuple[int, Callable[[], object]]], *, lang: str, dpi: int, jobs: int,
@@ -163,6 +223,11 @@ def run_ocr(pages: Iterable[tuple[int, Callable[[], object]]], *, lang: str, dpi
             tsv = ocr_image_bytes(image_bytes, lang, resolution, remaining)
             page.paragraphs = parse_tsv(tsv, resolution, height)
             page.quality = measure("\n".join(page.paragraphs)).score
+            if index == 0:
+                try:
+                    page.uncertain = check_header(tsv, image_bytes, lang, deadline)
+                except Exception:  # noqa: BLE001 - checking the header must not cost the page's text
+                    page.uncertain = []
         except subprocess.TimeoutExpired:
             page.error = "timeout"
         except Exception as exc:  # noqa: BLE001 - one page's failure must not stop the file

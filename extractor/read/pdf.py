@@ -292,7 +292,7 @@ def _margins(infos: list[PageInfo]) -> tuple[float, float]:
 def _assemble(path: Path, shown: str, infos: list[PageInfo], furniture: Furniture,
               options: ReadOptions) -> Document:
     from . import ReadError, ReadWarning
-    from .ocr import missing_tool, run_ocr
+    from .ocr import header_warnings, missing_tool, run_ocr
 
     notes: list[str] = []
     warnings: list[ReadWarning] = []
@@ -314,6 +314,7 @@ def _assemble(path: Path, shown: str, infos: list[PageInfo], furniture: Furnitur
             for index, page in sorted(run.pages.items()):
                 if page.error and page.error != "timeout":
                     warnings.append(ReadWarning("ocr_page_failed", shown, page=index + 1, reason=page.error))
+            warnings += header_warnings(run, shown)
             if run.timed_out:
                 warnings.append(ReadWarning("ocr_timeout", shown, limit=options.ocr_timeout,
                                             done=len(ocr_pages), total=len(wanted)))

@@ -1,0 +1,213 @@
+"""The header's own number and date on a scanned first page, checked value by value.
+
+On a printed form the number (``Số: 299 /UBND-TTHC``) and the day (``ngày 15 tháng 01 năm
+2025``) are often written by hand when the document is signed. Tesseract reads print well and
+handwriting badly, and a misread number or day becomes a wrong fact that looks sure. So each
+of these values read with low confidence, or not read while there is ink in its place, is
+read a second time on its own: the slot between its printed neighbours is cropped from the
+page image, the neighbours' cut strokes and specks are removed, and the rest is scaled to text
+height and read as one line of digits. The second reading only confirms the first: on the
+Quảng Ngãi scans it is no more reliable (it reads a handwritten ``08`` as ``68`` with high
+confidence), so a value on which both readings do not agree is reported as uncertain, never
+replaced by a guess.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..normalize import fold
+
+CONFIDENT = 70.0  # Tesseract's word confidence (0-100) above which a header value is taken as read
+HEADER_SHARE = 0.35  # the header's number and date lie in the top third of the first page
+MIN_STROKE = 0.45  # an ink blob shorter than this share of the line's height is a speck or a mark
+TEXT_HEIGHT = 40  # pixels: the height the re-read digits are scaled to (print at 300 dpi)
+INK = 160  # gray level below which a pixel is ink
+
+_LABEL = re.compile(r"^s[o0][.:]")  # "Số:" (folded), often run together with the number
+# The "/" after the number: "/UBND-TTHC", "$/UBND-KTTH", "25/2024/QĐ-UBND"; not a scribble's.
+_SLASH = re.compile(r"/(?=[\dA-ZĐ])")
+
+
+@dataclass
+class TsvWord:
+    key: tuple[int, int, int]  # Tesseract's block, paragraph and line
+    left: int
+    top: int
+    right: int
+    bottom: int
+    confidence: float
+    text: str
+
+
+@dataclass
+class HeaderValue:
+    field: str  # "number", "day" or "month"
+    text: str  # as the page's OCR read it, "" when it read nothing there
+    confidence: float | None  # lowest confidence of the words it was read from
+    box: tuple[int, int, int, int]  # its slot on the page image: left, top, right, bottom
+    reread: str | None = None  # the digits of the second reading, when there was one
+    ink: bool = True
+
+    @property
+    def digits(self) -> str:
+        return re.sub(r"\D", "", self.text)
+
+    @property
+    def read_well(self) -> bool:
+        """Digits only, read with high confidence: no second reading needed."""
+        return bool(self.digits) and self.text == self.digits and (self.confidence or 0.0) >= CONFIDENT
+
+    @property
+    def certain(self) -> bool:
+        if not self.text:
+            return not self.ink  # a blank slot (an unsigned draft) is read right as blank
+        if not self.digits:
+            return False
+        return self.read_well or bool(self.reread) and int(self.reread) == int(self.digits)
+
+
+def _char_width(line: list[TsvWord]) -> float | None:
+    """The line's typical character width, from its words read with confidence."""
+    widths = sorted((w.right - w.left) / len(w.text) for w in line
+                    if w.confidence >= CONFIDENT and len(w.text) >= 3)
+    return widths[len(widths) // 2] if widths else None
+
+
+def _between(line: list[TsvWord], first: int, first_end: int, last: int, last_start: int,
+             field: str) -> HeaderValue:
+    """The value written between character ``first_end`` of word ``first`` (a printed label)
+    and character ``last_start`` of word ``last`` of a line.
+
+    Tesseract often runs a handwritten value into the printed word beside it ("ngày04",
+    "$/UBND-KTTH", or a "tháng" whose box holds the "01" written after it), so the printed
+    part's extent is its length in characters of the line's typical width; a following word
+    read as wholly printed ("/BC-UBND") ends the value where its box begins, so that its
+    tall first stroke is not taken for a digit.
+    """
+    label, after = line[first], line[last]
+    rest = len(after.text) - last_start
+    for width in (_char_width(line), None):  # the line's, else each word's own
+        left = label.left + first_end * (width or (label.right - label.left) / len(label.text))
+        right = after.left if last_start == 0 else (
+            after.right - rest * (width or (after.right - after.left) / len(after.text)))
+        if first != last:  # the printed words are no shorter than their boxes
+            left, right = min(left, label.right), max(right, after.left)
+        if right > left:
+            break
+    left, right = round(left), round(right)
+    if first == last:  # "ngày04tháng" read as one word
+        words, sources = [label.text[first_end:last_start]], [label]
+    else:
+        head, tail = label.text[first_end:], after.text[:last_start]
+        words = [head] + [w.text for w in line[first + 1:last]] + [tail]
+        sources = ([label] if head.strip() else []) + line[first + 1:last] + (
+            [after] if tail.strip() else [])
+    top = min(w.top for w in line[first:last + 1])
+    bottom = max(w.bottom for w in line[first:last + 1])
+    return HeaderValue(field, " ".join(w for w in words if w.strip()).strip(),
+                       min((w.confidence for w in sources), default=None), (left, top, right, bottom))
+
+
+def header_values(words: list[TsvWord], width: int, height: int) -> list[HeaderValue]:
+    """The number, day and month slots of the header, from the first page's OCR words."""
+    lines: dict[tuple[int, int, int], list[TsvWord]] = {}
+    for word in words:
+        if word.top < HEADER_SHARE * height:
+            lines.setdefault(word.key, []).append(word)
+    values: list[HeaderValue] = []
+    number = date = False
+    for line in lines.values():
+        line.sort(key=lambda w: w.left)
+        folded = [fold(w.text) for w in line]
+        for i, text in enumerate(folded):
+            if not number and _LABEL.match(text) and line[i].left < 0.5 * width:
+                code = next((j for j in range(i + 1, len(line)) if _SLASH.search(line[j].text)), None)
+                if code is not None:
+                    values.append(_between(line, i, _LABEL.match(text).end(), code,
+                                           _SLASH.search(line[code].text).start(), "number"))
+                    number = True
+            if not date and "ngay" in text:
+                month = next((j for j in range(i, len(line)) if "thang" in folded[j]), None)
+                year = None if month is None else next(
+                    (j for j in range(month, len(line)) if "nam" in folded[j]), None)
+                if year is not None:
+                    day_end = text.index("ngay") + 4
+                    values.append(_between(line, i, day_end, month, folded[month].index("thang"), "day"))
+                    month_end = folded[month].index("thang") + 5
+                    values.append(_between(line, month, month_end, year, folded[year].index("nam"), "month"))
+                    date = True
+    return values
+
+
+def _strokes(image, box: tuple[int, int, int, int]):
+    """The ink of the value in ``box``, ``None`` when there is none: the blobs (8-connected
+    runs of ink pixels) centred in the box, tall enough to be a digit, and whole within a
+    margin around it (a blob running out of it is a printed neighbour or a rule)."""
+    from PIL import Image
+
+    left, top, right, bottom = box
+    line = bottom - top
+    margin = round(0.5 * line)
+    x0, y0 = max(0, left - margin), max(0, round(top - 0.7 * line))
+    crop = image.crop((x0, y0, right + margin, round(bottom + 0.7 * line)))
+    width, height = crop.size
+    pixels = crop.load()
+    seen = bytearray(width * height)
+    keep: list[list[tuple[int, int]]] = []
+    for y in range(height):
+        for x in range(width):
+            if seen[y * width + x] or pixels[x, y] >= INK:
+                continue
+            seen[y * width + x] = 1
+            blob, pending = [], [(x, y)]
+            while pending:
+                cx, cy = pending.pop()
+                blob.append((cx, cy))
+                for nx in (cx - 1, cx, cx + 1):
+                    for ny in (cy - 1, cy, cy + 1):
+                        if 0 <= nx < width and 0 <= ny < height and not seen[ny * width + nx] \
+                                and pixels[nx, ny] < INK:
+                            seen[ny * width + nx] = 1
+                            pending.append((nx, ny))
+            xs = [p[0] for p in blob]
+            ys = [p[1] for p in blob]
+            whole = min(xs) > 0 and max(xs) < width - 1 and min(ys) > 0 and max(ys) < height - 1
+            centred = left <= x0 + (min(xs) + max(xs)) / 2 <= right
+            if whole and centred and max(ys) - min(ys) + 1 >= MIN_STROKE * line:
+                keep.append(blob)
+    if not keep:
+        return None
+    clean = Image.new("L", (width, height), 255)
+    out = clean.load()
+    for blob in keep:
+        for point in blob:
+            out[point] = 0
+    points = [p for blob in keep for p in blob]
+    return clean.crop((min(p[0] for p in points), min(p[1] for p in points),
+                       max(p[0] for p in points) + 1, max(p[1] for p in points) + 1))
+
+
+def reread(value: HeaderValue, image, read_digits) -> None:
+    """Fill ``value.ink`` and ``value.reread``: ``read_digits(image)`` reads a line of digits."""
+    from PIL import Image, ImageOps
+
+    strokes = _strokes(image, value.box) if value.box[2] > value.box[0] else None
+    value.ink = strokes is not None
+    if strokes is None:
+        return
+    scale = TEXT_HEIGHT / strokes.height
+    scaled = strokes.resize((max(1, round(strokes.width * scale)), TEXT_HEIGHT), Image.LANCZOS)
+    value.reread = re.sub(r"\D", "", read_digits(ImageOps.expand(scaled, border=20, fill=255)))
+
+
+def uncertain_values(words: list[TsvWord], image, read_digits) -> list[HeaderValue]:
+    """The header values of a first page that its OCR did not read for sure."""
+    result = []
+    for value in header_values(words, image.width, image.height):
+        if value.read_well:
+            continue
+        reread(value, image, read_digits)
+        if not value.certain:
+            result.append(value)
+    return result
