@@ -92,17 +92,21 @@ def _load_yaml(path: Path) -> Any:
         raise PatternError(f"{path.name}: invalid YAML: {exc}") from exc
 
 
-def _alternation(words: list[str], *, ignore_case: bool) -> str:
+def _alternation(words: list[str], *, ignore_case: bool, from_end: bool = False) -> str:
     """Regex matching any of ``words``, longest first, blanks matching blanks or one line break.
 
     The words are laid out as a trie (``k(?:ế hoạch|ết luận)``) so a failed attempt costs one
     character test instead of one per word; optional tails are greedy, so a longer word is
     never cut short by a shorter one.
+
+    ``from_end`` lays the trie out from the last character (``(?:k|kh)ế hoạch``) for
+    patterns matched right to left (leads), where a prefix trie would try every word.
     """
     root: dict = {}
     for word in set(words):
         node = root
-        for ch in " ".join(word.split()):
+        spelled = " ".join(word.split())
+        for ch in reversed(spelled) if from_end else spelled:
             node = node.setdefault(ch, {})
         node[""] = {}
 
@@ -112,7 +116,7 @@ def _alternation(words: list[str], *, ignore_case: bool) -> str:
             if ch:
                 # A blank between words may be a line break too (a PDF or a crawl wrapped it).
                 piece = r"(?:[ \t]+|[ \t]*\n[ \t]*)" if ch == " " else regex.escape(ch)
-                branches.append(piece + emit(child))
+                branches.append(emit(child) + piece if from_end else piece + emit(child))
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
@@ -132,7 +136,7 @@ def tables() -> dict[str, Any]:
     }
 
 
-def _table_fragments() -> dict[str, str]:
+def _table_fragments(from_end: bool = False) -> dict[str, str]:
     doc_types = tables()["doc_types"]
     lexicon = tables()["lexicon"]
     type_words = [t["name"] for group in ("administrative", "normative", "party") for t in doc_types[group]]
@@ -142,16 +146,18 @@ def _table_fragments() -> dict[str, str]:
     unit_forms = [form for unit in lexicon["units"] for form in unit.get("forms", [unit["unit"]])]
     acronym_units = [f for f in unit_forms if f.upper() == f]
     word_units = [f for f in unit_forms if f.upper() != f]
+    def alternation(words: list[str], ignore_case: bool) -> str:
+        return _alternation(words, ignore_case=ignore_case, from_end=from_end)
+
     return {
-        "type_word": _alternation(type_words, ignore_case=True),
-        "admin_abbr": _alternation(admin_abbrs, ignore_case=False),
-        "party_abbr": _alternation(party_abbrs, ignore_case=False),
-        "issuer_head": _alternation(lexicon["issuer_heads"], ignore_case=False),
-        "issuer_stop": _alternation(lexicon["issuer_stop_words"], ignore_case=False),
-        "scale": _alternation([w for s in lexicon["scales"] for w in s["words"]], ignore_case=True),
-        "currency": _alternation([w for c in lexicon["currencies"] for w in c["words"]], ignore_case=False),
-        "unit": "(?:" + _alternation(acronym_units, ignore_case=False) + "|"
-        + _alternation(word_units, ignore_case=True) + ")",
+        "type_word": alternation(type_words, True),
+        "admin_abbr": alternation(admin_abbrs, False),
+        "party_abbr": alternation(party_abbrs, False),
+        "issuer_head": alternation(lexicon["issuer_heads"], False),
+        "issuer_stop": alternation(lexicon["issuer_stop_words"], False),
+        "scale": alternation([w for s in lexicon["scales"] for w in s["words"]], True),
+        "currency": alternation([w for c in lexicon["currencies"] for w in c["words"]], False),
+        "unit": "(?:" + alternation(acronym_units, False) + "|" + alternation(word_units, True) + ")",
     }
 
 
@@ -200,6 +206,7 @@ def load_patterns() -> dict[str, list[Pattern]]:
     base = patterns_dir()
     shared = _load_yaml(base / "fragments.yaml") or {}
     fragments = {**_table_fragments(), **shared}
+    backward = _table_fragments(from_end=True)  # for leads, matched right to left
     by_kind: dict[str, list[Pattern]] = {}
     seen_ids: set[str] = set()
     for path in sorted(base.glob("*.yaml")):
@@ -233,7 +240,7 @@ def load_patterns() -> dict[str, list[Pattern]]:
                     source=expanded,
                     compiled=compiled,
                     options=entry.get("options") or {},
-                    lead=_compile_lead(entry.get("lead"), local, where),
+                    lead=_compile_lead(entry.get("lead"), {**local, **backward}, where),
                     scan=entry.get("scan"),
                     examples=tuple(_example(e, where) for e in entry.get("examples") or ()),
                     counter_examples=tuple(entry.get("counter_examples") or ()),
