@@ -83,27 +83,45 @@ _OLD_TONE_PLACEMENT = regex.compile(
 )
 
 
+_TONE_KEYS, _LOOK_ALIKES = 0, 1
+
+
 @functools.lru_cache(maxsize=1)
-def _old_tone_scan() -> MultiScan | None:
-    """The old placements as one Hyperscan pass: the regex above tries every o and u."""
+def _same_length_scan() -> MultiScan | None:
+    """One Hyperscan pass for what the same-length edits look for; the regexes above would try
+    every o and u, and every look-alike character separately."""
     if not AVAILABLE:
         return None
-    return MultiScan(["(?:" + "|".join(sorted(_TONE_TABLE)) + r")(?:[^\p{L}]|$)"], [0])
+    # Letters of Latin scripts; the final "not a letter" test is made in Python (str.isalpha).
+    latin_letters = "".join(chr(c) for c in range(0xC0, 0x24F) if chr(c).isalpha())
+    latin_letters += "".join(chr(c) for c in range(0x1E00, 0x1F00) if chr(c).isalpha())
+    return MultiScan(
+        ["(?:" + "|".join(sorted(_TONE_TABLE)) + ")(?:[^a-zA-Z" + latin_letters + "]|$)",
+         "[" + _SAME_LENGTH_CHARS.replace("\\", "\\\\").replace("-", "\\-").replace("]", "\\]") + "]"],
+        [_TONE_KEYS, _LOOK_ALIKES])
 
 
-def _unify_tone_placement(text: str) -> tuple[str, bytes | None]:
-    """``text`` with the new tone placement, and its UTF-8 bytes when they come for free."""
-    scan = _old_tone_scan()
+def _same_length_edits(text: str) -> tuple[str, bytes | None]:
+    """``text`` with look-alikes replaced and the new tone placement, and its UTF-8 bytes when
+    they come for free (nothing changed)."""
+    scan = _same_length_scan()
     data = utf8(text) if scan is not None else None
     if data is None:
+        if _contains_any(text, _SAME_LENGTH_CHARS):
+            text = _SAME_LENGTH_RE.sub(lambda m: m.group().translate(_SAME_LENGTH), text)
         return _OLD_TONE_PLACEMENT.sub(lambda m: _TONE_TABLE.get(m.group(), m.group()), text), None
-    found = [start for start in scan.starts(text, data).get(0, []) if start == 0 or text[start - 1] not in "qQ"]
-    if not found:
+    found = scan.starts(text, data)
+    # Look-alikes are never o, u, a toned vowel or a q, so the tone tests hold after them too.
+    edits = [(start, 1, text[start].translate(_SAME_LENGTH)) for start in found.get(_LOOK_ALIKES, [])]
+    edits += [(start, 2, _TONE_TABLE[text[start:start + 2]]) for start in found.get(_TONE_KEYS, [])
+              if (start == 0 or text[start - 1] not in "qQ")
+              and not (start + 2 < len(text) and text[start + 2].isalpha())]
+    if not edits:
         return text, data
     pieces, previous = [], 0
-    for start in found:
-        pieces += [text[previous:start], _TONE_TABLE[text[start:start + 2]]]
-        previous = start + 2
+    for start, length, replacement in sorted(edits):
+        pieces += [text[previous:start], replacement]
+        previous = start + length
     pieces.append(text[previous:])
     return "".join(pieces), None
 
@@ -199,9 +217,7 @@ def normalize(source: str) -> NormalizedText:
         text = "".join(pieces)
     else:
         text = source
-    if _contains_any(text, _SAME_LENGTH_CHARS):
-        text = _SAME_LENGTH_RE.sub(lambda m: m.group().translate(_SAME_LENGTH), text)
-    text, encoded = _unify_tone_placement(text)
+    text, encoded = _same_length_edits(text)
     return NormalizedText(source, text, norm_starts, src_starts, copied, encoded)
 
 

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from extractor import extract_facts
 from extractor.multiscan import AVAILABLE
-from extractor.normalize import (_OLD_TONE_PLACEMENT, _TONE_TABLE, _unify_tone_placement,
-                                 fold_tone_placement, normalize)
+from extractor.normalize import (_OLD_TONE_PLACEMENT, _SAME_LENGTH, _SAME_LENGTH_RE, _TONE_TABLE,
+                                 _same_length_edits, fold_tone_placement, normalize)
 
 
 @pytest.mark.parametrize("old,new", [
@@ -85,10 +85,12 @@ def test_date_split_across_lines():
 @pytest.mark.skipif(not AVAILABLE, reason="Hyperscan is not built for this platform")
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(["hoá", "Hoà", "HOẢ", "thuỷ", "quý", "Quỳ", "khoẻ", "loà", "oá",
-                                 "hoáñ", "toạ", "ủy", " ", "\n", ".", "q", "u", "ý", "đ", "1"]), max_size=20))
-def test_the_one_pass_tone_scan_agrees_with_the_regex(pieces):
+                                 "hoáñ", "toạ", "ủy", "oáα", "Ðoàn", "\u00a0", "–", "\u2215", " ", "\n", ".",
+                                 "q", "u", "ý", "đ", "1"]), max_size=20))
+def test_the_one_pass_scan_agrees_with_the_regexes(pieces):
     text = "".join(pieces)
-    expected = _OLD_TONE_PLACEMENT.sub(lambda m: _TONE_TABLE.get(m.group(), m.group()), text)
-    unified, encoded = _unify_tone_placement(text)
+    expected = _SAME_LENGTH_RE.sub(lambda m: m.group().translate(_SAME_LENGTH), text)
+    expected = _OLD_TONE_PLACEMENT.sub(lambda m: _TONE_TABLE.get(m.group(), m.group()), expected)
+    unified, encoded = _same_length_edits(text)
     assert unified == expected
     assert encoded is None or encoded == unified.encode("utf-8")
