@@ -94,3 +94,14 @@ def test_the_one_pass_scan_agrees_with_the_regexes(pieces):
     unified, encoded = _same_length_edits(text)
     assert unified == expected
     assert encoded is None or encoded == unified.encode("utf-8")
+
+
+def test_without_hyperscan_normalising_gives_the_same_text(monkeypatch):
+    import extractor.normalize as module
+
+    text = "Ðoàn\u00a0kiểm tra hoá đơn, thuỷ lợi – quý I; 12\u2215QĐ-UBND ngày 5/3/2024"
+    expected = normalize(text)
+    monkeypatch.setattr(module, "_same_length_scan", lambda: None)
+    plain = normalize(text)
+    assert (plain.text, plain.encoded) == (expected.text, None)
+    assert expected.text == "Đoàn kiểm tra hóa đơn, thủy lợi - quý I; 12/QĐ-UBND ngày 5/3/2024"
