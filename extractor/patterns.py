@@ -74,15 +74,6 @@ class Pattern:
     # it can (see extractor/extract/prefilter.py).
     prefilter: str | None = None
 
-    def span_start(self, m: regex.Match) -> int:
-        """Where the fact starts: the match, or an earlier group that its lookbehind took."""
-        start = m.start()
-        for name in self.behind_groups:
-            group_start = m.start(name)
-            if 0 <= group_start < start:
-                start = group_start
-        return start
-
 
 def _load_yaml(path: Path) -> Any:
     try:

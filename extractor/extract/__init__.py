@@ -13,7 +13,7 @@ from typing import Any, Callable, Sequence
 import regex
 
 from ..facts import Fact, Problem
-from ..normalize import NormalizedText, normalize
+from ..normalize import normalize
 from ..patterns import Pattern, ScanGroup, load_patterns, scan_groups
 from . import dates, numbers, refs
 from .prefilter import matches_at, prefilter
@@ -92,6 +92,7 @@ def _run_scan(group: ScanGroup, ctx: Context, starts: list[int] | None = None
     text = ctx.text
     matches = group.compiled.finditer(text) if starts is None else matches_at(group.compiled, text, starts)
     only = group.patterns[0] if len(group.patterns) == 1 else None
+    builders = {p.id: _builder(p.id) for p in group.patterns}
     for m in matches:
         if m.end() == m.start():
             continue
@@ -99,13 +100,17 @@ def _run_scan(group: ScanGroup, ctx: Context, starts: list[int] | None = None
         # Patterns anchor on a rare character ("/", "%", "đồng") and capture what precedes it
         # in a lookbehind: the fact starts at the earliest group that took part, or at the
         # pattern's lead (type word, "số", "từ") when one ends right there.
-        start = pattern.span_start(m)
+        start = m.start()
+        for name in pattern.behind_groups:
+            group_start = m.start(name)
+            if 0 <= group_start < start:
+                start = group_start
         lead = None
         if pattern.lead is not None:
             lead = pattern.lead.match(text, max(0, start - LEAD_WINDOW), start)
             if lead:
                 start = lead.start()
-        value = _builder(pattern.id)(m, ctx, lead=lead)
+        value = builders[pattern.id](m, ctx, lead=lead)
         if value is None:
             continue
         if isinstance(value, Problem):
@@ -221,19 +226,17 @@ def extract_facts(text: str, pages: Sequence[tuple[int, int, int]] = ()) -> Extr
         i = bisect.bisect_right(page_starts, offset) - 1
         return pages[max(i, 0)][0]
 
+    span = norm.source_span
     facts = []
     for c in candidates:
-        start, end = _source_span(norm, c.start, c.end)
-        facts.append(Fact(c.kind, text[start:end], start, end, c.pattern.id, c.value, page_of(start)))
+        start, end = span(c.start, c.end)
+        facts.append(Fact(c.kind, text[start:end], start, end, c.pattern.id, c.value,
+                          page_of(start) if pages else None))
     mapped_problems = []
     for p in problems:
-        start, end = _source_span(norm, p.start, p.end)
+        start, end = span(p.start, p.end)
         mapped_problems.append(Problem(p.code, text[start:end], start, end, p.detail, page_of(start)))
     return Extraction(facts, mapped_problems)
-
-
-def _source_span(norm: NormalizedText, start: int, end: int) -> tuple[int, int]:
-    return norm.source_span(start, end)
 
 
 __all__ = ["extract_facts", "Extraction", "find_candidates", "run_pattern", "Context"]
