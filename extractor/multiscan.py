@@ -50,24 +50,30 @@ class MultiScan:
                            scratch=self._scratch())
         if not found:
             return {}
-        packed = np.unique(np.array(found, dtype=np.int64))  # by byte offset, then id
+        packed = np.array(found, dtype=np.int64)
+        packed.sort()  # by byte offset, then id
+        packed = packed[_first_of_runs(packed)]
         offsets, ids = packed >> 8, packed & 0xFF
         if len(data) != len(text):
             offsets = _character_offsets(data, offsets)
         order = np.argsort(ids, kind="stable")
-        ids, offsets = ids[order].tolist(), offsets[order].tolist()
-        by_id: dict[int, list[int]] = {}
-        first = 0
-        for last in range(1, len(ids) + 1):
-            if last == len(ids) or ids[last] != ids[first]:
-                by_id[ids[first]] = offsets[first:last]
-                first = last
-        return by_id
+        ids, offsets = ids[order], offsets[order].tolist()
+        bounds = [0, *(np.flatnonzero(ids[1:] != ids[:-1]) + 1).tolist(), len(offsets)]
+        return {int(ids[a]): offsets[a:b] for a, b in zip(bounds, bounds[1:])}
+
+
+def _first_of_runs(values: np.ndarray) -> np.ndarray:
+    """Mask of the elements of sorted ``values`` that differ from the one before."""
+    first = np.empty(len(values), dtype=bool)
+    first[0] = True
+    np.not_equal(values[1:], values[:-1], out=first[1:])
+    return first
 
 
 def _character_offsets(data: bytes, offsets: np.ndarray) -> np.ndarray:
-    """Character offsets of the byte ``offsets`` of UTF-8 ``data``."""
-    unique, where = np.unique(offsets, return_inverse=True)
+    """Character offsets of the sorted byte ``offsets`` of UTF-8 ``data``."""
+    first = _first_of_runs(offsets)
+    unique, where = offsets[first], np.cumsum(first) - 1
     # A character starts at every byte that is not a continuation byte (0x80-0xBF).
     is_start = np.frombuffer(data, dtype=np.int8) >= -64
     if unique[0] == 0:

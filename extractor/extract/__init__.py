@@ -78,10 +78,17 @@ def run_pattern(pattern: Pattern, ctx: Context) -> tuple[list[Candidate], list[P
     return _run_scan(ScanGroup((pattern,), pattern.compiled), ctx)
 
 
-@functools.lru_cache(maxsize=None)
-def _builder(pattern_id: str) -> Callable[..., Any]:
-    pattern = next(p for kind in load_patterns().values() for p in kind if p.id == pattern_id)
-    return functools.partial(BUILDERS[pattern.builder], **pattern.options)
+_BOUND_BUILDERS: dict[tuple[str, ...], dict[str, Callable[..., Any]]] = {}
+
+
+def _builders(patterns: tuple[Pattern, ...]) -> dict[str, Callable[..., Any]]:
+    """Each pattern's builder with the pattern's options bound, by pattern id."""
+    key = tuple(p.id for p in patterns)
+    bound = _BOUND_BUILDERS.get(key)
+    if bound is None:
+        bound = _BOUND_BUILDERS[key] = {
+            p.id: functools.partial(BUILDERS[p.builder], **p.options) for p in patterns}
+    return bound
 
 
 def _run_scan(group: ScanGroup, ctx: Context, starts: list[int] | None = None
@@ -92,7 +99,7 @@ def _run_scan(group: ScanGroup, ctx: Context, starts: list[int] | None = None
     text = ctx.text
     matches = group.compiled.finditer(text) if starts is None else matches_at(group.compiled, text, starts)
     only = group.patterns[0] if len(group.patterns) == 1 else None
-    builders = {p.id: _builder(p.id) for p in group.patterns}
+    builders = _builders(group.patterns)
     for m in matches:
         if m.end() == m.start():
             continue
@@ -121,6 +128,12 @@ def _run_scan(group: ScanGroup, ctx: Context, starts: list[int] | None = None
             start, end = _trimmed(text, start, end)
         found.append(Candidate(pattern.kind, start, end, pattern, value))
     return found, problems
+
+
+@functools.lru_cache(maxsize=1)
+def _pattern_order() -> dict[str, dict[str, int]]:
+    """Each kind's pattern ids with their rank in file order (earlier wins ties)."""
+    return {kind: {p.id: i for i, p in enumerate(patterns)} for kind, patterns in load_patterns().items()}
 
 
 def _without_overlaps(candidates: list[Candidate], order: dict[str, int]) -> list[Candidate]:
@@ -169,21 +182,23 @@ def find_candidates(ctx: Context, use_prefilter: bool = True) -> tuple[list[Cand
     ``use_prefilter=False`` searches every pattern everywhere (the reference the prefilter
     is tested against).
     """
-    patterns = load_patterns()
     problems: list[Problem] = []
     by_kind: dict[str, list[Candidate]] = {}
     groups = scan_groups()
     screen = prefilter() if use_prefilter else None
     starts = screen.starts(ctx.text, ctx.encoded) if screen is not None else None
     for i, group in enumerate(groups):
-        found, issues = _run_scan(group, ctx, starts.get(i) if starts is not None else None)
+        group_starts = starts.get(i) if starts is not None else None
+        if group_starts is not None and not group_starts:
+            continue
+        found, issues = _run_scan(group, ctx, group_starts)
         problems.extend(issues)
         for candidate in found:
             by_kind.setdefault(candidate.kind, []).append(candidate)
 
     def run_kind(kind: str) -> list[Candidate]:
-        order = {p.id: i for i, p in enumerate(patterns.get(kind, []))}
-        return _without_overlaps(by_kind.get(kind, []), order)
+        found = by_kind.get(kind)
+        return _without_overlaps(found, _pattern_order()[kind]) if found else []
 
     date_facts = run_kind("date")
     ref_facts = run_kind("doc_ref")
