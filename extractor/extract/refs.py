@@ -28,6 +28,7 @@ def _type_index() -> dict[str, dict]:
     return index
 
 
+@functools.lru_cache(maxsize=4096)
 def _word_key(text: str) -> str:
     return fold_tone_placement(" ".join(text.split())).lower()
 
@@ -41,6 +42,7 @@ def _official_case() -> dict[str, str]:
     return {seg.upper(): seg for seg in tables()["lexicon"]["official_case"]}
 
 
+@functools.lru_cache(maxsize=4096)
 def _official_code(code: str) -> str:
     """'QĐ-TTG' → 'QĐ-TTg': segments with an official mixed-case spelling get it back."""
     official = _official_case()

@@ -142,6 +142,10 @@ def _analyse(page) -> PageInfo:
                 return legacy.convert(word.text, encodings.get(word.font)) if legacy_fonts else word.text
 
             if contents.rulings >= 4:
+                # Table finding reads only the page's rules (pdfplumber's page.edges, built from
+                # page.objects): handing it their dicts alone spares converting every char.
+                page._objects = {kind: [page.process_object(obj) for obj in shapes]
+                                 for kind, shapes in contents.shapes.items()}
                 words = _take_tables(page, words, join, info)
             info.lines = group_lines(words, join)
     except Exception as exc:  # noqa: BLE001 - a broken page must not lose the others
@@ -160,6 +164,7 @@ class _Contents:
     images: list[dict] = field(default_factory=list)
     curves: int = 0
     rulings: int = 0  # rectangles and straight lines, which may rule a table
+    shapes: dict[str, list] = field(default_factory=dict)  # layout objects by pdfplumber's kind
 
 
 def _contents(page) -> _Contents:
@@ -205,10 +210,12 @@ def _contents(page) -> _Contents:
             contents.images.append({"x0": obj.x0 + mb_x0, "x1": obj.x1 + mb_x0,
                                     "top": (height - obj.y1) + mb_top,
                                     "bottom": (height - obj.y0) + mb_top})
-        elif kind == "LTCurve":
-            contents.curves += 1
-        elif kind in ("LTRect", "LTLine"):
-            contents.rulings += 1
+        elif kind in ("LTCurve", "LTRect", "LTLine"):
+            contents.shapes.setdefault(kind[2:].lower(), []).append(obj)
+            if kind == "LTCurve":
+                contents.curves += 1
+            else:
+                contents.rulings += 1
     return contents
 
 
