@@ -6,7 +6,8 @@
 2. OCR: seconds per page of ``read_document`` on a scanned PDF (render at 300 dpi, Tesseract
    ``vie``, layout), beside the raw ``tesseract`` command on the same page images (already
    rendered to PNG), both with the same number of parallel processes of one thread each.
-   Target: our overhead ≤ 20 %.
+   Target: our overhead ≤ 20 %. With ../shared present, the cost of checking the header's
+   handwritten number and date on the scanned Quảng Ngãi documents, within reading them.
 3. Memory: peak resident memory of reading a generated 400-page PDF, in a fresh process,
    beside the same process that only imports the readers. Target: < 1 GB.
 
@@ -153,6 +154,35 @@ def bench_ocr(tmp: Path, pages: int, jobs: int, rounds: int) -> None:
           f"best of {rounds})   target <= +20%: {'met' if cpu_ratio <= 1.2 else 'NOT met'} (CPU)")
 
 
+def bench_header_check(scans: list[Path]) -> None:
+    """CPU seconds of checking the header's number and date (second readings of handwritten
+    values) beside the CPU seconds of reading the scans' first pages, where the header is (an
+    upper bound of its share: documents have more pages). One OCR process at a time, so the
+    child processes' CPU during the check is the check's own."""
+    from extractor.read import ocr
+
+    check = ocr.check_header
+    spent: list[float] = []
+
+    def timed(*args, **kwargs):
+        own, kids = time.thread_time(), _cpu()[1]
+        try:
+            return check(*args, **kwargs)
+        finally:
+            spent.append(time.thread_time() - own + _cpu()[1] - kids)
+
+    ocr.check_header = timed
+    try:
+        start = sum(_cpu())
+        for scan in scans:
+            read_document(scan, ReadOptions(jobs=1, ocr_timeout=None, max_ocr_pages=1))
+        total = sum(_cpu()) - start
+    finally:
+        ocr.check_header = check
+    print(f"  header check: {sum(spent):5.2f} s CPU of {total:6.2f} s reading the first pages "
+          f"({sum(spent) / total:.1%}, {sum(spent) / len(scans):.2f} s per document)")
+
+
 # Peak resident memory from /proc (VmHWM): ru_maxrss would carry over this script's own peak
 # into the child through fork and exec.
 _MEMORY_CHILD = """
@@ -207,6 +237,12 @@ def main() -> None:
             bench_text_pdfs(real)
         print(f"2. OCR, generated scan ({args.ocr_pages} pages, 300 dpi):")
         bench_ocr(tmp, args.ocr_pages, args.jobs, args.rounds)
+        scans = [p for p in sorted((shared / "quangngai-pdf").glob("*.pdf"))
+                 if not any(k in p.name for k in ("vht", "bnt", "05."))] if shared.is_dir() else []
+        if scans:
+            print(f"   scans of ../shared/corpus/public/quangngai-pdf ({len(scans)}, "
+                  "numbers and dates written by hand):")
+            bench_header_check(scans)
         print(f"3. memory, {args.pages}-page PDF:")
         bench_memory(long_pdf)
     print(f"(peak memory of this script: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)")

@@ -97,7 +97,8 @@ def _header_scan(path, number: str | None, scribble: bool = False):
     if number:
         draw.text((420, 450), number, font=font, fill=0)
     if scribble:
-        draw.line([(420, 500), (450, 455), (480, 505), (510, 450), (540, 500), (570, 460)], fill=0, width=7)
+        draw.line([(420, 500), (450, 455), (480, 505), (510, 450), (540, 500), (570, 460)],
+                  fill=0, width=7)
     draw.text((620, 450), "/BC-UBND", font=font, fill=0)
     draw.text((1300, 450), "An Hòa, ngày 15 tháng 3 năm 2024", font=font, fill=0)
     draw.text((1000, 650), "BÁO CÁO", font=font, fill=0)
