@@ -51,7 +51,33 @@ def fact_records(document: Document, extraction: Extraction, structure) -> list[
     facts = sorted(extraction.facts + structure.facts, key=lambda f: (f.start, f.end))
     ocr_pages = {p.number: p for p in document.pages if p.ocr}
     meanings = figure_meanings(document.text, extraction.facts, structure.document)
-    return [_fact_record(f, structure, ocr_pages, meanings) for f in facts]
+    records = [_fact_record(f, structure, ocr_pages, meanings) for f in facts]
+    _mark_uncertain_header(records, document, structure.document)
+    return records
+
+
+# Which header span holds each value the OCR reader could not read for sure, and the kinds of
+# fact that carry the value.
+_HEADER_SPAN_OF = {"number": ("number", ("doc_ref",)), "day": ("date", ("date", "period")),
+                   "month": ("date", ("date", "period"))}
+
+
+def _mark_uncertain_header(records: list[dict], document: Document, header: dict | None) -> None:
+    """Facts in the header's number or date that the OCR reader flagged (a handwritten value it
+    could not read for sure) say which value is uncertain: ``ocr.uncertain: ["day"]``."""
+    spans = (header or {}).get("spans") or {}
+    for warning in document.warnings:
+        field = warning.code.removeprefix("ocr_uncertain_")
+        span_name, kinds = _HEADER_SPAN_OF.get(field, ("", ()))
+        span = spans.get(span_name)
+        if not span:
+            continue
+        for record in records:
+            if record["kind"] in kinds and record["start"] < span["end"] and span["start"] < record["end"] \
+                    and "ocr" in record and record["page"] == warning.detail.get("page"):
+                uncertain = record["ocr"].setdefault("uncertain", [])
+                if field not in uncertain:
+                    uncertain.append(field)
 
 
 def figure_meanings(text: str, facts: list[Fact], document: dict | None) -> dict[int, dict]:
