@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from archive_fixtures import (  # noqa: F401 - fixtures
     archive_url, check_consistent, copy_sample, pg_server, snapshot)
-from extractor import read_document
+from extractor import extract_document, read_document
 from extractor.archive import Archive, ArchiveError, Filters
 from extractor.archive import db as archive_db
 from extractor.archive.commands import export as export_command
@@ -166,6 +166,13 @@ def test_ingest_keeps_documents_and_facts_with_provenance(archive_url, tmp_path)
                                          else json.loads(date["value"]))["iso"]
         assert ("862/KH-SGTVT", "administrative") in cited
         assert ("66.7/2025/NQ-CP", "normative") in cited
+        # What each counted figure measures is stored as cchc extract gives it.
+        extracted = {(r["start"], r["kind"]): r.get("meaning") for r in extract_document(str(source))["facts"]}
+        stored_meanings = {(f["start_offset"], f["kind"]): f["meaning"] if not isinstance(f["meaning"], str)
+                           else json.loads(f["meaning"]) for f in facts}
+        assert stored_meanings == extracted
+        assert any(m for m in stored_meanings.values())
+        assert all(f["ocr"] is None for f in facts)  # a text file: nothing was OCR'd
     check_consistent(archive_url)
 
 

@@ -16,6 +16,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # JSON is JSONB on PostgreSQL (indexable, queryable); plain JSON text on SQLite.
 JSONType = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+# Absent values stay SQL NULL rather than the JSON text "null".
+OptionalJSON = sa.JSON(none_as_null=True).with_variant(postgresql.JSONB(none_as_null=True), "postgresql")
 # Exact NUMERIC on PostgreSQL; REAL on SQLite, which has no exact decimals (the exact value
 # is always in the fact's ``value`` JSON).
 NumericType = sa.Numeric().with_variant(sa.Float(), "sqlite")
@@ -115,6 +117,9 @@ class Fact(Base):
     numeric_value: Mapped[Any] = mapped_column(NumericType, nullable=True)
     denominator: Mapped[Any] = mapped_column(NumericType, nullable=True)
     unit: Mapped[str | None] = mapped_column(sa.String(128))
+    # Revision 0003: what a counted figure measures, and the OCR reading of the fact's page.
+    meaning: Mapped[Any] = mapped_column(OptionalJSON, nullable=True)
+    ocr: Mapped[Any] = mapped_column(OptionalJSON, nullable=True)
 
 
 class Ref(Base):

@@ -324,7 +324,7 @@ def _insert_facts(conn: Connection, document_id: int, facts: list[dict]) -> list
             "document_id": document_id, "seq": seq, "kind": f["kind"], "pattern": f.get("pattern"),
             "text": f["text"], "start_offset": f["start"], "end_offset": f["end"],
             "page": f.get("page"), "value": f.get("value"), "section": _section(f.get("section")),
-            **fact_columns(f["kind"], f.get("value")),
+            "meaning": f.get("meaning"), "ocr": f.get("ocr"), **fact_columns(f["kind"], f.get("value")),
         })
     # The ids are chosen first, then all rows go in with one multi-row insert (RETURNING would
     # insert them one by one). On PostgreSQL from the id sequence; on SQLite after the largest
