@@ -78,17 +78,20 @@ def run_pattern(pattern: Pattern, ctx: Context) -> tuple[list[Candidate], list[P
     return _run_scan(ScanGroup((pattern,), pattern.compiled), ctx)
 
 
-_BOUND_BUILDERS: dict[tuple[str, ...], dict[str, Callable[..., Any]]] = {}
+_PLANS: dict[tuple[str, ...], dict[str, tuple[Callable[..., Any], tuple[int, ...]]]] = {}
 
 
-def _builders(patterns: tuple[Pattern, ...]) -> dict[str, Callable[..., Any]]:
-    """Each pattern's builder with the pattern's options bound, by pattern id."""
-    key = tuple(p.id for p in patterns)
-    bound = _BOUND_BUILDERS.get(key)
-    if bound is None:
-        bound = _BOUND_BUILDERS[key] = {
-            p.id: functools.partial(BUILDERS[p.builder], **p.options) for p in patterns}
-    return bound
+def _plan(group: ScanGroup) -> dict[str, tuple[Callable[..., Any], tuple[int, ...]]]:
+    """By pattern id: its builder with the pattern's options bound, and the indices in the
+    group's regex of its lookbehind groups (names are looked up slowly by the regex module)."""
+    key = tuple(p.id for p in group.patterns)
+    plan = _PLANS.get(key)
+    if plan is None:
+        index = group.compiled.groupindex
+        plan = _PLANS[key] = {
+            p.id: (functools.partial(BUILDERS[p.builder], **p.options),
+                   tuple(index[name] for name in p.behind_groups)) for p in group.patterns}
+    return plan
 
 
 def _run_scan(group: ScanGroup, ctx: Context, starts: list[int] | None = None
@@ -99,7 +102,7 @@ def _run_scan(group: ScanGroup, ctx: Context, starts: list[int] | None = None
     text = ctx.text
     matches = group.compiled.finditer(text) if starts is None else matches_at(group.compiled, text, starts)
     only = group.patterns[0] if len(group.patterns) == 1 else None
-    builders = _builders(group.patterns)
+    plan = _plan(group)
     for m in matches:
         if m.end() == m.start():
             continue
@@ -107,9 +110,10 @@ def _run_scan(group: ScanGroup, ctx: Context, starts: list[int] | None = None
         # Patterns anchor on a rare character ("/", "%", "đồng") and capture what precedes it
         # in a lookbehind: the fact starts at the earliest group that took part, or at the
         # pattern's lead (type word, "số", "từ") when one ends right there.
+        build, behind = plan[pattern.id]
         start = m.start()
-        for name in pattern.behind_groups:
-            group_start = m.start(name)
+        for index in behind:
+            group_start = m.start(index)
             if 0 <= group_start < start:
                 start = group_start
         lead = None
@@ -117,7 +121,7 @@ def _run_scan(group: ScanGroup, ctx: Context, starts: list[int] | None = None
             lead = pattern.lead.match(text, max(0, start - LEAD_WINDOW), start)
             if lead:
                 start = lead.start()
-        value = builders[pattern.id](m, ctx, lead=lead)
+        value = build(m, ctx, lead=lead)
         if value is None:
             continue
         if isinstance(value, Problem):
