@@ -4,17 +4,26 @@ On a printed form the number (``Số: 299 /UBND-TTHC``) and the day (``ngày 15 
 2025``) are often written by hand when the document is signed. Tesseract reads print well and
 handwriting badly, and a misread number or day becomes a wrong fact that looks sure. So each
 of these values read with low confidence, or not read while there is ink in its place, is
-read a second time on its own: the slot between its printed neighbours is cropped from the
-page image, the neighbours' cut strokes and specks are removed, and the rest is scaled to text
-height and read as one line of digits. The second reading only confirms the first: on the
-Quảng Ngãi scans it is no more reliable (it reads a handwritten ``08`` as ``68`` with high
-confidence), so a value on which both readings do not agree is reported as uncertain, never
-replaced by a guess.
+read again, by up to two more readers:
+
+1. Tesseract, digits only, on the slot alone: the slot between its printed neighbours is
+   cropped from the page image, the neighbours' cut strokes and specks are removed, and the
+   rest is scaled to text height and read as one line of digits.
+2. When the two Tesseract readings do not agree, a second recogniser of another make
+   (RapidOCR, :mod:`.second_reader`) on the slot as it is on the page, uncleaned, so that a
+   stroke lost in cleaning cannot mislead two readers alike.
+
+The rule: a value is taken when two of the three readings (the page's, the re-read, the second
+recogniser's) give the same number; when that number is not what the page's OCR read, it
+replaces it in the text. Otherwise the value is kept as the page's OCR read it and reported as
+uncertain, never replaced by a guess: no single reader is trusted alone (on the Quảng Ngãi scans
+Tesseract's re-read takes a handwritten ``08`` for ``68`` with high confidence). A value
+Tesseract reads with confidence as digits (print) is not read again, so never altered.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..normalize import fold
 
@@ -27,6 +36,8 @@ INK = 160  # gray level below which a pixel is ink
 _LABEL = re.compile(r"^s[o0][.:]")  # "Số:" (folded), often run together with the number
 # The "/" after the number: "/UBND-TTHC", "$/UBND-KTTH", "25/2024/QĐ-UBND"; not a scribble's.
 _SLASH = re.compile(r"/(?=[\dA-ZĐ])")
+# A number as a recogniser spells it, its digits possibly spaced: "0 8".
+_NUMBER = re.compile(r"\d+(?:\s+\d+)*")
 
 
 @dataclass
@@ -46,8 +57,13 @@ class HeaderValue:
     text: str  # as the page's OCR read it, "" when it read nothing there
     confidence: float | None  # lowest confidence of the words it was read from
     box: tuple[int, int, int, int]  # its slot on the page image: left, top, right, bottom
-    reread: str | None = None  # the digits of the second reading, when there was one
+    reread: str | None = None  # the digits of Tesseract's re-reading, when there was one
     ink: bool = True
+    second: str | None = None  # the number the second recogniser read, when it was asked
+    # The line's words from the label to the word after the value, and where the value starts
+    # in the first and ends in the last (character offsets), to write a corrected value there.
+    words: list[TsvWord] = field(default_factory=list, repr=False)
+    cut: tuple[int, int] = (0, 0)
 
     @property
     def digits(self) -> str:
@@ -59,12 +75,21 @@ class HeaderValue:
         return bool(self.digits) and self.text == self.digits and (self.confidence or 0.0) >= CONFIDENT
 
     @property
+    def agreed(self) -> str | None:
+        """The number two of the three readings give (the longer spelling, "04" beside "4"),
+        ``None`` when no two agree."""
+        readings = [r for r in (self.digits, self.reread, self.second) if r]
+        for reading in readings:
+            same = [r for r in readings if int(r) == int(reading)]
+            if len(same) >= 2:
+                return max(same, key=len)
+        return None
+
+    @property
     def certain(self) -> bool:
-        if not self.text:
-            return not self.ink  # a blank slot (an unsigned draft) is read right as blank
-        if not self.digits:
-            return False
-        return self.read_well or bool(self.reread) and int(self.reread) == int(self.digits)
+        if not self.text and not self.ink:
+            return True  # a blank slot (an unsigned draft) is read right as blank
+        return self.read_well or self.agreed is not None
 
 
 def _char_width(line: list[TsvWord]) -> float | None:
@@ -106,7 +131,8 @@ def _between(line: list[TsvWord], first: int, first_end: int, last: int, last_st
     top = min(w.top for w in line[first:last + 1])
     bottom = max(w.bottom for w in line[first:last + 1])
     return HeaderValue(field, " ".join(w for w in words if w.strip()).strip(),
-                       min((w.confidence for w in sources), default=None), (left, top, right, bottom))
+                       min((w.confidence for w in sources), default=None), (left, top, right, bottom),
+                       words=line[first:last + 1], cut=(first_end, last_start))
 
 
 def header_values(words: list[TsvWord], width: int, height: int) -> list[HeaderValue]:
@@ -201,13 +227,53 @@ def reread(value: HeaderValue, image, read_digits) -> None:
     value.reread = re.sub(r"\D", "", read_digits(ImageOps.expand(scaled, border=20, fill=255)))
 
 
-def uncertain_values(words: list[TsvWord], image, read_digits) -> list[HeaderValue]:
-    """The header values of a first page that its OCR did not read for sure."""
-    result = []
+def slot_image(value: HeaderValue, image):
+    """The value's slot as it is on the page, with a quarter of its height above and below."""
+    left, top, right, bottom = value.box
+    pad = (bottom - top) // 4
+    return image.crop((left, max(0, top - pad), right, bottom + pad))
+
+
+def one_number(text: str) -> str:
+    """The digits of the one number in a recogniser's reading of a slot ("574/U": "574", "g 02":
+    "02" with a cut neighbour's letters); "" when it holds none, or several ("1M1" is no reading)."""
+    numbers = _NUMBER.findall(text)
+    return re.sub(r"\s", "", numbers[0]) if len(numbers) == 1 else ""
+
+
+def correct(value: HeaderValue, digits: str) -> None:
+    """Write ``digits`` in the line's words in place of what the page's OCR read in the slot;
+    words left empty are to be dropped."""
+    first_end, last_start = value.cut
+    first, last = value.words[0], value.words[-1]
+    if len(value.words) == 1:  # "ngày04tháng" read as one word
+        first.text = f"{first.text[:first_end]} {digits} {first.text[last_start:]}".strip()
+    else:
+        first.text = f"{first.text[:first_end]} {digits}".strip()
+        for word in value.words[1:-1]:
+            word.text = ""
+        last.text = last.text[last_start:]
+    value.text = digits
+
+
+def uncertain_values(words: list[TsvWord], image, read_digits, read_second) -> list[HeaderValue]:
+    """The header values of a first page that its OCR did not read for sure; the words of those
+    that two readings agree on are corrected in place. ``read_digits(image)`` reads a line of
+    digits with Tesseract, ``read_second(image)`` a line with the second recogniser, which is
+    asked only when the two Tesseract readings do not agree (its model is loaded then)."""
+    result, fixed = [], []
     for value in header_values(words, image.width, image.height):
         if value.read_well:
             continue
         reread(value, image, read_digits)
+        if not value.certain and value.box[2] > value.box[0]:
+            value.second = one_number(read_second(slot_image(value, image)))
         if not value.certain:
             result.append(value)
+        elif value.agreed is not None and value.agreed != value.text:
+            fixed.append(value)
+    # Right to left: a day and a month may share a word ("04tháng"), and writing the month
+    # first leaves the offsets of the day's end in that word as they were.
+    for value in sorted(fixed, key=lambda v: v.box[0], reverse=True):
+        correct(value, value.agreed)
     return result

@@ -22,6 +22,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
+from . import second_reader
 from .header_ocr import HeaderValue, TsvWord, uncertain_values
 from .layout import Line, Word, group_lines, is_page_number, paragraphs
 from .quality import measure
@@ -103,31 +104,26 @@ def fix_ocr_confusions(text: str) -> str:
     return text
 
 
-def tsv_words(tsv: str) -> tuple[list[TsvWord], int]:
-    """The words of Tesseract's TSV output (pixels, letter-for-digit confusions undone), and
-    the page's height in pixels."""
+def tsv_words(tsv: str) -> list[TsvWord]:
+    """The words of Tesseract's TSV output (pixels, letter-for-digit confusions undone)."""
     words: list[TsvWord] = []
-    page_height = 0
     for row in tsv.splitlines()[1:]:
         cols = row.split("\t")
-        if len(cols) < 12:
-            continue
-        if cols[0] == "1" and not page_height:
-            page_height = int(cols[9])
-        if cols[0] != "5" or not cols[11].strip():
+        if len(cols) < 12 or cols[0] != "5" or not cols[11].strip():
             continue
         left, top, width, height = (int(c) for c in cols[6:10])
         words.append(TsvWord((int(cols[2]), int(cols[3]), int(cols[4])), left, top, left + width,
                              top + height, float(cols[10]), fix_ocr_confusions(cols[11].strip())))
-    return words, page_height
+    return words
 
 
-def parse_tsv(tsv: str, dpi: int, height_px: int | None = None) -> list[str]:
-    """Paragraphs from Tesseract's TSV: its lines in its reading order, joined into paragraphs
-    by the same rules as a PDF text layer; page numbers at the top or bottom dropped."""
+def parse_words(words: list[TsvWord], dpi: int, height_px: int) -> list[str]:
+    """Paragraphs from the words of Tesseract's TSV: its lines in its reading order, joined into
+    paragraphs by the same rules as a PDF text layer; page numbers at the top or bottom dropped,
+    and empty words (a corrected header value's leftovers)."""
     scale = 72.0 / dpi
-    words, tsv_height = tsv_words(tsv)
-    page_height = (height_px or tsv_height) * scale
+    words = [word for word in words if word.text]
+    page_height = height_px * scale
     grouped: dict[tuple[int, int, int], list[Word]] = {}
     for word in words:
         left, top = word.left * scale, word.top * scale
@@ -178,17 +174,18 @@ def read_digits(image, lang: str, timeout: float | None) -> str:
     return done.stdout.decode("utf-8", "replace").strip() if done.returncode == 0 else ""
 
 
-def check_header(tsv: str, image_bytes: bytes, lang: str, deadline: float | None) -> list[HeaderValue]:
-    """The first page's header values that OCR did not read for sure (see :mod:`.header_ocr`)."""
+def check_header(words: list[TsvWord], image_bytes: bytes, lang: str,
+                 deadline: float | None) -> list[HeaderValue]:
+    """The first page's header values that OCR did not read for sure (see :mod:`.header_ocr`);
+    the words of those that two readings agree on are corrected in place."""
     from PIL import Image
 
     image = Image.open(io.BytesIO(image_bytes))
-    words, _ = tsv_words(tsv)
 
     def digits(crop) -> str:
         return read_digits(crop, lang, None if deadline is None else max(0.1, deadline - time.monotonic()))
 
-    return uncertain_values(words, image, digits)
+    return uncertain_values(words, image, digits, second_reader.read_line)
 
 
 def header_warnings(run: OcrRun, shown: str) -> list:
@@ -196,7 +193,8 @@ def header_warnings(run: OcrRun, shown: str) -> list:
     from . import ReadWarning
 
     return [ReadWarning(f"ocr_uncertain_{value.field}", shown, page=index + 1, read=value.text or "—",
-                        reread=value.reread or "—", confidence=round(value.confidence or 0))
+                        reread=value.reread or "—", second=value.second or "—",
+                        confidence=round(value.confidence or 0))
             for index, page in sorted(run.pages.items()) for value in page.uncertain]
 
 
@@ -220,14 +218,14 @@ def run_ocr(pages: Iterable[tuple[int, Callable[[], object]]], *, lang: str, dpi
         page = OcrPage(index)
         try:
             remaining = None if deadline is None else max(0.1, deadline - began)
-            tsv = ocr_image_bytes(image_bytes, lang, resolution, remaining)
-            page.paragraphs = parse_tsv(tsv, resolution, height)
-            page.quality = measure("\n".join(page.paragraphs)).score
-            if index == 0:
+            words = tsv_words(ocr_image_bytes(image_bytes, lang, resolution, remaining))
+            if index == 0:  # before the text is made: a header value may be corrected
                 try:
-                    page.uncertain = check_header(tsv, image_bytes, lang, deadline)
+                    page.uncertain = check_header(words, image_bytes, lang, deadline)
                 except Exception:  # noqa: BLE001 - checking the header must not cost the page's text
                     page.uncertain = []
+            page.paragraphs = parse_words(words, resolution, height)
+            page.quality = measure("\n".join(page.paragraphs)).score
         except subprocess.TimeoutExpired:
             page.error = "timeout"
         except Exception as exc:  # noqa: BLE001 - one page's failure must not stop the file
