@@ -7,7 +7,8 @@
    ``vie``, layout), beside the raw ``tesseract`` command on the same page images (already
    rendered to PNG), both with the same number of parallel processes of one thread each.
    Target: our overhead ≤ 20 %. With ../shared present, the cost of checking the header's
-   handwritten number and date on the scanned Quảng Ngãi documents, within reading them.
+   handwritten number and date on the scanned Quảng Ngãi documents, within reading them, and
+   the second recogniser's (RapidOCR) share of it.
 3. Memory: peak resident memory of reading a generated 400-page PDF, in a fresh process,
    beside the same process that only imports the readers. Target: < 1 GB.
 
@@ -156,31 +157,40 @@ def bench_ocr(tmp: Path, pages: int, jobs: int, rounds: int) -> None:
 
 def bench_header_check(scans: list[Path]) -> None:
     """CPU seconds of checking the header's number and date (second readings of handwritten
-    values) beside the CPU seconds of reading the scans' first pages, where the header is (an
-    upper bound of its share: documents have more pages). One OCR process at a time, so the
-    child processes' CPU during the check is the check's own."""
-    from extractor.read import ocr
+    values: Tesseract's digits-only re-read, then RapidOCR where the two Tesseract readings
+    disagree) beside the CPU seconds of reading the scans' first pages, where the header is (an
+    upper bound of its share: documents have more pages). One OCR process at a time, so this
+    process's and its children's CPU during the check is the check's own (process time, not
+    thread time: onnxruntime may run on threads of its own)."""
+    from extractor.read import ocr, second_reader
 
-    check = ocr.check_header
+    check, second = ocr.check_header, second_reader.read_line
     spent: list[float] = []
+    spent_second: list[float] = []
 
-    def timed(*args, **kwargs):
-        own, kids = time.thread_time(), _cpu()[1]
-        try:
-            return check(*args, **kwargs)
-        finally:
-            spent.append(time.thread_time() - own + _cpu()[1] - kids)
+    def timed(function, into):
+        def run(*args, **kwargs):
+            before = sum(_cpu())
+            try:
+                return function(*args, **kwargs)
+            finally:
+                into.append(sum(_cpu()) - before)
+        return run
 
-    ocr.check_header = timed
+    ocr.check_header, second_reader.read_line = timed(check, spent), timed(second, spent_second)
     try:
         start = sum(_cpu())
         for scan in scans:
             read_document(scan, ReadOptions(jobs=1, ocr_timeout=None, max_ocr_pages=1))
         total = sum(_cpu()) - start
     finally:
-        ocr.check_header = check
+        ocr.check_header, second_reader.read_line = check, second
     print(f"  header check: {sum(spent):5.2f} s CPU of {total:6.2f} s reading the first pages "
           f"({sum(spent) / total:.1%}, {sum(spent) / len(scans):.2f} s per document)")
+    if spent_second:
+        print(f"    of which RapidOCR: {sum(spent_second):5.2f} s CPU on {len(spent_second)} slots, "
+              f"{sum(spent_second) / len(scans):.2f} s per document; its first slot, loading it: "
+              f"{spent_second[0]:.2f} s, the others {sum(spent_second[1:]) / max(1, len(spent_second) - 1):.3f} s each")
 
 
 # Peak resident memory from /proc (VmHWM): ru_maxrss would carry over this script's own peak
