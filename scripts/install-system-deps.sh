@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages the readers need: Tesseract with its Vietnamese model (OCR of
 # scans), antiword (Word 97-2003 .doc), poppler-utils (PDF tools), DejaVu fonts (test PDFs).
+# The second recogniser of handwritten header digits (RapidOCR) needs none: it comes from PyPI
+# with OpenCV headless, which, unlike opencv-python, does not load libGL.
 # Idempotent and quiet: apt is not touched when everything is already installed.
 set -euo pipefail
 

@@ -22,8 +22,9 @@ Tesseract reads with confidence as digits (print) is not read again, so never al
 """
 from __future__ import annotations
 
+import dataclasses
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..normalize import fold
 
@@ -54,7 +55,7 @@ class TsvWord:
 @dataclass
 class HeaderValue:
     field: str  # "number", "day" or "month"
-    text: str  # as the page's OCR read it, "" when it read nothing there
+    text: str  # as the page's OCR read it ("" when it read nothing there), or as corrected
     confidence: float | None  # lowest confidence of the words it was read from
     box: tuple[int, int, int, int]  # its slot on the page image: left, top, right, bottom
     reread: str | None = None  # the digits of Tesseract's re-reading, when there was one
@@ -62,7 +63,7 @@ class HeaderValue:
     second: str | None = None  # the number the second recogniser read, when it was asked
     # The line's words from the label to the word after the value, and where the value starts
     # in the first and ends in the last (character offsets), to write a corrected value there.
-    words: list[TsvWord] = field(default_factory=list, repr=False)
+    words: list[TsvWord] = dataclasses.field(default_factory=list, repr=False)
     cut: tuple[int, int] = (0, 0)
 
     @property
