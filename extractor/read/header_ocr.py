@@ -15,10 +15,13 @@ read again, by up to two more readers:
 
 The rule: a value is taken when two of the three readings (the page's, the re-read, the second
 recogniser's) give the same number; when that number is not what the page's OCR read, it
-replaces it in the text. Otherwise the value is kept as the page's OCR read it and reported as
-uncertain, never replaced by a guess: no single reader is trusted alone (on the Quảng Ngãi scans
-Tesseract's re-read takes a handwritten ``08`` for ``68`` with high confidence). A value
-Tesseract reads with confidence as digits (print) is not read again, so never altered.
+replaces it in the text. Otherwise the value is reported as uncertain: no single reader is
+trusted alone (on the Quảng Ngãi scans Tesseract's re-read takes a handwritten ``08`` for
+``68`` with high confidence). The text then holds the second recogniser's reading when it is
+sure of it (score ``SECOND_SURE``) and it can be that value (a day 1-31, a month 1-12): it read
+every handwritten value of those scans right, where Tesseract's page reading was wrong or
+unreadable; otherwise the page's reading stays. A value Tesseract reads with confidence as
+digits (print) is not read again, so never altered.
 """
 from __future__ import annotations
 
@@ -33,6 +36,7 @@ HEADER_SHARE = 0.35  # the header's number and date lie in the top third of the 
 MIN_STROKE = 0.45  # an ink blob shorter than this share of the line's height is a speck or a mark
 TEXT_HEIGHT = 40  # pixels: the height the re-read digits are scaled to (print at 300 dpi)
 INK = 160  # gray level below which a pixel is ink
+SECOND_SURE = 0.9  # the second recogniser's score (0-1) above which its lone reading is written
 
 _LABEL = re.compile(r"^s[o0][.:]")  # "Số:" (folded), often run together with the number
 # The "/" after the number: "/UBND-TTHC", "$/UBND-KTTH", "25/2024/QĐ-UBND"; not a scribble's.
@@ -61,6 +65,8 @@ class HeaderValue:
     reread: str | None = None  # the digits of Tesseract's re-reading, when there was one
     ink: bool = True
     second: str | None = None  # the number the second recogniser read, when it was asked
+    second_score: float = 0.0
+    page_reading: str | None = None  # what the page's OCR read, when another reading replaced it
     # The line's words from the label to the word after the value, and where the value starts
     # in the first and ends in the last (character offsets), to write a corrected value there.
     words: list[TsvWord] = dataclasses.field(default_factory=list, repr=False)
@@ -85,6 +91,17 @@ class HeaderValue:
             if len(same) >= 2:
                 return max(same, key=len)
         return None
+
+    @property
+    def best_alone(self) -> str | None:
+        """The second recogniser's lone reading, when it is sure of it and the field can hold
+        it; what the text shows for a value no two readers agree on."""
+        if not self.second or self.second_score < SECOND_SURE:
+            return None
+        limit = {"day": 31, "month": 12}.get(self.field)
+        if int(self.second) == 0 or (limit and int(self.second) > limit):
+            return None
+        return self.second
 
     @property
     def certain(self) -> bool:
@@ -268,13 +285,17 @@ def uncertain_values(words: list[TsvWord], image, read_digits, read_second) -> l
             continue
         reread(value, image, read_digits)
         if not value.certain and value.box[2] > value.box[0]:
-            value.second = one_number(read_second(slot_image(value, image)))
+            text, value.second_score = read_second(slot_image(value, image))
+            value.second = one_number(text)
         if not value.certain:
             result.append(value)
+            if value.best_alone is not None and value.best_alone != value.text:
+                fixed.append((value, value.best_alone))
         elif value.agreed is not None and value.agreed != value.text:
-            fixed.append(value)
+            fixed.append((value, value.agreed))
     # Right to left: a day and a month may share a word ("04tháng"), and writing the month
     # first leaves the offsets of the day's end in that word as they were.
-    for value in sorted(fixed, key=lambda v: v.box[0], reverse=True):
-        correct(value, value.agreed)
+    for value, digits in sorted(fixed, key=lambda pair: pair[0].box[0], reverse=True):
+        value.page_reading = value.text
+        correct(value, digits)
     return result

@@ -192,9 +192,10 @@ def header_warnings(run: OcrRun, shown: str) -> list:
     """One warning for each header value of the run's first page not read for sure."""
     from . import ReadWarning
 
-    return [ReadWarning(f"ocr_uncertain_{value.field}", shown, page=index + 1, read=value.text or "—",
+    return [ReadWarning(f"ocr_uncertain_{value.field}", shown, page=index + 1,
+                        read=(value.page_reading if value.page_reading is not None else value.text) or "—",
                         reread=value.reread or "—", second=value.second or "—",
-                        confidence=round(value.confidence or 0))
+                        written=value.text or "—", confidence=round(value.confidence or 0))
             for index, page in sorted(run.pages.items()) for value in page.uncertain]
 
 
