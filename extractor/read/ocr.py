@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -69,8 +70,8 @@ def missing_tool(lang: str) -> str | None:
     return None
 
 
-def tesseract_command(lang: str, dpi: int) -> list[str]:
-    return [tesseract_path() or "tesseract", "stdin", "stdout", "-l", lang, "--dpi", str(dpi),
+def tesseract_command(image_path: str, lang: str, dpi: int) -> list[str]:
+    return [tesseract_path() or "tesseract", image_path, "stdout", "-l", lang, "--dpi", str(dpi),
             "--psm", "3", "tsv"]
 
 
@@ -145,9 +146,15 @@ def parse_words(words: list[TsvWord], dpi: int, height_px: int) -> list[str]:
 
 
 def ocr_image_bytes(image_bytes: bytes, lang: str, dpi: int, timeout: float | None) -> str:
-    """Run Tesseract on one image; its TSV output. Raises on failure or timeout."""
-    done = subprocess.run(tesseract_command(lang, dpi), input=image_bytes, capture_output=True,
-                          timeout=timeout, env=tesseract_env())
+    """Run Tesseract on one image; its TSV output. Raises on failure or timeout.
+
+    The page goes through a temporary file: Tesseract takes about 0.1 s more CPU (some 7 %)
+    to read a page image from its standard input than from a file."""
+    with tempfile.NamedTemporaryFile(prefix="cchc-ocr-", suffix=".tif") as image_file:
+        image_file.write(image_bytes)
+        image_file.flush()
+        done = subprocess.run(tesseract_command(image_file.name, lang, dpi), capture_output=True,
+                              timeout=timeout, env=tesseract_env())
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise RuntimeError(message[-1] if message else f"tesseract exit {done.returncode}")
