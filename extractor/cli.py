@@ -30,7 +30,24 @@ ocr_timeout_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# The archive's commands, loaded (with SQLAlchemy and its drivers) only when one is run or listed.
+ARCHIVE_COMMANDS = ("ingest", "search", "export", "review")
+
+
+class _Cli(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *ARCHIVE_COMMANDS})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in ARCHIVE_COMMANDS and name not in self.commands:
+            from .archive.commands import COMMANDS
+
+            for command in COMMANDS:
+                self.add_command(command)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cchc")
 def cli() -> None:
     """Extract facts from Vietnamese administrative-reform (CCHC) documents.
@@ -201,16 +218,6 @@ def _print_findings(record: dict, lang: str, severity_rank) -> None:
         table.add_row(finding["severity"], "\n".join(Path(p).name for p in finding["documents"]),
                       finding["message"])
     Console(width=160).print(table)
-
-
-def _register_archive_commands() -> None:
-    from .archive.commands import COMMANDS
-
-    for command in COMMANDS:
-        cli.add_command(command)
-
-
-_register_archive_commands()
 
 
 def main() -> None:

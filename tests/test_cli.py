@@ -141,3 +141,10 @@ def test_audit_command_table_json_and_html(tmp_path):
     result = CliRunner().invoke(cli, ["audit", "--format", "html", "--output", str(report), str(doc)])
     assert result.exit_code == 0
     assert "<mark>1.200 hồ sơ</mark>" in report.read_text(encoding="utf-8")
+
+
+def test_the_archive_commands_are_listed_before_they_are_loaded():
+    from extractor.archive.commands import COMMANDS
+    from extractor.cli import ARCHIVE_COMMANDS
+
+    assert sorted(ARCHIVE_COMMANDS) == sorted(c.name for c in COMMANDS)
