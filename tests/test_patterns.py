@@ -97,3 +97,20 @@ def test_case_and_stroke_are_significant_in_type_codes():
 
 def test_the_administrative_table_has_the_29_types_of_decree_30():
     assert len(tables()["doc_types"]["administrative"]) == 29
+
+
+def test_pattern_files_have_no_repeated_keys():
+    """YAML keeps the last of two equal keys silently: a repeated block would be dead data."""
+    import yaml
+
+    from extractor.patterns import patterns_dir
+
+    class Strict(yaml.SafeLoader):
+        def construct_mapping(self, node, deep=False):
+            keys = [self.construct_object(key, deep=deep) for key, _ in node.value]
+            repeated = {k for k in keys if keys.count(k) > 1}
+            assert not repeated, f"{node.start_mark}: repeated keys {sorted(repeated)}"
+            return super().construct_mapping(node, deep=deep)
+
+    for path in sorted(patterns_dir().glob("*.yaml")):
+        yaml.load(path.read_text(encoding="utf-8"), Loader=Strict)
