@@ -18,13 +18,6 @@ SEEDS = ROOT.parent / "shared" / "corpus" / "seeds"
 
 # Checks our rules do not read yet; strict, so a rule that starts reading one forces an update.
 NOT_YET_READ = {
-    # Sums implied by a ratio's part or whole across sentences (the series' reports).
-    ("bc_6thang_2024.txt", ("sum", 4128.0, (1108.0, 3020.0))),
-    ("bc_6thang_2024.txt", ("sum", 4081.0, (426.0, 3655.0))),
-    ("bc_nam_2024.txt", ("sum", 9241.0, (870.0, 8371.0))),
-    ("bc_q1_2024.txt", ("sum", 1908.0, (192.0, 1716.0))),
-    ("bc_q3_2024.txt", ("sum", 2562.0, (694.0, 1868.0))),
-    ("bc_q3_2024.txt", ("sum", 2542.0, (244.0, 2298.0))),
     ("kh_kiem_tra_2024.txt", ("sum", 14.0, (6.0, 8.0))),
     ("bc_quy1_so_tai_chinh.txt", ("sum", 15872.0, (3522.0, 12350.0))),
     ("bc_quy1_so_tai_chinh.txt", ("ratio_percent", 15919.0, 15931.0, 99.92)),

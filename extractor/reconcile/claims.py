@@ -111,6 +111,7 @@ def find_claims(text: str, facts: Sequence[Fact]) -> list[Claim]:
     claims += _dossier_flow_claims(text, layout, figures, taken)
     claims += _difference_claims(text, layout, figures)
     claims += _remainder_claims(text, layout, facts, figures)
+    claims += _named_whole_claims(text, layout, facts, figures)
     return claims
 
 
@@ -574,6 +575,51 @@ def _dossier_flow_claims(text: str, layout: Layout, figures: list[Figure], taken
         claim.values["parts"] = [p.value for p in parts]
         claim.facts = [received.fact] + [p.fact for p in parts]
         claims.append(claim)
+    return claims
+
+
+# ---------------------------------------------------------------- wholes named by their parts
+
+# How far before a ratio the figures it sums up are looked for (a report's figures paragraph).
+NAMED_PARTS_WINDOW = 1500
+
+
+def _named_whole_claims(text: str, layout: Layout, facts: Sequence[Fact], figures: list[Figure]) -> list[Claim]:
+    """A side of a ratio whose words name a whole that one split divides into parts the text
+    stated before: "tỷ lệ giải quyết trước hạn và đúng hạn đạt 99,5% (4.081/4.101 hồ sơ)" after
+    "(3.655 hồ sơ trước hạn, 426 hồ sơ đúng hạn, …)" claims 4.081 = 3.655 + 426; "(3.020/4.128
+    hồ sơ tiếp nhận mới)" after "3.020 hồ sơ trực tuyến, 1.108 hồ sơ trực tiếp" claims 4.128 =
+    3.020 + 1.108. The numerator, named by the share's label ("tỷ lệ …"), must spell out each
+    part ("trước hạn và đúng hạn"), since the label names what the share counts among other
+    words ("tỷ lệ số hóa kết quả giải quyết" counts digitised results, not resolved dossiers);
+    the words right after the denominator name it directly. Only a whole with one split is read
+    (received dossiers split several ways) and each part is the nearest figure before the
+    ratio with that metric."""
+    from .metrics import metric_named, metric_table
+
+    words_of = {m.id: m.words for m in metric_table()}
+
+    groups = _unit_groups()
+    claims = []
+    for ratio in (f for f in facts if f.kind == "ratio" and f.value.get("unit")):
+        group = groups.get(ratio.value["unit"], ratio.value["unit"])
+        sentence_start = layout.sentence_span(ratio.start)[0]
+        label = text[sentence_start : ratio.start].rsplit(";", 1)[-1]
+        paren = layout.enclosing_paren(ratio.start)
+        after = text[ratio.end : paren.end - 1 if paren is not None and paren.end > ratio.end else ratio.end]
+        for side, words in (("numerator", label), ("denominator", ratio.text.rsplit("/", 1)[-1] + after)):
+            splits = [parts for whole, parts in _partitions() if whole == metric_named(words, group)]
+            if len(splits) != 1 or (side == "numerator" and not all(words_of[m].search(words) for m in splits[0])):
+                continue
+            before = [f for f in figures if f.group == group and f.end <= ratio.start
+                      and ratio.start - f.start <= NAMED_PARTS_WINDOW and not _in_comparison(text, layout, f.start)]
+            parts = [next((f for f in reversed(before) if f.metric == metric), None) for metric in sorted(splits[0])]
+            if None in parts:
+                continue
+            parts.sort(key=lambda f: f.start)
+            claims.append(Claim("sum", "sum.named_whole", [ratio] + [p.fact for p in parts],
+                                {"total": Decimal(ratio.value[side]), "parts": [p.value for p in parts],
+                                 "exhaustive": True}))
     return claims
 
 

@@ -35,11 +35,15 @@ def metric_of(text: str, layout: Layout, fact: Fact) -> str | None:
     from .claims import Figure
 
     figure = Figure(fact, 0, group, True)
-    context = _context(text, layout, figure)
+    return metric_named(_context(text, layout, figure), group)
+
+
+def metric_named(words: str, unit_group: str) -> str | None:
+    """The first metric of ``unit_group`` whose words ``words`` hold (and not its excluded ones)."""
     for metric in metric_table():
-        if metric.unit_group != group:
+        if metric.unit_group != unit_group:
             continue
-        if metric.words.search(context) and not (metric.excluded and metric.excluded.search(context)):
+        if metric.words.search(words) and not (metric.excluded and metric.excluded.search(words)):
             return metric.id
     return None
 
