@@ -163,6 +163,10 @@ def _share_claims(text: str, layout: Layout, facts: Sequence[Fact], figures: lis
             continue
         part = _part_before(text, layout, percent, figures)
         if part is None:
+            claim = _share_of_named_parts(text, layout, percent, figures)
+            if claim is not None:
+                claim.values["target"] = targets.get(layout.sentence(percent.start))
+                claims.append(claim)
             continue
         claim = _share_of_part(text, layout, percent, part, figures, linked)
         if claim is not None:
@@ -580,8 +584,41 @@ def _dossier_flow_claims(text: str, layout: Layout, figures: list[Figure], taken
 
 # ---------------------------------------------------------------- wholes named by their parts
 
-# How far before a ratio the figures it sums up are looked for (a report's figures paragraph).
+# How far before a ratio or a percentage the figures it is made of are looked for.
 NAMED_PARTS_WINDOW = 1500
+
+
+def _nearest_before(figures: list[Figure], text: str, layout: Layout, offset: int, metric: str) -> Figure | None:
+    """The last figure with ``metric`` before ``offset`` within NAMED_PARTS_WINDOW, not in a comparison."""
+    return next((f for f in reversed(figures) if f.metric == metric and f.end <= offset
+                 and offset - f.start <= NAMED_PARTS_WINDOW and not _in_comparison(text, layout, f.start)), None)
+
+
+def _share_of_named_parts(text: str, layout: Layout, percent: Fact, figures: list[Figure]) -> Claim | None:
+    """A percentage named by a metric whose share the domain defines, with no figures of its
+    own: "Tỷ lệ giải quyết đúng và trước hạn đạt 99,92%" after "Đã giải quyết 15.931 hồ sơ,
+    trong đó 14.807 hồ sơ trước hạn, 1.112 hồ sơ đúng hạn" is (14.807 + 1.112) / 15.931."""
+    from .metrics import metric_named
+
+    sentence_start = layout.sentence_span(percent.start)[0]
+    label = text[sentence_start : percent.start].rsplit(";", 1)[-1]
+    bases = _metrics().get("share_bases") or {}
+    for group in {f.group for f in figures}:
+        metric = metric_named(label, group)
+        if metric not in bases:
+            continue
+        splits = [parts for whole, parts in _partitions() if whole == metric]
+        whole = _nearest_before(figures, text, layout, percent.start, bases[metric])
+        if len(splits) != 1 or whole is None:
+            return None
+        parts = [_nearest_before(figures, text, layout, percent.start, m) for m in sorted(splits[0])]
+        if None in parts:
+            return None
+        parts.sort(key=lambda f: f.start)
+        return Claim("share", "share.named_parts", [percent, whole.fact] + [p.fact for p in parts], {
+            "part": sum(p.value for p in parts), "whole": whole.value,
+            "percent": Decimal(percent.value["value"]), "decimals": percent.value["decimals"]})
+    return None
 
 
 def _named_whole_claims(text: str, layout: Layout, facts: Sequence[Fact], figures: list[Figure]) -> list[Claim]:
@@ -611,9 +648,7 @@ def _named_whole_claims(text: str, layout: Layout, facts: Sequence[Fact], figure
             splits = [parts for whole, parts in _partitions() if whole == metric_named(words, group)]
             if len(splits) != 1 or (side == "numerator" and not all(words_of[m].search(words) for m in splits[0])):
                 continue
-            before = [f for f in figures if f.group == group and f.end <= ratio.start
-                      and ratio.start - f.start <= NAMED_PARTS_WINDOW and not _in_comparison(text, layout, f.start)]
-            parts = [next((f for f in reversed(before) if f.metric == metric), None) for metric in sorted(splits[0])]
+            parts = [_nearest_before(figures, text, layout, ratio.start, metric) for metric in sorted(splits[0])]
             if None in parts:
                 continue
             parts.sort(key=lambda f: f.start)
