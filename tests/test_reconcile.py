@@ -20,7 +20,6 @@ SEEDS = ROOT.parent / "shared" / "corpus" / "seeds"
 NOT_YET_READ = {
     ("kh_kiem_tra_2024.txt", ("sum", 14.0, (6.0, 8.0))),
     ("bc_quy1_so_tai_chinh.txt", ("sum", 15872.0, (3522.0, 12350.0))),
-    ("qd_ubnd_cong_bo_tthc.txt", ("sum", 40.0, (12.0, 28.0))),
 }
 
 

@@ -112,6 +112,9 @@ def find_claims(text: str, facts: Sequence[Fact]) -> list[Claim]:
     claims += _difference_claims(text, layout, figures)
     claims += _remainder_claims(text, layout, facts, figures)
     claims += _named_whole_claims(text, layout, facts, figures)
+    stated = {tuple(f.start for f in c.facts) for c in claims if c.kind == "sum"}
+    claims += [c for c in _named_figure_claims(text, layout, figures)
+               if tuple(f.start for f in c.facts) not in stated]
     return claims
 
 
@@ -655,6 +658,30 @@ def _named_whole_claims(text: str, layout: Layout, facts: Sequence[Fact], figure
             claims.append(Claim("sum", "sum.named_whole", [ratio] + [p.fact for p in parts],
                                 {"total": Decimal(ratio.value[side]), "parts": [p.value for p in parts],
                                  "exhaustive": True}))
+    return claims
+
+
+def _named_figure_claims(text: str, layout: Layout, figures: list[Figure]) -> list[Claim]:
+    """A figure whose words name a whole by spelling out each of its parts, stated before it:
+    "Trong số 40 thủ tục mới ban hành và được sửa đổi, bổ sung" after "mới ban hành: 12 thủ
+    tục" and "được sửa đổi, bổ sung: 28 thủ tục" claims 40 = 12 + 28."""
+    from .metrics import metric_table
+
+    words_of = {m.id: m.words for m in metric_table()}
+    claims = []
+    for figure in figures:
+        if figure.metric is None or _in_comparison(text, layout, figure.start):
+            continue
+        splits = [parts for whole, parts in _partitions() if whole == figure.metric]
+        clause = _clause(text, layout, figure)
+        if len(splits) != 1 or not all(words_of[m].search(clause) for m in splits[0]):
+            continue
+        parts = [_nearest_before(figures, text, layout, figure.start, m) for m in sorted(splits[0])]
+        if None in parts:
+            continue
+        parts.sort(key=lambda f: f.start)
+        claims.append(Claim("sum", "sum.named_whole", [figure.fact] + [p.fact for p in parts],
+                            {"total": figure.value, "parts": [p.value for p in parts], "exhaustive": True}))
     return claims
 
 
