@@ -3,7 +3,8 @@
 Used where a Python regex would have to try every position of a long text: the old tone-mark
 placement in :mod:`extractor.normalize` and the extraction prefilter in
 :mod:`extractor.extract.prefilter`. Hyperscan wheels exist for x86-64 only; elsewhere
-``AVAILABLE`` is false and callers keep their plain regex path.
+``AVAILABLE`` is false and callers keep their plain regex path, as on a CPU Hyperscan does not
+support (it needs SSSE3), found by compiling and running one expression at import.
 """
 from __future__ import annotations
 
@@ -16,7 +17,19 @@ try:
 except ImportError:  # not built for this platform
     hyperscan = None
 
-AVAILABLE = hyperscan is not None
+
+
+def _runs_here() -> bool:
+    try:
+        database = hyperscan.Database()
+        database.compile(expressions=[b"a"], ids=[0], elements=1, flags=[hyperscan.HS_FLAG_SOM_LEFTMOST])
+        database.scan(b"a", match_event_handler=None, scratch=hyperscan.Scratch(database))
+    except hyperscan.error:
+        return False
+    return True
+
+
+AVAILABLE = hyperscan is not None and _runs_here()
 
 
 class MultiScan:
