@@ -12,10 +12,13 @@ re-OCR'd; ``--ocr always`` and ``--ocr never`` override the choice.
 """
 from __future__ import annotations
 
+import contextlib
+
 import statistics
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from ..document import Document
 from . import legacy
@@ -61,24 +64,11 @@ def read_pdf(path: Path, shown: str, options: ReadOptions) -> Document:
 
     from . import ReadError
 
-    encrypted_errors, corrupt_errors = _pdf_errors()
-    try:
+    with _as_read_errors(shown):
         pdf = pdfplumber.open(path)
-    except encrypted_errors:
-        raise ReadError("encrypted", shown, format="PDF") from None
-    except corrupt_errors as exc:
-        if _is_encrypted_cause(exc):
-            raise ReadError("encrypted", shown, format="PDF") from None
-        raise ReadError("corrupt", shown, format="PDF", reason=_reason(exc)) from None
     with pdf:
-        try:
+        with _as_read_errors(shown):
             pages = pdf.pages
-        except encrypted_errors:
-            raise ReadError("encrypted", shown, format="PDF") from None
-        except corrupt_errors as exc:
-            if _is_encrypted_cause(exc):
-                raise ReadError("encrypted", shown, format="PDF") from None
-            raise ReadError("corrupt", shown, format="PDF", reason=_reason(exc)) from None
         if not pages:
             raise ReadError("no_pages", shown)
         if len(pages) > options.max_pages:
@@ -91,6 +81,22 @@ def read_pdf(path: Path, shown: str, options: ReadOptions) -> Document:
             furniture.observe(info.lines, info.height)
         pdf.pages.clear()  # pdfplumber keeps every Page object alive otherwise
     return _assemble(path, shown, infos, furniture, options)
+
+
+@contextlib.contextmanager
+def _as_read_errors(shown: str) -> Iterator[None]:
+    """pdfminer's and pdfplumber's errors on opening a file as one-line read errors."""
+    from . import ReadError
+
+    encrypted_errors, corrupt_errors = _pdf_errors()
+    try:
+        yield
+    except encrypted_errors:
+        raise ReadError("encrypted", shown, format="PDF") from None
+    except corrupt_errors as exc:
+        if _is_encrypted_cause(exc):
+            raise ReadError("encrypted", shown, format="PDF") from None
+        raise ReadError("corrupt", shown, format="PDF", reason=_reason(exc)) from None
 
 
 def _is_encrypted_cause(exc: BaseException) -> bool:
