@@ -597,31 +597,51 @@ def _nearest_before(figures: list[Figure], text: str, layout: Layout, offset: in
                  and offset - f.start <= NAMED_PARTS_WINDOW and not _in_comparison(text, layout, f.start)), None)
 
 
+def _stated_parts(text: str, layout: Layout, figures: list[Figure], whole: str | None, offset: int,
+                  spelled_in: str | None = None) -> list[Figure] | None:
+    """The figures stated before ``offset`` that make up a ``whole`` metric by its one split, the
+    nearest with each part's metric, in text order; None when the whole has no single split
+    (received dossiers split several ways), a part is not stated, or ``spelled_in`` (the words
+    naming the whole) does not spell out every part."""
+    from .metrics import metric_words
+
+    splits = [parts for w, parts in _partitions() if w == whole]
+    if len(splits) != 1:
+        return None
+    if spelled_in is not None and not all(metric_words(m).search(spelled_in) for m in splits[0]):
+        return None
+    parts = [_nearest_before(figures, text, layout, offset, metric) for metric in sorted(splits[0])]
+    return None if None in parts else sorted(parts, key=lambda f: f.start)
+
+
+def _label_before(text: str, layout: Layout, offset: int) -> str:
+    """The words of the clause before ``offset``: what a share there is "tỷ lệ" of."""
+    return text[layout.sentence_span(offset)[0] : offset].rsplit(";", 1)[-1]
+
+
 def _share_of_named_parts(text: str, layout: Layout, percent: Fact, figures: list[Figure]) -> Claim | None:
     """A percentage named by a metric whose share the domain defines, with no figures of its
     own: "Tỷ lệ giải quyết đúng và trước hạn đạt 99,92%" after "Đã giải quyết 15.931 hồ sơ,
     trong đó 14.807 hồ sơ trước hạn, 1.112 hồ sơ đúng hạn" is (14.807 + 1.112) / 15.931."""
-    from .metrics import metric_named
+    from .metrics import metric_named, metric_unit_group
 
-    sentence_start = layout.sentence_span(percent.start)[0]
-    label = text[sentence_start : percent.start].rsplit(";", 1)[-1]
-    bases = _metrics().get("share_bases") or {}
-    for group in {f.group for f in figures}:
-        metric = metric_named(label, group)
-        if metric not in bases:
+    label = _label_before(text, layout, percent.start)
+    for metric, base in (_metrics().get("share_bases") or {}).items():
+        if metric_named(label, metric_unit_group(metric)) != metric:
             continue
-        splits = [parts for whole, parts in _partitions() if whole == metric]
-        whole = _nearest_before(figures, text, layout, percent.start, bases[metric])
-        if len(splits) != 1 or whole is None:
+        parts = _stated_parts(text, layout, figures, metric, percent.start)
+        whole = _nearest_before(figures, text, layout, percent.start, base)
+        if parts is None or whole is None:
             return None
-        parts = [_nearest_before(figures, text, layout, percent.start, m) for m in sorted(splits[0])]
-        if None in parts:
-            return None
-        parts.sort(key=lambda f: f.start)
         return Claim("share", "share.named_parts", [percent, whole.fact] + [p.fact for p in parts], {
             "part": sum(p.value for p in parts), "whole": whole.value,
             "percent": Decimal(percent.value["value"]), "decimals": percent.value["decimals"]})
     return None
+
+
+def _named_sum(total_fact: Fact, total: Decimal, parts: list[Figure]) -> Claim:
+    return Claim("sum", "sum.named_whole", [total_fact] + [p.fact for p in parts],
+                 {"total": total, "parts": [p.value for p in parts], "exhaustive": True})
 
 
 def _named_whole_claims(text: str, layout: Layout, facts: Sequence[Fact], figures: list[Figure]) -> list[Claim]:
@@ -632,32 +652,21 @@ def _named_whole_claims(text: str, layout: Layout, facts: Sequence[Fact], figure
     3.020 + 1.108. The numerator, named by the share's label ("tỷ lệ …"), must spell out each
     part ("trước hạn và đúng hạn"), since the label names what the share counts among other
     words ("tỷ lệ số hóa kết quả giải quyết" counts digitised results, not resolved dossiers);
-    the words right after the denominator name it directly. Only a whole with one split is read
-    (received dossiers split several ways) and each part is the nearest figure before the
-    ratio with that metric."""
-    from .metrics import metric_named, metric_table
-
-    words_of = {m.id: m.words for m in metric_table()}
+    the words right after the denominator name it directly."""
+    from .metrics import metric_named
 
     groups = _unit_groups()
     claims = []
     for ratio in (f for f in facts if f.kind == "ratio" and f.value.get("unit")):
         group = groups.get(ratio.value["unit"], ratio.value["unit"])
-        sentence_start = layout.sentence_span(ratio.start)[0]
-        label = text[sentence_start : ratio.start].rsplit(";", 1)[-1]
+        label = _label_before(text, layout, ratio.start)
         paren = layout.enclosing_paren(ratio.start)
         after = text[ratio.end : paren.end - 1 if paren is not None and paren.end > ratio.end else ratio.end]
         for side, words in (("numerator", label), ("denominator", ratio.text.rsplit("/", 1)[-1] + after)):
-            splits = [parts for whole, parts in _partitions() if whole == metric_named(words, group)]
-            if len(splits) != 1 or (side == "numerator" and not all(words_of[m].search(words) for m in splits[0])):
-                continue
-            parts = [_nearest_before(figures, text, layout, ratio.start, metric) for metric in sorted(splits[0])]
-            if None in parts:
-                continue
-            parts.sort(key=lambda f: f.start)
-            claims.append(Claim("sum", "sum.named_whole", [ratio] + [p.fact for p in parts],
-                                {"total": Decimal(ratio.value[side]), "parts": [p.value for p in parts],
-                                 "exhaustive": True}))
+            parts = _stated_parts(text, layout, figures, metric_named(words, group), ratio.start,
+                                  spelled_in=words if side == "numerator" else None)
+            if parts is not None:
+                claims.append(_named_sum(ratio, Decimal(ratio.value[side]), parts))
     return claims
 
 
@@ -665,23 +674,14 @@ def _named_figure_claims(text: str, layout: Layout, figures: list[Figure]) -> li
     """A figure whose words name a whole by spelling out each of its parts, stated before it:
     "Trong số 40 thủ tục mới ban hành và được sửa đổi, bổ sung" after "mới ban hành: 12 thủ
     tục" and "được sửa đổi, bổ sung: 28 thủ tục" claims 40 = 12 + 28."""
-    from .metrics import metric_table
-
-    words_of = {m.id: m.words for m in metric_table()}
     claims = []
     for figure in figures:
         if figure.metric is None or _in_comparison(text, layout, figure.start):
             continue
-        splits = [parts for whole, parts in _partitions() if whole == figure.metric]
-        clause = _clause(text, layout, figure)
-        if len(splits) != 1 or not all(words_of[m].search(clause) for m in splits[0]):
-            continue
-        parts = [_nearest_before(figures, text, layout, figure.start, m) for m in sorted(splits[0])]
-        if None in parts:
-            continue
-        parts.sort(key=lambda f: f.start)
-        claims.append(Claim("sum", "sum.named_whole", [figure.fact] + [p.fact for p in parts],
-                            {"total": figure.value, "parts": [p.value for p in parts], "exhaustive": True}))
+        parts = _stated_parts(text, layout, figures, figure.metric, figure.start,
+                              spelled_in=_clause(text, layout, figure))
+        if parts is not None:
+            claims.append(_named_sum(figure.fact, figure.value, parts))
     return claims
 
 

@@ -27,6 +27,17 @@ def metric_table() -> tuple[Metric, ...]:
     )
 
 
+@functools.lru_cache(maxsize=None)
+def metric_words(metric_id: str) -> regex.Pattern:
+    """The words that name a metric."""
+    return next(m.words for m in metric_table() if m.id == metric_id)
+
+
+@functools.lru_cache(maxsize=None)
+def metric_unit_group(metric_id: str) -> str:
+    return next(m.unit_group for m in metric_table() if m.id == metric_id)
+
+
 def metric_of(text: str, layout: Layout, fact: Fact) -> str | None:
     """The metric id of a quantity fact, or None when its words say nothing known."""
     if fact.kind != "quantity":
