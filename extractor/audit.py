@@ -1,47 +1,20 @@
 """Audit a set of documents: every check within each document and across them all."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Iterable
 
-from .extract import extract_facts
 from .facts import Fact
-from .read import ReadError, read_document
-from .reconcile import check_document
-from .reconcile.checks import Finding, Result, evidence
-from .reconcile.crossdoc import check_documents, view
-from .reconcile.text import Layout
-from .structure import analyse
-
-# Problems of the structure stage that an audit reports: names of places and bodies misspelt.
-SPELLING_PROBLEMS = ("place_spelling", "body_spelling")
-
-
-def spelling_finding(problem) -> Finding:
-    """A misspelt place or body, as a finding whose evidence is the misspelt text."""
-    evidence = Fact("name", problem.text, problem.start, problem.end, "structure.spelling",
-                    {"text": problem.text}, problem.page)
-    return Finding(problem.code, "minor", "structure.spelling", problem.text,
-                   problem.detail.get("corrected"), None, [evidence],
-                   {**problem.detail, "text": problem.text, "problem": problem})
+from .pipeline import Processed, process
+from .reconcile.checks import Finding, evidence
+from .reconcile.crossdoc import check_documents
 
 SEVERITY_ORDER = ("gross", "error", "minor", "possible")
 
 
 @dataclass
-class AuditedDocument:
-    path: str
-    text: str = ""
-    facts: list[Fact] = field(default_factory=list)
-    results: list[Result] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    error: str | None = None
-    metadata: dict[str, Any] | None = None
-
-
-@dataclass
 class Audit:
-    documents: list[AuditedDocument]
+    documents: list[Processed]
     cross_findings: list[Finding]
 
     def all_findings(self) -> list[tuple[Finding, list[str]]]:
@@ -58,8 +31,7 @@ class Audit:
         return self._owners.get(id(fact)) or finding.detail.get("document", "?")
 
     def to_dict(self, lang: str = "vi") -> dict[str, Any]:
-        texts = {d.path: d.text for d in self.documents}
-        layouts: dict[str, Layout] = {}
+        by_path = {d.path: d for d in self.documents}
         findings = []
         for finding, paths in self.all_findings():
             record = finding.to_dict("", lang, with_evidence=False)
@@ -67,36 +39,22 @@ class Audit:
             quoted = []
             for fact in finding.facts:
                 path = paths[0] if len(paths) == 1 else self._owner(finding, fact)
-                layout = layouts.setdefault(path, Layout(texts[path]))
-                quoted.append(dict(evidence(texts[path], fact, layout), document=path))
+                document = by_path[path]
+                quoted.append(dict(evidence(document.text, fact, document.layout), document=path))
             record["evidence"] = quoted
             findings.append(record)
         return {
             "documents": [{"path": d.path, "facts": len(d.facts), "claims": len(d.results),
                            "claims_holding": sum(r.holds for r in d.results),
-                           "findings": len(d.findings), "error": d.error} for d in self.documents],
+                           "findings": len(d.findings),
+                           "error": d.error.message(lang) if d.error is not None else None} for d in self.documents],
             "findings": findings,
         }
 
 
 def audit_paths(paths: Iterable[str]) -> Audit:
-    documents = []
-    for path in paths:
-        try:
-            document = read_document(path)
-        except ReadError as exc:
-            documents.append(AuditedDocument(str(path), error=exc.message("vi")))
-            continue
-        extraction = extract_facts(document.text, document.page_ranges())
-        structure = analyse(document.text, extraction.facts, document.page_ranges())
-        facts = extraction.facts
-        results, findings = check_document(document.text, facts, document.tables)
-        findings += [spelling_finding(p) for p in structure.problems if p.code in SPELLING_PROBLEMS]
-        audited = AuditedDocument(document.path, document.text, facts, results, findings)
-        audited.metadata = structure.document
-        documents.append(audited)
-    views = [view(d.path, d.text, d.facts, d.metadata) for d in documents if d.error is None]
-    return Audit(documents, check_documents(views))
+    documents = [process(path) for path in paths]
+    return Audit(documents, check_documents([d.view for d in documents if d.view is not None]))
 
 
 def severity_rank(severity: str) -> int:
@@ -124,31 +82,32 @@ def audit_archive(archive) -> Audit:
     import sqlalchemy as sa
 
     from .archive import db
+    from .document import Document
     from .archive.models import TABLES
     from .archive.store import finding_key
 
     documents_t, texts_t, facts_t = TABLES["documents"], TABLES["document_texts"], TABLES["facts"]
     findings_t, links_t = TABLES["findings"], TABLES["finding_facts"]
-    audited: list[AuditedDocument] = []
+    audited: list[Processed] = []
     fact_ids: dict[int, int] = {}
     with archive.engine.connect() as conn:
-        rows = conn.execute(sa.select(documents_t.c.id, documents_t.c.path, documents_t.c.metadata, texts_t.c.text)
+        rows = conn.execute(sa.select(documents_t.c.id, documents_t.c.path, documents_t.c.sha256,
+                                      documents_t.c.format, documents_t.c.metadata, texts_t.c.text)
                             .join(texts_t, texts_t.c.document_id == documents_t.c.id)
                             .where(documents_t.c.status == "ok").order_by(documents_t.c.path)).all()
-        for document_id, path, meta, text in rows:
+        for document_id, path, sha256, fmt, meta, text in rows:
             facts = []
             for row in conn.execute(sa.select(facts_t).where(facts_t.c.document_id == document_id)
                                     .order_by(facts_t.c.start_offset, facts_t.c.end_offset)):
+                if row.kind in ("person", "organization"):
+                    continue
                 fact = Fact(row.kind, row.text, row.start_offset, row.end_offset, row.pattern or "",
                             _decimals(row.value or {}), row.page)
                 fact_ids[id(fact)] = row.id
                 facts.append(fact)
-            core = [f for f in facts if f.kind not in ("person", "organization")]
-            results, findings = check_document(text, core)
-            document = AuditedDocument(path, text, core, results, findings)
-            document.metadata = meta
-            audited.append(document)
-    views = [view(d.path, d.text, d.facts, d.metadata) for d in audited]
+            stored = Document(path, sha256 or "", fmt or "", text)
+            audited.append(process(stored, facts=facts, metadata=meta))
+    views = [d.view for d in audited if d.view is not None]
     audit = Audit(audited, check_documents(views))
     now = dt.datetime.now(dt.timezone.utc)
     seen: set[str] = set()

@@ -176,6 +176,38 @@ class NormalizedText:
             return start, end
         return self._start_to_source(start), self._end_to_source(end)
 
+    def source_offset(self, offset: int) -> int:
+        """The offset of ``source`` where the character at ``offset`` of ``text`` came from."""
+        return self._start_to_source(offset) if self._norm_starts else offset
+
+    def normalized_offset(self, offset: int) -> int:
+        """The offset of ``text`` that the character at ``offset`` of ``source`` became (the
+        start of its edit, for a character an edit merged or removed)."""
+        if not self._norm_starts:
+            return offset
+        i = bisect.bisect_right(self._src_starts, offset) - 1
+        if i < 0:
+            return offset
+        if self._copied[i]:
+            return self._norm_starts[i] + (offset - self._src_starts[i])
+        return self._norm_starts[i]
+
+    def normalized_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a span of ``source`` to the span of ``text`` made from it."""
+        if not self._norm_starts:
+            return start, end
+        if end <= start:
+            return (self.normalized_offset(start),) * 2
+        # The end is just past the edit holding the span's last character.
+        last = end - 1
+        i = bisect.bisect_right(self._src_starts, last) - 1
+        if i < 0:
+            return self.normalized_offset(start), end
+        if self._copied[i]:
+            return self.normalized_offset(start), self._norm_starts[i] + (end - self._src_starts[i])
+        following = self._norm_starts[i + 1] if i + 1 < len(self._norm_starts) else len(self.text)
+        return self.normalized_offset(start), following
+
 
 def normalize(source: str) -> NormalizedText:
     """Return the matching text for ``source`` with its offset map."""

@@ -2,9 +2,8 @@
 flagged as uncertain (a handwritten number or day) on the facts that hold it."""
 from __future__ import annotations
 
-from extractor import Document, Page, extract_facts, fact_records
+from extractor import Document, Page, process
 from extractor.read import ReadWarning
-from extractor.structure import analyse
 
 HEADER = """ỦY BAN NHÂN DÂN
 TỈNH QUẢNG NGÃI
@@ -26,8 +25,7 @@ Thực hiện Kế hoạch số 12/KH-UBND ngày 05/01/2025, đề nghị các c
 def records(warnings: list) -> list[dict]:
     document = Document("scan.pdf", "0" * 64, "PDF", HEADER,
                         pages=[Page(1, 0, len(HEADER), ocr=True, quality=0.9)], warnings=warnings)
-    result = extract_facts(document.text, document.page_ranges())
-    return fact_records(document, result, analyse(document.text, result.facts, document.page_ranges()))
+    return process(document, reconcile=False).fact_records()
 
 
 def uncertain(found: list[dict]) -> dict[str, list[str]]:

@@ -9,11 +9,9 @@ import functools
 import hashlib
 from pathlib import Path
 
-from .. import __version__, fact_records
-from ..extract import extract_facts
-from ..facts import to_jsonable
+from .. import __version__
 from ..patterns import patterns_dir, scan_groups
-from ..read import ReadError, read_document
+from ..pipeline import Processed, process
 from ..read.options import ReadOptions
 from .messages import message
 from .store import Payload
@@ -45,35 +43,11 @@ def file_digest(path: str) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def _findings(text: str, facts, tables=(), structure=None) -> tuple[list[dict], list[str]]:
-    """Reconciliation findings of the document; a failure there never loses the document."""
-    from ..audit import SPELLING_PROBLEMS, spelling_finding
-    from ..reconcile import check_document
-
-    try:
-        _, found = check_document(text, facts, tables)
-        if structure is not None:
-            found += [spelling_finding(p) for p in structure.problems if p.code in SPELLING_PROBLEMS]
-        return [f.to_dict(text, "vi") for f in found], []
-    except Exception as exc:  # noqa: BLE001 - recorded on the document, the facts are kept
-        return [], [f"reconcile: {type(exc).__name__}: {exc}"[:300]]
-
-
-def _structure(document, facts):
-    """The structure stage (metadata, people, organisations); a failure there is a note."""
-    from ..structure import analyse
-
-    try:
-        return analyse(document.text, facts, document.page_ranges()), []
-    except Exception as exc:  # noqa: BLE001 - the facts are kept without structure
-        return None, [f"structure: {type(exc).__name__}: {exc}"[:300]]
-
-
-def _metadata(structure) -> dict | None:
+def _metadata(result: Processed) -> dict | None:
     """The structure's metadata, with the number in its canonical form for the typed columns."""
-    if structure is None:
+    if result.structure is None:
         return None
-    meta = to_jsonable(structure.document)
+    meta = result.metadata()
     meta["number"] = meta.get("canonical") or meta.get("number")
     if not meta.get("date") and meta.get("published"):
         meta["date"] = meta["published"]
@@ -87,31 +61,17 @@ def extract_file(path: str, options: ReadOptions | None = None, lang: str = "vi"
     Never raises for a bad file: the failure is in the payload.
     """
     try:
-        document = read_document(path, options)
-    except ReadError as exc:
-        sha, size = digest or (None, None)
-        return Payload(path=path, ok=False, sha256=sha, size=size, error=exc.message("vi"),
-                       error_shown=exc.message(lang))
+        result = process(path, options)
     except Exception as exc:  # noqa: BLE001 - one bad file never stops a batch
         reason = f"{type(exc).__name__}: {exc}"[:200]
         return Payload(path=path, ok=False,
                        error=message("internal_error", "vi", path=path, reason=reason),
                        error_shown=message("internal_error", lang, path=path, reason=reason))
-    try:
-        extraction = extract_facts(document.text, document.page_ranges())
-    except Exception as exc:  # noqa: BLE001
-        reason = f"{type(exc).__name__}: {exc}"[:200]
-        return Payload(path=path, ok=False, sha256=document.sha256, format=document.format,
-                       error=message("internal_error", "vi", path=path, reason=reason),
-                       error_shown=message("internal_error", lang, path=path, reason=reason))
-    structure, notes = _structure(document, extraction.facts)
-    findings, more_notes = _findings(document.text, extraction.facts, document.tables, structure)
-    notes += more_notes
-    if structure is not None:
-        facts = fact_records(document, extraction, structure)
-    else:
-        facts = [f.to_dict() for f in extraction.facts]
-    problems = extraction.problems + (structure.problems if structure else [])
+    if result.error is not None:
+        sha, size = digest or (None, None)
+        return Payload(path=path, ok=False, sha256=sha, size=size, error=result.error.message("vi"),
+                       error_shown=result.error.message(lang))
+    document = result.document
     size = digest[1] if digest else _size(path)
     return Payload(
         path=path, ok=True, sha256=document.sha256, size=size, format=document.format,
@@ -119,11 +79,11 @@ def extract_file(path: str, options: ReadOptions | None = None, lang: str = "vi"
         pages=[{"number": p.number, "start": p.start, "end": p.end, "ocr": p.ocr,
                 "quality": p.quality} for p in document.pages],
         notes=list(document.notes),
-        warnings=[str(w) for w in getattr(document, "warnings", [])] + notes,
-        facts=facts,
-        problems=[p.to_dict("vi") for p in problems],
-        findings=findings,
-        metadata=_metadata(structure),
+        warnings=[str(w) for w in document.warnings] + result.notes,
+        facts=result.fact_records(),
+        problems=[p.to_dict("vi") for p in result.problems],
+        findings=result.finding_records("vi"),
+        metadata=_metadata(result),
     )
 
 

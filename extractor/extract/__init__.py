@@ -13,7 +13,7 @@ from typing import Any, Callable, Sequence
 import regex
 
 from ..facts import Fact, Problem
-from ..normalize import normalize
+from ..normalize import NormalizedText, normalize
 from ..patterns import Pattern, ScanGroup, load_patterns, scan_groups
 from . import dates, numbers, refs
 from .prefilter import matches_at, prefilter
@@ -229,13 +229,15 @@ def find_candidates(ctx: Context, use_prefilter: bool = True) -> tuple[list[Cand
     return everything, problems
 
 
-def extract_facts(text: str, pages: Sequence[tuple[int, int, int]] = ()) -> Extraction:
+def extract_facts(text: str, pages: Sequence[tuple[int, int, int]] = (), *,
+                  norm: NormalizedText | None = None) -> Extraction:
     """Extract every fact from a document's text.
 
     ``pages`` lists ``(page_number, start, end)`` character ranges of the text; facts then
-    carry their page. Offsets of the returned facts index ``text`` itself.
+    carry their page. Offsets of the returned facts index ``text`` itself. ``norm`` is the
+    text's normalisation when the caller made it already (the pipeline normalises once).
     """
-    norm = normalize(text)
+    norm = norm if norm is not None else normalize(text)
     candidates, problems = find_candidates(Context(norm.text, norm.encoded))
     page_starts = [p[1] for p in pages]
 

@@ -41,10 +41,13 @@ class Finding:
     facts: list[Fact]
     detail: dict[str, Any] = field(default_factory=dict)
 
-    def to_dict(self, text: str, lang: str = "vi", *, with_evidence: bool = True) -> dict[str, Any]:
-        """The finding as JSON; its evidence is quoted from ``text`` (a caller that holds the
-        facts of several documents quotes them itself, ``with_evidence=False``)."""
-        layout = Layout(text) if with_evidence else None
+    def to_dict(self, text: str, lang: str = "vi", *, with_evidence: bool = True,
+                layout: Layout | None = None) -> dict[str, Any]:
+        """The finding as JSON; its evidence is quoted from ``text`` with its ``layout`` (a
+        caller that holds the facts of several documents quotes them itself,
+        ``with_evidence=False``)."""
+        if with_evidence and layout is None:
+            layout = Layout(text)
         return {
             "kind": self.kind,
             "severity": self.severity,

@@ -89,9 +89,9 @@ def _figures(facts: Sequence[Fact]) -> list[Figure]:
     return figures
 
 
-def find_claims(text: str, facts: Sequence[Fact]) -> list[Claim]:
+def find_claims(text: str, facts: Sequence[Fact], *, layout: Layout | None = None) -> list[Claim]:
     """Every arithmetic claim the document makes about its figures."""
-    layout = Layout(text)
+    layout = layout or Layout(text)
     facts = sorted(facts, key=lambda f: f.start)
     from .metrics import metric_of
 

@@ -53,7 +53,8 @@ class DocumentView:
     figures: dict[str, list[tuple[Fact, tuple[dt.date, dt.date, str] | None]]] = field(default_factory=dict)
 
 
-def view(path: str, text: str, facts: Sequence[Fact], document: dict | None = None) -> DocumentView:
+def view(path: str, text: str, facts: Sequence[Fact], document: dict | None = None, *,
+         layout: Layout | None = None) -> DocumentView:
     """Read a document's identity, reporting period and figures by metric. ``document`` is the
     structure stage's metadata, when there is one: its issuing body and province name the
     agency and place (a news page has neither a number nor a place line)."""
@@ -91,7 +92,7 @@ def view(path: str, text: str, facts: Sequence[Fact], document: dict | None = No
     chosen = window or named
     if chosen is not None:
         doc.period = _interval(chosen)
-    layout = Layout(text)
+    layout = layout or Layout(text)
     for fact in facts:
         metric = metric_of(text, layout, fact)
         if metric is None or _in_comparison(text, layout, fact.start):

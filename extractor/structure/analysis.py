@@ -62,9 +62,10 @@ _TYPE_NAMES = _type_names()
 
 
 class _Analysis:
-    def __init__(self, source: str, facts: Sequence[Fact], pages: Sequence[tuple[int, int, int]]):
+    def __init__(self, source: str, facts: Sequence[Fact], pages: Sequence[tuple[int, int, int]],
+                 norm: NormalizedText | None = None):
         self.source = source
-        self.norm: NormalizedText = normalize(source)
+        self.norm: NormalizedText = norm if norm is not None else normalize(source)
         self.t = self.norm.text
         self.folded = fold(self.t)
         self.lines = split_lines(self.t)
@@ -1041,11 +1042,12 @@ def _short_name(unit: dict, mentions: list[OrgMention]) -> str | None:
     return name
 
 
-def analyse(text: str, facts: Sequence[Fact] = (), pages: Sequence[tuple[int, int, int]] = ()) -> Structure:
+def analyse(text: str, facts: Sequence[Fact] = (), pages: Sequence[tuple[int, int, int]] = (), *,
+            norm: NormalizedText | None = None) -> Structure:
     """The structure of a document: metadata, sections, sentences, people and organisations.
 
     ``facts`` are the document's facts from :func:`extractor.extract_facts` (the header's own
     number, dates and periods are read from them); ``pages`` the ``(number, start, end)`` page
     ranges. All offsets index ``text``.
     """
-    return _Analysis(text, facts, pages).run()
+    return _Analysis(text, facts, pages, norm).run()
