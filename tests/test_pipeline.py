@@ -41,7 +41,7 @@ def summary(text: str, name: str) -> dict:
                    for r in result.results],
         "findings": [(f.kind, f.severity, f.rule, to_jsonable(f.stated), to_jsonable(f.expected),
                       [normalize(x.text).text for x in f.facts]) for f in result.findings],
-        "sentences": len(result.layout.sentence_spans()),
+        "sentences": len(result.layout.sentences),
     }
 
 

@@ -12,18 +12,13 @@ from typing import TYPE_CHECKING
 
 import regex
 
+from .lines import split_lines
+from .model import Sentence
+from .outline import split_sentences
+
 if TYPE_CHECKING:
     from ..normalize import NormalizedText
 
-# A sentence ends at . ! ? followed by a capital or a list marker, at a blank line followed by
-# one, or at a line break followed by a list marker. A line break inside a sentence (a wrapped
-# "989\n\nhồ sơ") is not an end: lowercase follows it.
-_SENTENCE_END = regex.compile(
-    r"(?<=[.!?:])[ \t]*\n\s*(?=[\p{Lu}\d\-+*•(])"
-    r"|(?<=[.!?])[ \t]+(?=[\p{Lu}\-+*•(])"
-    r"|\n\s*(?=[\-+*•]|\p{Lu}{2,}|[IVX]+\.|\d+\.[ \t])"
-    r"|\n[ \t]*\n\s*(?=\p{Lu})"
-)
 _PARAGRAPH_END = regex.compile(r"\n[ \t]*\n|\n(?=[ \t]*[\-+*•])")
 
 
@@ -34,11 +29,16 @@ class Paren:
 
 
 class Layout:
-    """Sentence, paragraph and parenthesis lookups over a document text."""
+    """Sentence, paragraph and parenthesis lookups over a document text.
+
+    Sentences are the structure's: logical lines (a wrapped line joined to the one before),
+    split by underthesea where a line holds several. A sentence runs to the next one's start.
+    """
 
     def __init__(self, text: str):
         self.text = text
-        self._sentence_starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
+        self.sentences: list[Sentence] = split_sentences(text, split_lines(text))
+        self._sentence_starts = [s.start for s in self.sentences]
         self._paragraph_starts = [0] + [m.end() for m in _PARAGRAPH_END.finditer(text)]
         self.parens = _parentheses(text)
         self._paren_starts = [p.start for p in self.parens]
@@ -50,25 +50,28 @@ class Layout:
             return self
         mapped = object.__new__(Layout)
         mapped.text = norm.source
-        mapped._sentence_starts = [norm.source_offset(s) for s in self._sentence_starts]
+        mapped.sentences = [Sentence(s.index, *norm.source_span(s.start, s.end)) for s in self.sentences]
+        mapped._sentence_starts = [s.start for s in mapped.sentences]
         mapped._paragraph_starts = [norm.source_offset(s) for s in self._paragraph_starts]
         mapped.parens = [replace(p, start=norm.source_offset(p.start), end=norm.source_span(p.start, p.end)[1])
                          for p in self.parens]
         mapped._paren_starts = [p.start for p in mapped.parens]
         return mapped
 
-    def sentence_spans(self) -> list[tuple[int, int]]:
-        """Every sentence's (start, end), in order."""
-        ends = self._sentence_starts[1:] + [len(self.text)]
-        return list(zip(self._sentence_starts, ends))
 
     def sentence(self, offset: int) -> int:
-        return bisect.bisect_right(self._sentence_starts, offset) - 1
+        """The index of the sentence ``offset`` is in (text before the first sentence counts
+        as part of it)."""
+        return max(0, bisect.bisect_right(self._sentence_starts, offset) - 1)
 
     def sentence_span(self, offset: int) -> tuple[int, int]:
+        """From the start of ``offset``'s sentence to the start of the next."""
+        starts = self._sentence_starts
+        if not starts:
+            return 0, len(self.text)
         i = self.sentence(offset)
-        end = self._sentence_starts[i + 1] if i + 1 < len(self._sentence_starts) else len(self.text)
-        return self._sentence_starts[i], end
+        start = starts[i] if starts[i] <= offset else 0
+        return start, starts[i + 1] if i + 1 < len(starts) else len(self.text)
 
     def paragraph(self, offset: int) -> int:
         return bisect.bisect_right(self._paragraph_starts, offset) - 1
