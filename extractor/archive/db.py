@@ -210,10 +210,6 @@ def _operational(exc: OperationalError, name: str) -> ArchiveError:
     return ArchiveError("cannot_connect", url=name, reason=reason(exc))
 
 
-def is_sqlite(engine: Engine) -> bool:
-    return engine.dialect.name == "sqlite"
-
-
 def file_size(url: URL) -> int | None:
     """Bytes on disk of a SQLite archive (with its WAL), else ``None``."""
     if url.get_backend_name() != "sqlite" or not url.database:

@@ -10,8 +10,6 @@ import functools
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
-import regex
-
 from ..facts import Fact, Problem
 from ..normalize import NormalizedText, normalize
 from ..patterns import Pattern, ScanGroup, load_patterns, scan_groups

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..document import Document
-from .messages import message
+from .errors import ReadError, ReadWarning
 from .options import OCR_MODES, ReadOptions, current_options, reading_options
 
 MAX_BYTES = ReadOptions.max_bytes
@@ -48,35 +48,6 @@ IMAGE_FORMATS = {"PNG", "JPEG", "TIFF", "BMP", "GIF"}
 _HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta ", b"<div", b"<p>", b"<table")
 
 
-class ReadError(Exception):
-    """A file that cannot be read as a document; ``str()`` is a one-line message naming it."""
-
-    def __init__(self, code: str, path: str, **detail: object):
-        self.code = code
-        self.path = path
-        self.detail = detail
-        super().__init__(message(code, "vi", path=path, **detail))
-
-    def message(self, lang: str = "vi") -> str:
-        return message(self.code, lang, path=self.path, **self.detail)
-
-
-class ReadWarning:
-    """Something the reader could not do fully, the document still being usable."""
-
-    def __init__(self, code: str, path: str, **detail: object):
-        self.code = code
-        self.path = path
-        self.detail = detail
-
-    def message(self, lang: str = "vi") -> str:
-        return message(self.code, lang, path=self.path, **self.detail)
-
-    def __repr__(self) -> str:
-        return f"ReadWarning({self.code!r}, {self.detail!r})"
-
-    def __str__(self) -> str:
-        return self.message("vi")
 
 
 def sniff_format(head: bytes) -> str:

@@ -16,12 +16,12 @@ from ..document import Document
 from . import legacy
 from .builder import TextBuilder
 from .options import ReadOptions
+from .errors import ReadError
 
 TIMEOUT = 120
 
 
 def _antiword(path: Path, shown: str, args: list[str]) -> bytes:
-    from . import ReadError
 
     binary = shutil.which("antiword")
     if not binary:
@@ -54,8 +54,6 @@ _MARK = "\u2020"
 def _structure(path: Path, shown: str) -> tuple[list, list[str]]:
     from lxml import etree
 
-    from . import ReadError
-
     xml = _antiword(path, shown, ["-x", "db", "-m", "UTF-8.txt"])
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, recover=True,
                              huge_tree=False)
@@ -70,8 +68,6 @@ def _structure(path: Path, shown: str) -> tuple[list, list[str]]:
 
 def _with_hyphens_marked(path: Path, shown: str) -> tuple[list, list[str]] | None:
     import tempfile
-
-    from . import ReadError
 
     data = path.read_bytes()
     if _MARK.encode("utf-16-le") in data or b"\x86" in data:

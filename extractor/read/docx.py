@@ -18,6 +18,7 @@ from ..document import Document
 from . import legacy
 from .builder import TextBuilder
 from .options import ReadOptions
+from .errors import ReadError
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -28,13 +29,6 @@ class Para:
     breaks: list[int] = field(default_factory=list)  # piece indexes a page starts before
     rendered: list[int] = field(default_factory=list)
     break_after: bool = False  # a section break ending this paragraph
-
-
-@dataclass
-class TableBlock:
-    rows: list[list[str]]
-    rendered_breaks: int = 0
-    explicit_breaks: int = 0
 
 
 class _Fonts:
@@ -151,8 +145,6 @@ def _cell_text(tc, fonts: _Fonts, encode) -> str:
 def read_docx(path: Path, shown: str, options: ReadOptions) -> Document:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
-
-    from . import ReadError
 
     try:
         document = docx.Document(str(path))

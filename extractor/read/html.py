@@ -9,13 +9,12 @@ from __future__ import annotations
 from ..document import Document
 from .builder import TextBuilder
 from .text import blank_chrome, decode_text
+from .errors import ReadError
 
 
 def read_html(data: bytes, shown: str) -> Document:
     import trafilatura
     from lxml import etree
-
-    from . import ReadError
 
     decoded = decode_text(data)
     if decoded is None:

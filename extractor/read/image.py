@@ -6,6 +6,7 @@ from pathlib import Path
 from ..document import Document
 from .builder import TextBuilder
 from .options import ReadOptions
+from .errors import ReadError, ReadWarning
 
 MAX_PIXELS = 12_000 * 12_000  # decompression-bomb guard: A0 at 300 dpi is 9,933 x 14,043
 
@@ -13,7 +14,6 @@ MAX_PIXELS = 12_000 * 12_000  # decompression-bomb guard: A0 at 300 dpi is 9,933
 def read_image(path: Path, shown: str, kind: str, options: ReadOptions) -> Document:
     from PIL import Image, ImageSequence, UnidentifiedImageError
 
-    from . import ReadError, ReadWarning
     from .ocr import header_warnings, missing_tool, run_ocr
 
     if options.ocr == "never":

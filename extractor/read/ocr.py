@@ -27,6 +27,7 @@ from . import second_reader
 from .header_ocr import HeaderValue, TsvWord, uncertain_values
 from .layout import Line, Word, group_lines, is_page_number, paragraphs
 from .quality import measure
+from .errors import ReadWarning
 
 
 @dataclass
@@ -197,8 +198,6 @@ def check_header(words: list[TsvWord], image_bytes: bytes, lang: str,
 
 def header_warnings(run: OcrRun, shown: str) -> list:
     """One warning for each header value of the run's first page not read for sure."""
-    from . import ReadWarning
-
     return [ReadWarning(f"ocr_uncertain_{value.field}", shown, page=index + 1,
                         read=(value.page_reading if value.page_reading is not None else value.text) or "—",
                         reread=value.reread or "—", second=value.second or "—",

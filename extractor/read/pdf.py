@@ -26,6 +26,7 @@ from .builder import TextBuilder
 from .layout import Block, Furniture, Line, Word, group_lines, paragraphs
 from .options import ReadOptions
 from .quality import measure
+from .errors import ReadError, ReadWarning
 
 STAMP_CHARS = 400  # a page-size image with less text than this carries only a stamp or a caption
 
@@ -62,8 +63,6 @@ def _pdf_errors():
 def read_pdf(path: Path, shown: str, options: ReadOptions) -> Document:
     import pdfplumber
 
-    from . import ReadError
-
     with _as_read_errors(shown):
         pdf = pdfplumber.open(path)
     with pdf:
@@ -86,8 +85,6 @@ def read_pdf(path: Path, shown: str, options: ReadOptions) -> Document:
 @contextlib.contextmanager
 def _as_read_errors(shown: str) -> Iterator[None]:
     """pdfminer's and pdfplumber's errors on opening a file as one-line read errors."""
-    from . import ReadError
-
     encrypted_errors, corrupt_errors = _pdf_errors()
     try:
         yield
@@ -304,7 +301,6 @@ def _margins(infos: list[PageInfo]) -> tuple[float, float]:
 
 def _assemble(path: Path, shown: str, infos: list[PageInfo], furniture: Furniture,
               options: ReadOptions) -> Document:
-    from . import ReadError, ReadWarning
     from .ocr import header_warnings, missing_tool, run_ocr
 
     notes: list[str] = []

@@ -16,6 +16,7 @@ import unicodedata
 
 from ..document import Document
 from . import legacy
+from .errors import ReadError
 
 
 def decode_text(data: bytes) -> tuple[str, str] | None:
@@ -125,8 +126,6 @@ def blank_chrome(text: str) -> tuple[str, int]:
 
 def read_text(data: bytes, path: str) -> Document:
     """A plain-text or Markdown document."""
-    from . import ReadError
-
     decoded = decode_text(data)
     if decoded is None:
         raise ReadError("binary_file", path, format="?")
