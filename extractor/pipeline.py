@@ -15,7 +15,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
-from .document import Cell, Document, Table
+from .document import Document
 from .extract import Extraction, extract_facts
 from .facts import Fact, Problem, to_jsonable
 from .normalize import NormalizedText, normalize
@@ -26,6 +26,7 @@ from .reconcile.checks import Finding, Result
 from .reconcile.crossdoc import DocumentView, view
 from .structure import Structure, analyse
 from .structure.layout import Layout
+from .structure.tables import table_in
 
 # Problems of the structure stage that an audit reports: names of places and bodies misspelt.
 SPELLING_PROBLEMS = ("place_spelling", "body_spelling")
@@ -130,7 +131,7 @@ def process(source: str | Document, options: ReadOptions | None = None, *, recon
         result.extraction = Extraction(sorted(facts, key=lambda f: (f.start, f.end)), [])
         result.stored_metadata = metadata
     else:
-        result.extraction = _stage(result, "extract", lambda: extract_facts(document.text, pages, norm=norm),
+        result.extraction = _stage(result, "extract", lambda: extract_facts(document.text, pages, norm=norm, tables=document.tables),
                                    Extraction([], []))
         result.structure = _stage(result, "structure",
                                   lambda: analyse(document.text, result.facts, pages, norm=norm), None)
@@ -159,7 +160,7 @@ def _reconcile(result: Processed, layout: Layout, *, claims: bool) -> None:
         view(document.path, norm.text, facts, result.metadata(), layout=layout), norm, to_source), None)
     if not claims:
         return
-    tables = [_table_in(norm, t) for t in document.tables]
+    tables = [table_in(norm, t) for t in document.tables]
     results, findings = _stage(result, "reconcile", lambda: check_document(norm.text, facts, tables, layout=layout),
                                ([], []))
     for item in results:
@@ -192,20 +193,6 @@ def _fact_maps(norm: NormalizedText, facts: Sequence[Fact]) -> tuple[Callable[[F
         return dataclasses.replace(fact, start=start, end=end, text=norm.source[start:end])
 
     return to_normalized, to_source
-
-
-def _table_in(norm: NormalizedText, table: Table) -> Table:
-    """A reader's table with its cells' offsets in the normalised text."""
-    if norm.is_identity and norm.text == norm.source:
-        return table
-
-    def cell(c: Cell) -> Cell:
-        if c.start is None or c.end is None:
-            return c
-        start, end = norm.normalized_span(c.start, c.end)
-        return Cell(norm.text[start:end], start, end)
-
-    return Table(table.page, [[cell(c) for c in row] for row in table.rows])
 
 
 def _view_in_source(doc: DocumentView, norm: NormalizedText, to_source: Callable[[Fact], Fact]) -> DocumentView:

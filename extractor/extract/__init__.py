@@ -10,10 +10,13 @@ import functools
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
+from ..document import Table
 from ..facts import Fact, Problem
+from ..structure.tables import table_in
 from ..normalize import NormalizedText, normalize
 from ..patterns import Pattern, ScanGroup, load_patterns, scan_groups
 from . import dates, numbers, refs
+from .cells import cell_facts
 from .prefilter import matches_at, prefilter
 
 BUILDERS: dict[str, Callable[..., Any]] = {
@@ -228,15 +231,19 @@ def find_candidates(ctx: Context, use_prefilter: bool = True) -> tuple[list[Cand
 
 
 def extract_facts(text: str, pages: Sequence[tuple[int, int, int]] = (), *,
-                  norm: NormalizedText | None = None) -> Extraction:
+                  norm: NormalizedText | None = None, tables: Sequence[Table] = ()) -> Extraction:
     """Extract every fact from a document's text.
 
     ``pages`` lists ``(page_number, start, end)`` character ranges of the text; facts then
     carry their page. Offsets of the returned facts index ``text`` itself. ``norm`` is the
     text's normalisation when the caller made it already (the pipeline normalises once).
+    ``tables`` are the reader's tables (else the text's Markdown tables are read): a bare
+    number in a cell becomes a figure when the table states its unit.
     """
     norm = norm if norm is not None else normalize(text)
     candidates, problems = find_candidates(Context(norm.text, norm.encoded))
+    in_cells = cell_facts(norm.text, [table_in(norm, t) for t in tables],
+                          [(c.start, c.end) for c in candidates])
     page_starts = [p[1] for p in pages]
 
     def page_of(offset: int) -> int | None:
@@ -251,6 +258,12 @@ def extract_facts(text: str, pages: Sequence[tuple[int, int, int]] = (), *,
         start, end = span(c.start, c.end)
         facts.append(Fact(c.kind, text[start:end], start, end, c.pattern.id, c.value,
                           page_of(start) if pages else None))
+    for c in in_cells:
+        start, end = span(c["start"], c["end"])
+        facts.append(Fact(c["kind"], text[start:end], start, end, c["pattern"], c["value"],
+                          page_of(start) if pages else None))
+    if in_cells:
+        facts.sort(key=lambda f: (f.start, f.end))
     mapped_problems = []
     for p in problems:
         start, end = span(p.start, p.end)
