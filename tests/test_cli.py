@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from extractor.cli import cli
@@ -111,6 +112,7 @@ def test_every_command_is_documented_with_an_example():
         assert name in (ROOT / "README.md").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_python_dash_m_works(tmp_path):
     doc = tmp_path / "bc.txt"
     doc.write_text(REPORT, encoding="utf-8")
