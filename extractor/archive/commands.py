@@ -15,8 +15,8 @@ from typing import Any
 import click
 
 from ..cli_options import lang_option, ocr_option, ocr_timeout_option
+from ..messages import message
 from .db import ArchiveError, DEFAULT_FILE
-from .messages import message
 
 archive_option = click.option(
     "--archive", "archive_url", envvar="CCHC_ARCHIVE", default=None, metavar="URL",
@@ -87,7 +87,7 @@ def ingest(paths: tuple[str, ...], archive_url: str | None, jobs: int, force: bo
     with archive, _database_errors(archive, lang):
         report = _run_ingest(archive, paths, jobs, force, quiet, options, lang)
         if report.total == 0 and not report.documents:
-            raise click.ClickException(message("no_input", lang, paths=", ".join(paths)))
+            raise click.ClickException(message("ingest_no_input", lang, paths=", ".join(paths)))
         if not quiet:
             _ingest_summary(archive, report, lang)
     if report.failed:
@@ -126,8 +126,7 @@ def _ingest_with_bar(archive, paths, jobs, force, options, lang, console):
 
     class Rate(ProgressColumn):
         def render(self, task) -> Text:
-            unit = "vb/s" if lang == "vi" else "docs/s"
-            return Text(f"{task.speed or 0:.1f} {unit}", style="progress.data.speed")
+            return Text(f"{task.speed or 0:.1f} {message('rate_unit', lang)}", style="progress.data.speed")
 
     progress = Progress(
         SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -158,7 +157,7 @@ def _ingest_summary(archive, report, lang: str) -> None:
 
     from .ingest import OUTCOMES
 
-    table = Table(title=message("summary_title", lang, archive=archive.name))
+    table = Table(title=message("ingest_summary_title", lang, archive=archive.name))
     table.add_column(message("col_outcome", lang))
     table.add_column(message("col_documents", lang), justify="right")
     table.add_column(message("col_facts", lang), justify="right")

@@ -12,10 +12,10 @@ from pathlib import Path
 from .. import __version__, fact_records
 from ..extract import extract_facts
 from ..facts import to_jsonable
+from ..messages import message
 from ..patterns import patterns_dir, scan_groups
 from ..read import ReadError, read_document
 from ..read.options import ReadOptions
-from .messages import message
 from .store import Payload
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..document import Document
-from .messages import message
+from ..messages import message
 from .options import OCR_MODES, ReadOptions, current_options, reading_options
 
 MAX_BYTES = ReadOptions.max_bytes
