@@ -9,26 +9,11 @@ from pathlib import Path
 import click
 
 from . import __version__, extract_document
+from .cli_options import lang_option, ocr_option, ocr_timeout_option
 from .messages import message
-from .read import OCR_MODES, ReadError, iter_inputs, read_document, reading_options
+from .read import ReadError, iter_inputs, read_document, reading_options
 
 FACT_KINDS = ("doc_ref", "date", "period", "ratio", "percent", "money", "quantity", "person", "organization")
-
-lang_option = click.option(
-    "--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
-    help="Language of messages and reports.",
-)
-
-
-ocr_option = click.option(
-    "--ocr", type=click.Choice(OCR_MODES), default="auto", show_default=True,
-    help="OCR scanned pages: auto (pages with no usable text layer), always, never.",
-)
-ocr_timeout_option = click.option(
-    "--ocr-timeout", type=click.FloatRange(min=1), default=900, show_default=True,
-    help="Seconds of OCR allowed per file; pages not done by then are left out with a warning.",
-)
-
 
 # The archive's commands, loaded (with SQLAlchemy and its drivers) only when one is run or listed.
 ARCHIVE_COMMANDS = ("ingest", "search", "export", "review")

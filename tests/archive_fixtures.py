@@ -123,7 +123,8 @@ def pg_server():
         shutil.rmtree(base, ignore_errors=True)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+# A PostgreSQL database costs a cluster start and a CREATE DATABASE: out of the inner loop.
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
 def archive_url(request, tmp_path) -> str:
     """A new, empty archive on each backend."""
     if request.param == "sqlite":

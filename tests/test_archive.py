@@ -252,6 +252,7 @@ def test_a_file_that_fails_is_recorded_and_the_batch_goes_on(archive_url, tmp_pa
     check_consistent(archive_url)
 
 
+@pytest.mark.slow
 def test_a_crashing_worker_costs_only_its_file(tmp_path):
     from archive_fixtures import crashing_extract, make_documents
 
@@ -509,6 +510,7 @@ def test_export_jsonl_csv_and_sql(search_archive, tmp_path):
     loaded.close()
 
 
+@pytest.mark.slow
 def test_sql_export_loads_into_postgresql(search_archive, pg_server, tmp_path):
     from extractor.archive.export import export, resolve_tables
 

@@ -5,12 +5,16 @@ import os
 import signal
 import time
 
+import pytest
 import sqlalchemy as sa
 
 from archive_fixtures import (  # noqa: F401 - fixtures
     archive_url, check_consistent, make_documents, pg_server, run_cli, snapshot)
 from extractor.archive import Archive
 from extractor.archive.db import create_engine, resolve_url
+
+# Ingests killed with SIGKILL and run side by side, on both backends: seconds each.
+pytestmark = pytest.mark.slow
 
 
 def _clean_archive(request, tmp_path, url: str) -> str:

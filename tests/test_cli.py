@@ -7,9 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
+import pytest
 from click.testing import CliRunner
 
+from extractor.archive.__main__ import main as archive_main
 from extractor.cli import cli
+from extractor.cli_options import lang_option, ocr_option, ocr_timeout_option
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = "Kế hoạch số 862/KH-SGTVT ngày 29/3/2023; tiếp nhận 14.911 hồ sơ, đạt 99,87%.\n"
@@ -105,12 +109,38 @@ def test_impossible_date_is_a_problem_not_a_date(tmp_path):
     assert "31/02/2023" in record["problems"][0]["message"]
 
 
+def _commands() -> dict[str, click.Command]:
+    """Every ``cchc`` command, the archive's (loaded on demand) included."""
+    ctx = click.Context(cli)
+    return {name: cli.get_command(ctx, name) for name in cli.list_commands(ctx)}
+
+
 def test_every_command_is_documented_with_an_example():
-    for name, command in cli.commands.items():
-        assert command.help and "Example:" in command.help, name
-        assert name in (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = _commands()
+    for name, command in {**commands, "cchc": cli, "python -m extractor.archive": archive_main}.items():
+        assert command.help, name
+        assert command.help.strip().split("\n\n")[-1].lstrip().startswith("Example:"), name
+    for name in commands:
+        assert f"cchc {name}" in readme, name
 
 
+def test_shared_options_have_one_help_everywhere():
+    shared = {}
+    for decorator in (lang_option, ocr_option, ocr_timeout_option):
+        option = decorator(click.Command("probe")).params[0]
+        shared[option.name] = option
+    seen = set()
+    for name, command in _commands().items():
+        for param in command.params:
+            if param.name in shared:
+                seen.add(param.name)
+                assert param.help == shared[param.name].help, (name, param.name)
+                assert param.default == shared[param.name].default, (name, param.name)
+    assert seen == set(shared)
+
+
+@pytest.mark.slow
 def test_python_dash_m_works(tmp_path):
     doc = tmp_path / "bc.txt"
     doc.write_text(REPORT, encoding="utf-8")

@@ -35,6 +35,7 @@ def test_seed_gold_is_met_exactly(shared_dir):
         assert score.f1(kind) == 1.0, "\n".join(score.misses)
 
 
+@pytest.mark.slow
 def test_seed_gold_with_the_shared_scorer(shared_dir):
     seeds = shared_dir / "corpus" / "seeds"
     run = subprocess.run(

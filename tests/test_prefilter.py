@@ -75,6 +75,7 @@ def test_matches_at_gives_finditer_matches_from_any_superset_of_their_starts():
     assert [m.span() for m in matches_at(pattern, text, [2, 3, 4])] == [truth[0]]
 
 
+@pytest.mark.slow
 def test_public_documents_are_found_the_same_with_the_prefilter(shared_dir):
     if prefilter() is None:
         pytest.skip("Hyperscan is not built for this platform")
@@ -89,6 +90,7 @@ def test_public_documents_are_found_the_same_with_the_prefilter(shared_dir):
 PIECES = sorted({e.text for p in PATTERNS for e in p.examples})
 
 
+@pytest.mark.slow
 @needs_hyperscan
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.one_of(st.sampled_from(PIECES),

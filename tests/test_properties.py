@@ -1,6 +1,7 @@
 """Properties: extraction never raises, and every fact's text is its slice of the document."""
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -26,6 +27,7 @@ def test_never_raises_on_arbitrary_unicode(text):
         assert text[problem.start:problem.end] == problem.text
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.one_of(PIECES, st.text(max_size=3)), max_size=40).map("".join))
 def test_every_fact_is_its_slice_on_report_like_text(text):

@@ -1,7 +1,12 @@
 """Every text document of ../shared/corpus/public runs through extraction cleanly."""
 from __future__ import annotations
 
+import pytest
+
 from extractor import extract_document, read_document
+
+# The whole public corpus takes seconds: out of the inner loop.
+pytestmark = pytest.mark.slow
 
 
 def test_public_text_documents_extract_with_exact_offsets(shared_dir):

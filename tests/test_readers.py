@@ -231,6 +231,7 @@ def _check_scan_facts(record: dict) -> None:
     assert {30.4, 99.87, 100} <= {f["value"]["value"] for f in by_kind(record, "percent")}
 
 
+@pytest.mark.slow
 def test_scanned_pdf_is_ocred_page_by_page(scanned_pdf):
     document = read_document(scanned_pdf)
     check_offsets(document)
@@ -241,6 +242,7 @@ def test_scanned_pdf_is_ocred_page_by_page(scanned_pdf):
     _check_scan_facts(facts_of(scanned_pdf))
 
 
+@pytest.mark.slow
 def test_scan_with_garbled_or_stamp_layer_is_ocred_and_never_mode_keeps_it(tmp_path):
     short = make_text_pdf(tmp_path / "one.pdf", pages=2, table=False)
     garbled = make_scanned_pdf(short, tmp_path / "garbled.pdf",
@@ -256,6 +258,7 @@ def test_scan_with_garbled_or_stamp_layer_is_ocred_and_never_mode_keeps_it(tmp_p
     assert not any(p.ocr for p in kept.pages) and "Ký bởi" in kept.text
 
 
+@pytest.mark.slow
 def test_good_text_layer_is_not_ocred_unless_always(text_pdf):
     assert not any(p.ocr for p in read_document(text_pdf).pages)
     forced = read_document(text_pdf, ReadOptions(ocr="always", max_ocr_pages=1))
@@ -263,6 +266,7 @@ def test_good_text_layer_is_not_ocred_unless_always(text_pdf):
     assert any(w.code == "ocr_page_limit" for w in forced.warnings)
 
 
+@pytest.mark.slow
 def test_page_image_is_ocred(tmp_path, scanned_pdf):
     image = render_pages(scanned_pdf)[0]
     path = tmp_path / "trang1.png"
@@ -389,6 +393,7 @@ hành chính, nâng cao chất lượng phục vụ người dân và doanh nghi
 </body></html>"""
 
 
+@pytest.mark.slow
 def test_html_main_content_only(tmp_path):
     path = tmp_path / "tin.html"
     path.write_text(NEWS_HTML, encoding="utf-8")
@@ -497,6 +502,7 @@ def test_zip_bomb_disguised_as_docx(tmp_path):
     assert error.code == "zip_bomb"
 
 
+@pytest.mark.slow
 def test_thousands_of_pages_are_refused_over_the_limit(tmp_path):
     from reportlab.pdfgen import canvas
 

@@ -12,6 +12,9 @@ import pytest
 from extractor import extract_document, extract_facts
 from extractor.read import ReadError, ReadOptions, read_document, reading_options
 
+# Every public file, and seeds rasterised and OCR'd: tens of seconds.
+pytestmark = pytest.mark.slow
+
 SMOKE = ReadOptions(max_ocr_pages=1, ocr_timeout=120)
 NOT_DOCUMENTS = {"INDEX.tsv"}
 

@@ -181,6 +181,7 @@ def _header_scan(path, number: str | None, scribble: bool = False):
     return path
 
 
+@pytest.mark.slow
 @needs_tesseract
 @pytest.mark.parametrize("number, scribble, flagged", [
     ("123", False, set()),  # printed: read with confidence, nothing to flag
@@ -221,6 +222,7 @@ FOUND_NUMBERS = {number for _, number, _ in QUANG_NGAI_SCANS}
 FOUND_DATES = {(pattern, date) for pattern, _, date in QUANG_NGAI_SCANS}
 
 
+@pytest.mark.slow
 def test_scanned_quang_ngai_headers_are_right_or_flagged(shared_dir):
     """Each scan's own number and date are either right or flagged as uncertain; never a
     wrong value without a warning."""

@@ -11,7 +11,7 @@ import pytest
 from extractor import extract_facts
 from extractor.reconcile import check_document
 from extractor.reconcile.arithmetic import implied_wholes, percent_holds
-from extractor.reconcile.messages import vn_number
+from extractor.reconcile.wording import vn_number
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "corpus" / "seeds"

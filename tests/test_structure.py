@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -307,6 +308,7 @@ def test_analysis_never_fails_and_every_offset_is_exact(pieces, glue):
         assert 0 <= sentence.start < sentence.end <= len(text)
 
 
+@pytest.mark.slow
 def test_spacy_component_puts_every_fact_in_doc_spans_and_renders_html():
     import importlib.metadata
 

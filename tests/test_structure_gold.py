@@ -149,6 +149,7 @@ def agrees(label: str, site: str, document: dict) -> bool:
     return bool(province) and site_key in (casefold_vi(f"tỉnh {province}"), casefold_vi(f"thành phố {province}"))
 
 
+@pytest.mark.slow
 def test_legal_database_pages_agree_with_their_site_metadata(shared_dir):
     folder = shared_dir / "corpus" / "public" / "tvpl-2025-md"
     total = agreed = 0

@@ -8,7 +8,10 @@ from .commands import COMMANDS
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
-    """The cchc archive: ingest documents, search them, export their facts."""
+    """The cchc archive: ingest documents, search them, export their facts.
+
+    Example: python -m extractor.archive ingest corpus/ --archive cchc-archive.sqlite
+    """
 
 
 for _command in COMMANDS:

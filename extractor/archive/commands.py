@@ -14,12 +14,10 @@ from typing import Any
 
 import click
 
+from ..cli_options import lang_option, ocr_option, ocr_timeout_option
+from ..messages import message
 from .db import ArchiveError, DEFAULT_FILE
-from .messages import message
 
-lang_option = click.option(
-    "--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
-    help="Language of messages and reports.")
 archive_option = click.option(
     "--archive", "archive_url", envvar="CCHC_ARCHIVE", default=None, metavar="URL",
     help=f"The archive: a SQLite file or a SQLAlchemy URL such as postgresql://user@host/db "
@@ -59,12 +57,6 @@ def _database_errors(archive, lang: str):
 # ingest
 
 
-def _ocr_modes() -> tuple[str, ...]:
-    from ..read import OCR_MODES
-
-    return tuple(OCR_MODES)
-
-
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
 @archive_option
@@ -72,10 +64,8 @@ def _ocr_modes() -> tuple[str, ...]:
               show_default=True, help="Extraction processes (1: extract in this process).")
 @click.option("--force", is_flag=True, help="Extract again files that have not changed.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no summary (errors are still shown).")
-@click.option("--ocr", type=click.Choice(_ocr_modes()), default="auto", show_default=True,
-              help="OCR scanned pages: auto (pages with no usable text layer), always, never.")
-@click.option("--ocr-timeout", type=click.FloatRange(min=1), default=900, show_default=True,
-              help="Seconds of OCR allowed per file.")
+@ocr_option
+@ocr_timeout_option
 @lang_option
 def ingest(paths: tuple[str, ...], archive_url: str | None, jobs: int, force: bool, quiet: bool,
            ocr: str, ocr_timeout: float, lang: str) -> None:
@@ -97,7 +87,7 @@ def ingest(paths: tuple[str, ...], archive_url: str | None, jobs: int, force: bo
     with archive, _database_errors(archive, lang):
         report = _run_ingest(archive, paths, jobs, force, quiet, options, lang)
         if report.total == 0 and not report.documents:
-            raise click.ClickException(message("no_input", lang, paths=", ".join(paths)))
+            raise click.ClickException(message("ingest_no_input", lang, paths=", ".join(paths)))
         if not quiet:
             _ingest_summary(archive, report, lang)
     if report.failed:
@@ -136,8 +126,7 @@ def _ingest_with_bar(archive, paths, jobs, force, options, lang, console):
 
     class Rate(ProgressColumn):
         def render(self, task) -> Text:
-            unit = "vb/s" if lang == "vi" else "docs/s"
-            return Text(f"{task.speed or 0:.1f} {unit}", style="progress.data.speed")
+            return Text(f"{task.speed or 0:.1f} {message('rate_unit', lang)}", style="progress.data.speed")
 
     progress = Progress(
         SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -168,7 +157,7 @@ def _ingest_summary(archive, report, lang: str) -> None:
 
     from .ingest import OUTCOMES
 
-    table = Table(title=message("summary_title", lang, archive=archive.name))
+    table = Table(title=message("ingest_summary_title", lang, archive=archive.name))
     table.add_column(message("col_outcome", lang))
     table.add_column(message("col_documents", lang), justify="right")
     table.add_column(message("col_facts", lang), justify="right")

@@ -18,7 +18,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 
-from .messages import message
+from ..messages import message
 
 DEFAULT_FILE = "cchc-archive.sqlite"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"

@@ -27,10 +27,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from ..messages import message
 from ..read.options import ReadOptions, current_options
 from . import worker
 from .db import ArchiveError, reason, writer
-from .messages import message
 from .models import Document, IngestRun
 from .store import Outcome, Payload, write_document
 

@@ -10,10 +10,10 @@ import hashlib
 from pathlib import Path
 
 from .. import __version__
+from ..messages import message
 from ..patterns import patterns_dir, scan_groups
 from ..pipeline import Processed, process
 from ..read.options import ReadOptions
-from .messages import message
 from .store import Payload
 
 

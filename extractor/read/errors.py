@@ -2,7 +2,7 @@
 in part; both give one-line messages naming the file."""
 from __future__ import annotations
 
-from .messages import message
+from ..messages import message
 
 
 class ReadError(Exception):

@@ -8,8 +8,8 @@ from typing import Any
 from ..facts import Fact, to_jsonable
 from .arithmetic import computed_percent, implied_wholes, percent_holds
 from .claims import Claim
-from .messages import finding_message
 from .text import Layout
+from .wording import finding_message
 
 # A total that is off by more than this share of itself is a gross error, not a slip.
 GROSS_SUM_SHARE = Decimal("0.05")

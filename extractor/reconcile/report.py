@@ -6,25 +6,12 @@ import html
 from collections import Counter
 from typing import Any
 
-LABELS = {
-    "vi": {
-        "title": "Báo cáo kiểm tra số liệu", "documents": "Văn bản", "findings": "Phát hiện",
-        "severity": "Mức độ", "none": "Không có phát hiện nào.", "read_error": "Lỗi đọc tệp",
-        "claims": "Quan hệ số liệu đã kiểm tra", "holding": "khớp", "rule": "Quy tắc",
-        "stated": "Văn bản ghi", "expected": "Tính lại", "evidence": "Căn cứ", "page": "trang",
-        "across": "Giữa các văn bản",
-        "gross": "nghiêm trọng", "error": "lỗi", "minor": "nhỏ", "possible": "có thể",
-    },
-    "en": {
-        "title": "Figure audit report", "documents": "Documents", "findings": "Findings",
-        "severity": "Severity", "none": "No findings.", "read_error": "Read error",
-        "claims": "Relations checked", "holding": "holding", "rule": "Rule",
-        "stated": "Stated", "expected": "Recomputed", "evidence": "Evidence", "page": "page",
-        "across": "Across documents",
-        "gross": "gross", "error": "error", "minor": "minor", "possible": "possible",
-    },
-}
+from ..messages import message
+
 SEVERITIES = ("gross", "error", "minor", "possible")
+# The report's words, each the catalogue's report_<label>.
+LABELS = ("title", "documents", "findings", "severity", "none", "read_error", "claims", "holding",
+          "rule", "stated", "expected", "evidence", "page", "across", *SEVERITIES)
 
 STYLE = """
 body{font-family:system-ui,'Segoe UI',Roboto,sans-serif;margin:2rem;color:#1d232a;max-width:70rem}
@@ -38,9 +25,13 @@ mark{background:#ffe58a;padding:0 .1rem}.meta{color:#556;font-size:.85rem}
 """
 
 
+def labels(lang: str) -> dict[str, str]:
+    return {label: message(f"report_{label}", lang) for label in LABELS}
+
+
 def render_html(audit: dict[str, Any], lang: str = "vi") -> str:
     """The report for ``Audit.to_dict(lang)``."""
-    t = LABELS[lang]
+    t = labels(lang)
     out = [f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">',
            f"<title>{t['title']}</title><style>{STYLE}</style></head><body>",
            f"<h1>{t['title']}</h1>"]

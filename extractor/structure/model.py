@@ -11,12 +11,7 @@ from ..facts import Fact, Problem, to_jsonable
 
 @dataclass(frozen=True, slots=True)
 class StructureProblem(Problem):
-    """A problem found by the structure analysis; its messages live in structure/messages.py."""
-
-    def message(self, lang: str = "vi") -> str:
-        from .messages import message
-
-        return message(self.code, lang, text=self.text, **self.detail)
+    """A problem found by the structure analysis."""
 
 
 @dataclass
