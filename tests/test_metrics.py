@@ -5,7 +5,7 @@ import pytest
 
 from extractor import extract_facts
 from extractor.reconcile.metrics import metric_of, metric_table
-from extractor.reconcile.claims import _metrics
+from extractor.reconcile.vocabulary import document as _metrics
 from extractor.reconcile.text import Layout
 
 EXAMPLES = [(m["id"], e) for m in _metrics()["metrics"] for e in m["examples"]]

@@ -8,7 +8,6 @@ percentage open, the candidates in the paragraph are tried and the one that fits
 """
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Sequence
@@ -16,35 +15,13 @@ from typing import Any, Sequence
 import regex
 
 from ..facts import Fact
-from ..patterns import patterns_dir
 from .arithmetic import percent_holds
+from .clauses import clause as _clause, in_comparison as _in_comparison, is_comparison as _is_comparison
+from .metrics import metric_named, metric_of, metric_unit_group, metric_words
 from .text import Layout
-
-import yaml
-
-
-@functools.lru_cache(maxsize=1)
-def _metrics() -> dict[str, Any]:
-    with (patterns_dir() / "metrics.yaml").open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
-
-
-@functools.lru_cache(maxsize=1)
-def _unit_groups() -> dict[str, str]:
-    return {unit: g["group"] for g in _metrics()["unit_groups"] for unit in g["units"]}
-
-
-def words_regex(words: Sequence[str], anchored: str = "") -> regex.Pattern:
-    """Any of ``words`` as whole words, longest first, blanks matching any run of blanks, case
-    ignored; ``anchored`` goes before (e.g. ``^\\s*``)."""
-    body = "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
-    return regex.compile(anchored + r"(?:(?<!\p{L})(?:" + body + r")(?!\p{L}))", regex.IGNORECASE)
-
-
-@functools.lru_cache(maxsize=None)
-def _cue(key: str, anchored: str = "") -> regex.Pattern:
-    """The cue words ``key`` of metrics.yaml as a regex."""
-    return words_regex(_metrics()[key], anchored)
+from .vocabulary import cue as _cue, vocabulary, words_regex
+# messages.metric_label looks metric labels up through this name.
+from .vocabulary import document as _metrics  # noqa: F401
 
 
 @dataclass
@@ -77,12 +54,10 @@ class Claim:
 
 
 def _figures(facts: Sequence[Fact]) -> list[Figure]:
-    groups = _unit_groups()
     figures = []
     for fact in facts:
         if fact.kind == "quantity":
-            unit = fact.value["unit"]
-            figures.append(Figure(fact, Decimal(fact.value["value"]), groups.get(unit, unit),
+            figures.append(Figure(fact, Decimal(fact.value["value"]), vocabulary().group_of(fact.value["unit"]),
                                   fact.value.get("decimals", 0) == 0))
         elif fact.kind == "money":
             figures.append(Figure(fact, Decimal(fact.value["amount"]), "VND", False))
@@ -93,8 +68,6 @@ def find_claims(text: str, facts: Sequence[Fact]) -> list[Claim]:
     """Every arithmetic claim the document makes about its figures."""
     layout = Layout(text)
     facts = sorted(facts, key=lambda f: f.start)
-    from .metrics import metric_of
-
     figures = _figures(facts)
     ratios = [(f.start, f.end) for f in facts if f.kind == "ratio"]
     figures = [f for f in figures if not _inside(f, ratios) and not _on_table_line(text, f.start)]
@@ -128,17 +101,6 @@ def _on_table_line(text: str, offset: int) -> bool:
 def _inside(figure: Figure, spans: list[tuple[int, int]]) -> bool:
     """A count inside "56/56 nhiệm vụ" is the ratio's, not a figure of its own."""
     return any(start <= figure.start and figure.end <= end for start, end in spans)
-
-
-def _is_comparison(text: str, paren) -> bool:
-    inside = text[paren.start + 1 : paren.end - 1]
-    return bool(_cue("comparison_openers", r"^\s*").match(inside)) or bool(
-        regex.search(r"(?<!\p{L})(?:tăng|giảm)(?!\p{L})", inside, regex.I))
-
-
-def _in_comparison(text: str, layout: Layout, offset: int) -> bool:
-    paren = layout.enclosing_paren(offset)
-    return paren is not None and _is_comparison(text, paren)
 
 
 # ---------------------------------------------------------------- shares (percentages)
@@ -272,18 +234,13 @@ def _share_of_part(text: str, layout: Layout, percent: Fact, part: Figure, figur
     return None
 
 
-@functools.lru_cache(maxsize=1)
-def _partitions() -> tuple[tuple[str, frozenset[str]], ...]:
-    return tuple((p["whole"], frozenset(p["parts"])) for p in _metrics().get("partitions", []))
-
-
 def _splits(part: Figure, whole: Figure) -> bool:
     """Whether the part's metric is one the whole's splits into, or the same one narrowed
     ("8.493 văn bản được ký số ...; có 8.368 văn bản được lãnh đạo ký số")."""
     if part.metric is None:
         return False
     return part.metric == whole.metric or any(
-        part.metric in parts for w, parts in _partitions() if w == whole.metric)
+        part.metric in parts for w, parts in vocabulary().partitions if w == whole.metric)
 
 
 def _one_partition(parts: list[Figure]) -> bool:
@@ -291,7 +248,7 @@ def _one_partition(parts: list[Figure]) -> bool:
     known = {p.metric for p in parts if p.metric}
     if len(known) < 2:
         return True
-    return any(known <= members for _, members in _partitions())
+    return any(known <= members for _, members in vocabulary().partitions)
 
 
 # ---------------------------------------------------------------- sums
@@ -493,19 +450,10 @@ def _has_breakdown_cue(text: str, total: Figure) -> bool:
     return bool(_cue("breakdown_cues").search(text, total.end, total.end + 40))
 
 
-def _clause(text: str, layout: Layout, figure: Figure) -> str:
-    """The figure's own clause: from the separator before it to the separator after it."""
-    start, end = layout.sentence_span(figure.start)
-    left = max(text.rfind(sep, start, figure.start) for sep in ",;(")
-    right_candidates = [i for i in (text.find(sep, figure.end, end) for sep in ",;()") if i >= 0]
-    right = min(right_candidates) if right_candidates else end
-    return text[max(left + 1, start) : right]
-
-
 def _state_claims(text: str, layout: Layout, figures: list[Figure], taken: set[int]) -> list[Claim]:
     claims = []
-    for family in _metrics().get("state_families", []):
-        states = {name: words_regex(words) for name, words in family["states"].items()}
+    for family in vocabulary().state_families:
+        states = {name: words_regex(words) for name, words in family.items()}
 
         def state_of(figure: Figure) -> str | None:
             clause = _clause(text, layout, figure)
@@ -538,12 +486,12 @@ def _state_claims(text: str, layout: Layout, figures: list[Figure], taken: set[i
 
 
 def _dossier_flow_claims(text: str, layout: Layout, figures: list[Figure], taken: set[int]) -> list[Claim]:
-    flow = _metrics().get("dossier_flow")
+    flow = vocabulary().dossier_flow
     if not flow:
         return []
-    words = {key: words_regex(flow[key]) for key in ("received", "received_part", "resolved", "pending", "overdue")}
+    words = {key: words_regex(flow.words[key]) for key in ("received", "received_part", "resolved", "pending", "overdue")}
     not_yet = regex.compile(r"(?<!\p{L})(?:đang|chưa)\s*$", regex.IGNORECASE)
-    dossiers = [f for f in figures if f.group == flow["unit_group"] and not _in_comparison(text, layout, f.start)]
+    dossiers = [f for f in figures if f.group == flow.unit_group and not _in_comparison(text, layout, f.start)]
     claims = []
     used: set[int] = set()
     for i, received in enumerate(dossiers):
@@ -603,9 +551,7 @@ def _stated_parts(text: str, layout: Layout, figures: list[Figure], whole: str |
     nearest with each part's metric, in text order; None when the whole has no single split
     (received dossiers split several ways), a part is not stated, or ``spelled_in`` (the words
     naming the whole) does not spell out every part."""
-    from .metrics import metric_words
-
-    splits = [parts for w, parts in _partitions() if w == whole]
+    splits = [parts for w, parts in vocabulary().partitions if w == whole]
     if len(splits) != 1:
         return None
     if spelled_in is not None and not all(metric_words(m).search(spelled_in) for m in splits[0]):
@@ -623,10 +569,8 @@ def _share_of_named_parts(text: str, layout: Layout, percent: Fact, figures: lis
     """A percentage named by a metric whose share the domain defines, with no figures of its
     own: "Tỷ lệ giải quyết đúng và trước hạn đạt 99,92%" after "Đã giải quyết 15.931 hồ sơ,
     trong đó 14.807 hồ sơ trước hạn, 1.112 hồ sơ đúng hạn" is (14.807 + 1.112) / 15.931."""
-    from .metrics import metric_named, metric_unit_group
-
     label = _label_before(text, layout, percent.start)
-    for metric, base in (_metrics().get("share_bases") or {}).items():
+    for metric, base in vocabulary().share_bases.items():
         if metric_named(label, metric_unit_group(metric)) != metric:
             continue
         parts = _stated_parts(text, layout, figures, metric, percent.start)
@@ -653,12 +597,9 @@ def _named_whole_claims(text: str, layout: Layout, facts: Sequence[Fact], figure
     part ("trước hạn và đúng hạn"), since the label names what the share counts among other
     words ("tỷ lệ số hóa kết quả giải quyết" counts digitised results, not resolved dossiers);
     the words right after the denominator name it directly."""
-    from .metrics import metric_named
-
-    groups = _unit_groups()
     claims = []
     for ratio in (f for f in facts if f.kind == "ratio" and f.value.get("unit")):
-        group = groups.get(ratio.value["unit"], ratio.value["unit"])
+        group = vocabulary().group_of(ratio.value["unit"])
         label = _label_before(text, layout, ratio.start)
         paren = layout.enclosing_paren(ratio.start)
         after = text[ratio.end : paren.end - 1 if paren is not None and paren.end > ratio.end else ratio.end]
@@ -689,10 +630,9 @@ def _named_figure_claims(text: str, layout: Layout, figures: list[Figure]) -> li
 
 def _remainder_claims(text: str, layout: Layout, facts: Sequence[Fact], figures: list[Figure]) -> list[Claim]:
     """'hoàn thành 56/60 nhiệm vụ, đạt 93,3%; 04 nhiệm vụ chưa hoàn thành': 60 - 56 = 4."""
-    groups = _unit_groups()
     claims = []
     for ratio in (f for f in facts if f.kind == "ratio" and f.value.get("unit")):
-        group = groups.get(ratio.value["unit"], ratio.value["unit"])
+        group = vocabulary().group_of(ratio.value["unit"])
         sentence_end = layout.sentence_span(ratio.start)[1]
         rest = next((f for f in figures if ratio.end <= f.start < sentence_end and f.group == group), None)
         if rest is None or not _cue("remainder_words").search(_clause(text, layout, rest)):

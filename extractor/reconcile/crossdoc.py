@@ -7,7 +7,6 @@ with the square of the number of documents.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -19,10 +18,11 @@ import regex
 from ..facts import Fact
 from ..normalize import fold
 from .checks import Finding
-from .claims import _in_comparison, _metrics
+from .clauses import in_comparison
 from .metrics import metric_of
 from .series import numbering_findings
 from .text import Layout
+from .vocabulary import vocabulary
 
 # Reports whose windows start together are cumulative; these metrics only grow over a window.
 CUMULATIVE_METRICS = ("dossiers.received", "dossiers.received_new", "dossiers.received_online",
@@ -94,7 +94,7 @@ def view(path: str, text: str, facts: Sequence[Fact], document: dict | None = No
     layout = Layout(text)
     for fact in facts:
         metric = metric_of(text, layout, fact)
-        if metric is None or _in_comparison(text, layout, fact.start):
+        if metric is None or in_comparison(text, layout, fact.start):
             continue
         doc.figures.setdefault(metric, []).append((fact, _figure_period(layout, periods, fact) or doc.period))
     return doc
@@ -109,14 +109,8 @@ def fold_place(name: str) -> str:
     return " ".join(plain.split())
 
 
-@functools.lru_cache(maxsize=1)
-def _local_codes() -> tuple[frozenset[str], regex.Pattern]:
-    m = _metrics()
-    return frozenset(m.get("local_issuer_codes", [])), regex.compile(m.get("local_issuer_pattern", "(?!)"))
-
-
 def is_local(reference: Fact) -> bool:
-    codes, pattern = _local_codes()
+    codes, pattern = vocabulary().local_issuer_codes, vocabulary().local_issuer_pattern
     segments = regex.split(r"[-/]", reference.value["code"])
     return any(seg in codes or pattern.match(seg) for seg in segments)
 
