@@ -5,10 +5,10 @@ from __future__ import annotations
 import regex
 
 from .text import Layout, Paren
-from .vocabulary import cue
+from .vocabulary import cue_regex
 
 
-def clause(text: str, layout: Layout, item) -> str:
+def clause_of(text: str, layout: Layout, item) -> str:
     """The clause of ``item`` (a fact or a figure): from the separator before it to the separator
     after it."""
     start, end = layout.sentence_span(item.start)
@@ -22,7 +22,7 @@ def is_comparison(text: str, paren: Paren) -> bool:
     """Whether a parenthesis compares with another period ("(năm 2022 tiếp nhận 8.008 hồ sơ
     tăng 6.903 hồ sơ)"): its figures are not parts of the figure before it."""
     inside = text[paren.start + 1 : paren.end - 1]
-    return bool(cue("comparison_openers", r"^\s*").match(inside)) or bool(
+    return bool(cue_regex("comparison_openers", r"^\s*").match(inside)) or bool(
         regex.search(r"(?<!\p{L})(?:tăng|giảm)(?!\p{L})", inside, regex.I))
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import regex
 
 from ..facts import Fact
-from .clauses import clause
+from .clauses import clause_of
 from .text import Layout
 from .vocabulary import vocabulary, words_regex
 
@@ -63,7 +63,7 @@ _NEXT_ITEM = regex.compile(r"\s(?:và|hoặc)\s(?=[^,;()\d]{0,40}\d)|\d")
 def _context(text: str, layout: Layout, fact: Fact) -> str:
     """The figure's clause; when a label with a colon introduces it ("Số lượng TTHC tiếp nhận
     trong kỳ (…): 14.911 hồ sơ"), the whole label back to the previous ';' too."""
-    words = clause(text, layout, fact)
+    words = clause_of(text, layout, fact)
     # The words after a figure describe it up to the next figure or "và": "tiếp nhận 2.076 hồ sơ
     # và giải quyết 1.931 hồ sơ" does not make 2.076 resolved.
     offset = words.find(fact.text)

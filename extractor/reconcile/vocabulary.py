@@ -98,6 +98,6 @@ def document() -> dict[str, Any]:
 
 
 @functools.lru_cache(maxsize=None)
-def cue(name: str, anchored: str = "") -> regex.Pattern:
+def cue_regex(name: str, anchored: str = "") -> regex.Pattern:
     """The cue words ``name`` of metrics.yaml as a whole-word regex."""
     return words_regex(vocabulary().document[name], anchored)

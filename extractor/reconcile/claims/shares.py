@@ -1,0 +1,179 @@
+"""Shares a document states: a percentage against its ratio ("56/60 nhiệm vụ, đạt 93,3%"),
+against a whole the paragraph gives (50 TTHC, 42,4% of 118), the whole it implies when none is
+given (the GRIM test), or the figures its metric is defined from ("tỷ lệ giải quyết đúng và
+trước hạn" = (early + on time) / resolved). Where the wording leaves the whole open, the
+candidates in the paragraph are tried and the one that fits is kept (50 and 68 are shares of
+118, not of 145)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import regex
+
+from ...facts import Fact
+from ..arithmetic import percent_holds
+from ..clauses import in_comparison
+from ..metrics import metric_named, metric_unit_group
+from ..text import Layout
+from ..vocabulary import cue_regex, vocabulary
+from .base import Claim, Figure, Reading
+from .named import label_before, nearest_before, stated_parts
+from .sums import breakdowns
+
+
+def share_claims(reading: Reading) -> list[Claim]:
+    text, layout, facts, figures = reading.text, reading.layout, reading.facts, reading.figures
+    # A whole and a part its breakdown lists: a share of the part falls back on that whole.
+    linked = {(c.facts[0].start, f.start) for c in breakdowns(reading) for f in c.facts[1:]}
+    claims = []
+    ratios = [f for f in facts if f.kind == "ratio"]
+    percents = [f for f in facts if f.kind == "percent"]
+    targets = _targets(text, layout, percents)
+    used: set[int] = set()
+    for percent in percents:
+        after = text[percent.end : percent.end + 30]
+        if cue_regex("not_share_cues", r"^\s*").match(after):
+            continue
+        ratio = _adjacent_ratio(text, layout, percent, [r for r in ratios if r.start not in used], figures)
+        if ratio is not None:
+            used.add(ratio.start)
+            counts = (ratio.value.get("unit") not in (None, "VND") and ratio.value["numerator_decimals"] == 0
+                      and ratio.value["denominator_decimals"] == 0 and not ratio.value.get("scale"))
+            claims.append(Claim("share", "share.ratio", [ratio, percent], {
+                "part": Decimal(ratio.value["numerator"]), "whole": Decimal(ratio.value["denominator"]),
+                "percent": Decimal(percent.value["value"]), "decimals": percent.value["decimals"],
+                "counts": counts, "target": targets.get(layout.sentence(percent.start))}))
+            continue
+        part = _part_before(text, layout, percent, figures)
+        if part is None:
+            claim = _share_of_named_parts(text, layout, percent, figures)
+            if claim is not None:
+                claim.values["target"] = targets.get(layout.sentence(percent.start))
+                claims.append(claim)
+            continue
+        claim = _share_of_part(text, layout, percent, part, figures, linked)
+        if claim is not None:
+            claim.values["target"] = targets.get(layout.sentence(percent.start))
+            claims.append(claim)
+    return claims
+
+
+_TARGET_CUE = regex.compile(r"(?:chỉ\s+tiêu|mục\s+tiêu|kế\s+hoạch(?:\s+đề\s+ra)?|yêu\s+cầu)\W{0,3}(?:là\s+|đạt\s+)?"
+                            r"(?:(?:ít\s+nhất|tối\s+thiểu|trên|từ)\s+)?\Z", regex.I)
+
+
+def _targets(text: str, layout: Layout, percents: list[Fact]) -> dict[int, Decimal]:
+    """A target percentage stated in a sentence ("chỉ tiêu 80%"): a share on the other side of
+    it turns "đạt" into "không đạt"."""
+    targets = {}
+    for percent in percents:
+        if _TARGET_CUE.search(text, max(0, percent.start - 40), percent.start):
+            targets[layout.sentence(percent.start)] = Decimal(percent.value["value"])
+    return targets
+
+
+def _adjacent_ratio(text: str, layout: Layout, percent: Fact, ratios: list[Fact],
+                    figures: list[Figure]) -> Fact | None:
+    sentence = layout.sentence(percent.start)
+    best = None
+    for ratio in ratios:
+        if layout.sentence(ratio.start) != sentence:
+            continue
+        if ratio.end <= percent.start:
+            gap = text[ratio.end : percent.start]
+            paren = layout.enclosing_paren(percent.start)
+            if paren is not None and paren.start >= ratio.end and not _SHARE_PAREN.match(
+                    text, paren.start + 1, percent.start):
+                continue  # "(Sơn La đang hoàn tất, đạt 85%)": another subject
+            if len(gap) <= 120 and ";" not in gap and not cue_regex("comparison_cues").search(gap) and not any(
+                    ratio.end <= f.start < percent.start for f in figures):
+                best = ratio
+        elif percent.end <= ratio.start:
+            gap = text[percent.end : ratio.start]
+            if regex.fullmatch(r"[\s(:]{0,4}", gap) and best is None:
+                return ratio
+    return best
+
+
+_SHARE_PAREN = regex.compile(r"\s*(?:đạt|chiếm|bằng|tỷ lệ|tỉ lệ|tương đương|khoảng)?[\s:]*\Z", regex.I)
+
+
+def _part_before(text: str, layout: Layout, percent: Fact, figures: list[Figure]) -> Figure | None:
+    """The count or amount a percentage is a share of the whole of: 'X ... đạt 81,4%'."""
+    before = [f for f in figures if f.end <= percent.start]
+    if not before:
+        return None
+    part = before[-1]
+    gap = text[part.end : percent.start]
+    if len(gap) > 140 or ";" in gap or regex.search(r"\d", gap):
+        return None
+    if layout.sentence(part.start) != layout.sentence(percent.start):
+        return None
+    if not cue_regex("share_cues").search(gap) and "(" not in gap:
+        return None
+    # "trên 80%", "tăng 84%": a bound or a change, not a share.
+    if cue_regex("not_share_cues").search(gap[-20:]):
+        return None
+    return part
+
+
+def _share_of_part(text: str, layout: Layout, percent: Fact, part: Figure, figures: list[Figure],
+                   linked: set[tuple[int, int]]) -> Claim | None:
+    stated = Decimal(percent.value["value"])
+    decimals = percent.value["decimals"]
+    paragraph = layout.paragraph(part.start)
+    candidates = [
+        f for f in reversed(figures)
+        if f.end <= part.start and f.group == part.group and f.value >= part.value and f.value > 0
+        and layout.paragraph(f.start) == paragraph and part.start - f.end < 800
+        and not in_comparison(text, layout, f.start)
+    ]
+    for whole in candidates:
+        if percent_holds(part.value, whole.value, stated, decimals):
+            return Claim("share", "share.part_whole", [part.fact, whole.fact, percent], {
+                "part": part.value, "whole": whole.value, "percent": stated, "decimals": decimals})
+    sentence = layout.sentence(part.start)
+    same_sentence = [f for f in candidates if layout.sentence(f.start) == sentence]
+    sentence_start = layout.sentence_span(part.start)[0]
+    if not same_sentence and cue_regex("subset_openers", r"^\W*").match(text[sentence_start : sentence_start + 20]):
+        same_sentence = [f for f in candidates if layout.sentence(f.start) == sentence - 1]
+    if stated == 100:
+        return None  # "(100%)" with no whole that fits says "all of them", of a whole not given
+    # With no whole that fits, the percentage is held against a whole it is tied to: one whose
+    # breakdown lists the part, or one whose metric the part's metric splits.
+    same_sentence = [f for f in same_sentence if (f.start, part.start) in linked or _splits(part, f)]
+    if same_sentence:
+        whole = same_sentence[0]
+        return Claim("share", "share.part_whole", [part.fact, whole.fact, percent], {
+            "part": part.value, "whole": whole.value, "percent": stated, "decimals": decimals})
+    if part.is_count and stated > 0:
+        return Claim("implied_whole", "share.implied_whole", [part.fact, percent], {
+            "part": part.value, "percent": stated, "decimals": decimals})
+    return None
+
+
+def _splits(part: Figure, whole: Figure) -> bool:
+    """Whether the part's metric is one the whole's splits into, or the same one narrowed
+    ("8.493 văn bản được ký số ...; có 8.368 văn bản được lãnh đạo ký số")."""
+    if part.metric is None:
+        return False
+    return part.metric == whole.metric or any(
+        part.metric in parts for w, parts in vocabulary().partitions if w == whole.metric)
+
+
+def _share_of_named_parts(text: str, layout: Layout, percent: Fact, figures: list[Figure]) -> Claim | None:
+    """A percentage named by a metric whose share the domain defines, with no figures of its
+    own: "Tỷ lệ giải quyết đúng và trước hạn đạt 99,92%" after "Đã giải quyết 15.931 hồ sơ,
+    trong đó 14.807 hồ sơ trước hạn, 1.112 hồ sơ đúng hạn" is (14.807 + 1.112) / 15.931."""
+    label = label_before(text, layout, percent.start)
+    for metric, base in vocabulary().share_bases.items():
+        if metric_named(label, metric_unit_group(metric)) != metric:
+            continue
+        parts = stated_parts(text, layout, figures, metric, percent.start)
+        whole = nearest_before(figures, text, layout, percent.start, base)
+        if parts is None or whole is None:
+            return None
+        return Claim("share", "share.named_parts", [percent, whole.fact] + [p.fact for p in parts], {
+            "part": sum(p.value for p in parts), "whole": whole.value,
+            "percent": Decimal(percent.value["value"]), "decimals": percent.value["decimals"]})
+    return None
