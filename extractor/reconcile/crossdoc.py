@@ -110,7 +110,7 @@ def fold_place(name: str) -> str:
 
 
 def is_local(reference: Fact) -> bool:
-    codes, pattern = vocabulary().local_issuer_codes, vocabulary().local_issuer_pattern
+    codes, pattern = vocabulary().local_issuers.codes, vocabulary().local_issuers.pattern
     segments = regex.split(r"[-/]", reference.value["code"])
     return any(seg in codes or pattern.match(seg) for seg in segments)
 

@@ -7,7 +7,7 @@ import regex
 
 from ..clauses import clause_of, in_comparison, is_comparison
 from ..text import Layout
-from ..vocabulary import cue_regex, vocabulary, words_regex
+from ..vocabulary import DOSSIER_FLOW_ROLES, cue_regex, vocabulary, words_regex
 from .base import Claim, Figure, Reading
 
 _CONTINUATION = regex.compile(
@@ -236,7 +236,7 @@ def state_claims(reading: Reading) -> list[Claim]:
     text, layout, figures, taken = reading.text, reading.layout, reading.figures, _taken(reading)
     claims = []
     for family in vocabulary().state_families:
-        states = {name: words_regex(words) for name, words in family.items()}
+        states = {name: words_regex(cue.words) for name, cue in family.states.items()}
 
         def state_of(figure: Figure) -> str | None:
             clause = clause_of(text, layout, figure)
@@ -271,9 +271,7 @@ def state_claims(reading: Reading) -> list[Claim]:
 def dossier_flow_claims(reading: Reading) -> list[Claim]:
     text, layout, figures = reading.text, reading.layout, reading.figures
     flow = vocabulary().dossier_flow
-    if not flow:
-        return []
-    words = {key: words_regex(flow.words[key]) for key in ("received", "received_part", "resolved", "pending", "overdue")}
+    words = {role: words_regex(flow.cues[role].words) for role in DOSSIER_FLOW_ROLES}
     not_yet = regex.compile(r"(?<!\p{L})(?:đang|chưa)\s*$", regex.IGNORECASE)
     dossiers = [f for f in figures if f.group == flow.unit_group and not in_comparison(text, layout, f.start)]
     claims = []
