@@ -135,3 +135,13 @@ def test_a_repeated_key_is_named(tmp_path):
     path.write_text(text + "\nshare_bases:\n  dossiers.resolved_in_time: dossiers.resolved\n", encoding="utf-8")
     message = _load_error(path)
     assert "repeated key 'share_bases'" in message and ": line " in message
+
+
+def test_an_unknown_cumulative_metric_is_named(tmp_path):
+    path = _broken(tmp_path, lambda d: d["cumulative_metrics"].append("dossiers.recieved"))
+    assert _load_error(path).endswith("cumulative_metrics: unknown metric id 'dossiers.recieved'")
+
+
+def test_an_unknown_carry_over_metric_is_named(tmp_path):
+    path = _broken(tmp_path, lambda d: d["carry_over"].update({"pending": "dossiers.open"}))
+    assert _load_error(path).endswith("carry_over.pending: unknown metric id 'dossiers.open'")

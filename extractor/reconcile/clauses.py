@@ -2,8 +2,6 @@
 parentheses that compare with another period."""
 from __future__ import annotations
 
-import regex
-
 from .text import Layout, Paren
 from .vocabulary import cue_regex
 
@@ -23,7 +21,7 @@ def is_comparison(text: str, paren: Paren) -> bool:
     tăng 6.903 hồ sơ)"): its figures are not parts of the figure before it."""
     inside = text[paren.start + 1 : paren.end - 1]
     return bool(cue_regex("comparison_openers", r"^\s*").match(inside)) or bool(
-        regex.search(r"(?<!\p{L})(?:tăng|giảm)(?!\p{L})", inside, regex.I))
+        cue_regex("comparison_verbs").search(inside))
 
 
 def in_comparison(text: str, layout: Layout, offset: int) -> bool:

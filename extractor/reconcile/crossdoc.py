@@ -7,6 +7,7 @@ with the square of the number of documents.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -22,14 +23,8 @@ from .clauses import in_comparison
 from .metrics import metric_of
 from .series import numbering_findings
 from .text import Layout
-from .vocabulary import vocabulary
+from .vocabulary import cue_words, vocabulary, words_pattern
 
-# Reports whose windows start together are cumulative; these metrics only grow over a window.
-CUMULATIVE_METRICS = ("dossiers.received", "dossiers.received_new", "dossiers.received_online",
-                      "dossiers.received_in_person", "dossiers.resolved", "dossiers.resolved_early",
-                      "dossiers.resolved_on_time", "dossiers.late")
-# A period's carried-over dossiers are the previous period's pending ones (identity I8).
-CARRY_OVER = ("dossiers.carried_over", "dossiers.pending")
 REPORT_GRANULARITIES = {"quarter", "6_months", "9_months", "year", "range", "month"}
 
 
@@ -103,9 +98,14 @@ def view(path: str, text: str, facts: Sequence[Fact], document: dict | None = No
 _HEADER_PLACE = regex.compile(r"^[ \t*_]*(?P<place>[\p{L}][\p{L} .\-]{1,40}?),[ \t]*(?i:ngày)\b", regex.MULTILINE)
 
 
+@functools.lru_cache(maxsize=1)
+def _place_prefix() -> regex.Pattern:
+    return regex.compile(r"^(?:" + words_pattern([fold(w) for w in cue_words("place_prefixes")]) + r")\s+")
+
+
 def fold_place(name: str) -> str:
     """'Hưng Yên', 'Hung Yên', 'TP. Hưng Yên' → 'hung yen'."""
-    plain = regex.sub(r"^(?:tp\.?|thanh pho|tinh)\s+", "", fold(name).strip())
+    plain = _place_prefix().sub("", fold(name).strip())
     return " ".join(plain.split())
 
 
@@ -321,7 +321,7 @@ def period_findings(docs: list[DocumentView]) -> list[Finding]:
     findings = []
     for agency, reports in sorted(by_agency.items()):
         reports.sort(key=lambda d: (d.period[0], d.period[1]))
-        for metric in CUMULATIVE_METRICS:
+        for metric in vocabulary().cumulative_metrics:
             for shorter in reports:
                 for longer in reports:
                     if shorter is longer or shorter.period[0] != longer.period[0] or shorter.period[1] >= longer.period[1]:
@@ -333,7 +333,7 @@ def period_findings(docs: list[DocumentView]) -> list[Finding]:
                         "period_total_mismatch", "error", "crossdoc.cumulative_window", _value(b), f">= {_value(a)}",
                         None, [a, b], {"metric": metric, "agency": agency,
                                        "shorter": [shorter.path, shorter.period[2]], "longer": [longer.path, longer.period[2]]}))
-        carried, pending = CARRY_OVER
+        carried, pending = vocabulary().carry_over
         for previous in reports:
             for following in reports:
                 if following.period[0] != previous.period[1] + dt.timedelta(days=1):

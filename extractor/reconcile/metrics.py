@@ -9,7 +9,7 @@ import regex
 from ..facts import Fact
 from .clauses import clause_of
 from .text import Layout
-from .vocabulary import vocabulary, words_regex
+from .vocabulary import cue_pattern, cue_words, vocabulary, words_regex
 
 
 @dataclass(frozen=True)
@@ -56,8 +56,10 @@ def metric_named(words: str, unit_group: str) -> str | None:
     return None
 
 
-# The next figure, or a "và" that brings one in ("… và giải quyết 1.931 hồ sơ").
-_NEXT_ITEM = regex.compile(r"\s(?:và|hoặc)\s(?=[^,;()\d]{0,40}\d)|\d")
+@functools.lru_cache(maxsize=1)
+def _next_item() -> regex.Pattern:
+    """The next figure, or a "và" that brings one in ("… và giải quyết 1.931 hồ sơ")."""
+    return regex.compile(r"\s(?:" + cue_pattern("figure_joiners") + r")\s(?=[^,;()\d]{0,40}\d)|\d")
 
 
 def _context(text: str, layout: Layout, fact: Fact) -> str:
@@ -69,7 +71,7 @@ def _context(text: str, layout: Layout, fact: Fact) -> str:
     offset = words.find(fact.text)
     if offset >= 0:
         tail_start = offset + len(fact.text)
-        cut = _NEXT_ITEM.search(words, tail_start)
+        cut = _next_item().search(words, tail_start)
         if cut:
             words = words[: cut.start()]
         # Nor do the words of a figure before it: "126 hồ sơ từ kỳ trước chuyển sang và 1.950 hồ
@@ -77,8 +79,8 @@ def _context(text: str, layout: Layout, fact: Fact) -> str:
         head = words[:offset]
         last_digit = max((i for i, c in enumerate(head) if c.isdigit()), default=-1)
         if last_digit >= 0:
-            joint = head.rfind(" và ", last_digit)
-            words = words[joint + 4 if joint >= 0 else last_digit + 1 :]
+            joint, joiner = max((head.rfind(f" {w} ", last_digit), w) for w in cue_words("part_joiners"))
+            words = words[joint + len(joiner) + 2 if joint >= 0 else last_digit + 1 :]
     head = text[max(0, fact.start - 6) : fact.start]
     if ":" not in head:
         return words

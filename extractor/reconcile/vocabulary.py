@@ -107,6 +107,8 @@ class Vocabulary:
     state_families: tuple[StateFamily, ...]
     dossier_flow: DossierFlow
     local_issuers: LocalIssuers
+    cumulative_metrics: tuple[str, ...]  # metrics that only grow over a reporting window
+    carry_over: tuple[str, str]  # (carried over, pending): a period's first is the previous one's second
 
     @functools.cached_property
     def _group_of_unit(self) -> dict[str, str]:
@@ -125,9 +127,9 @@ class Vocabulary:
 
 
 # The roles of the dossier flow that the flow reader needs words for.
-DOSSIER_FLOW_ROLES = ("received", "received_part", "resolved", "pending", "overdue")
+DOSSIER_FLOW_ROLES = ("received", "received_part", "resolved", "pending", "overdue", "not_yet", "unresolved")
 TOP_LEVEL_KEYS = {"unit_groups", "cues", "state_families", "dossier_flow", "metrics", "local_issuers",
-                  "share_bases", "partitions"}
+                  "share_bases", "partitions", "cumulative_metrics", "carry_over"}
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -256,8 +258,12 @@ def load(path: Path) -> Vocabulary:
     local_issuers = LocalIssuers(frozenset(r.strings(local, "codes", "local_issuers")), pattern,
                                  r.strings(local, "examples", "local_issuers"),
                                  r.strings(local, "counter_examples", "local_issuers"))
+    cumulative = tuple(metric_id(m, "cumulative_metrics")
+                       for m in r.strings(document, "cumulative_metrics", "the file"))
+    carry = r.mapping(r.field(document, "carry_over", "the file"), "carry_over")
+    carry_over = tuple(metric_id(r.field(carry, key, "carry_over"), f"carry_over.{key}") for key in ("carried", "pending"))
     return Vocabulary(document, tuple(unit_groups), cues, tuple(metrics), tuple(partitions), share_bases,
-                      tuple(families), dossier_flow, local_issuers)
+                      tuple(families), dossier_flow, local_issuers, cumulative, carry_over)
 
 
 @functools.lru_cache(maxsize=1)
@@ -270,7 +276,24 @@ def document() -> dict[str, Any]:
     return vocabulary().document
 
 
+def _cue(name: str) -> Cue:
+    cues = vocabulary().cues
+    if name not in cues:
+        raise VocabularyError(f"{patterns_dir() / METRICS_FILE}: cues.{name}: missing cue list")
+    return cues[name]
+
+
 @functools.lru_cache(maxsize=None)
 def cue_regex(name: str, anchored: str = "") -> regex.Pattern:
     """The cue words ``name`` of metrics.yaml as a whole-word regex."""
-    return words_regex(vocabulary().cues[name].words, anchored)
+    return words_regex(_cue(name).words, anchored)
+
+
+def cue_words(name: str) -> tuple[str, ...]:
+    """The cue words ``name`` as written."""
+    return _cue(name).words
+
+
+def cue_pattern(name: str) -> str:
+    """The cue words ``name`` as an alternation to set inside a larger regex."""
+    return words_pattern(_cue(name).words)

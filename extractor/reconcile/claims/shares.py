@@ -6,6 +6,7 @@ candidates in the paragraph are tried and the one that fits is kept (50 and 68 a
 118, not of 145)."""
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 
 import regex
@@ -15,7 +16,7 @@ from ..arithmetic import percent_holds
 from ..clauses import in_comparison
 from ..metrics import metric_named, metric_unit_group
 from ..text import Layout
-from ..vocabulary import cue_regex, vocabulary
+from ..vocabulary import cue_pattern, cue_regex, vocabulary
 from .base import Claim, Figure, Reading
 from .named import label_before, nearest_before, stated_parts
 from .sums import breakdowns
@@ -58,8 +59,11 @@ def share_claims(reading: Reading) -> list[Claim]:
     return claims
 
 
-_TARGET_CUE = regex.compile(r"(?:chỉ\s+tiêu|mục\s+tiêu|kế\s+hoạch(?:\s+đề\s+ra)?|yêu\s+cầu)\W{0,3}(?:là\s+|đạt\s+)?"
-                            r"(?:(?:ít\s+nhất|tối\s+thiểu|trên|từ)\s+)?\Z", regex.I)
+@functools.lru_cache(maxsize=1)
+def _target_cue() -> regex.Pattern:
+    """A target's words ending right before a percentage: "chỉ tiêu là ít nhất 80%"."""
+    return regex.compile(r"(?:" + cue_pattern("target_cues") + r")\W{0,3}(?:(?:" + cue_pattern("target_links")
+                         + r")\s+)?(?:(?:" + cue_pattern("target_bounds") + r")\s+)?\Z", regex.I)
 
 
 def _targets(text: str, layout: Layout, percents: list[Fact]) -> dict[int, Decimal]:
@@ -67,7 +71,7 @@ def _targets(text: str, layout: Layout, percents: list[Fact]) -> dict[int, Decim
     it turns "đạt" into "không đạt"."""
     targets = {}
     for percent in percents:
-        if _TARGET_CUE.search(text, max(0, percent.start - 40), percent.start):
+        if _target_cue().search(text, max(0, percent.start - 40), percent.start):
             targets[layout.sentence(percent.start)] = Decimal(percent.value["value"])
     return targets
 
@@ -82,7 +86,7 @@ def _adjacent_ratio(text: str, layout: Layout, percent: Fact, ratios: list[Fact]
         if ratio.end <= percent.start:
             gap = text[ratio.end : percent.start]
             paren = layout.enclosing_paren(percent.start)
-            if paren is not None and paren.start >= ratio.end and not _SHARE_PAREN.match(
+            if paren is not None and paren.start >= ratio.end and not _share_paren().match(
                     text, paren.start + 1, percent.start):
                 continue  # "(Sơn La đang hoàn tất, đạt 85%)": another subject
             if len(gap) <= 120 and ";" not in gap and not cue_regex("comparison_cues").search(gap) and not any(
@@ -95,7 +99,10 @@ def _adjacent_ratio(text: str, layout: Layout, percent: Fact, ratios: list[Fact]
     return best
 
 
-_SHARE_PAREN = regex.compile(r"\s*(?:đạt|chiếm|bằng|tỷ lệ|tỉ lệ|tương đương|khoảng)?[\s:]*\Z", regex.I)
+@functools.lru_cache(maxsize=1)
+def _share_paren() -> regex.Pattern:
+    """The opening of a parenthesis that holds a share of the ratio before it, up to the percentage."""
+    return regex.compile(r"\s*(?:" + cue_pattern("share_paren_words") + r")?[\s:]*\Z", regex.I)
 
 
 def _part_before(text: str, layout: Layout, percent: Fact, figures: list[Figure]) -> Figure | None:

@@ -3,15 +3,24 @@ parenthetical breakdown, a bulleted list under "gồm:", parallel labels, states
 the dossier flow received = resolved + pending)."""
 from __future__ import annotations
 
+import functools
+
 import regex
 
 from ..clauses import clause_of, in_comparison, is_comparison
 from ..text import Layout
-from ..vocabulary import DOSSIER_FLOW_ROLES, cue_regex, vocabulary, words_regex
+from ..vocabulary import cue_pattern, cue_regex, vocabulary, words_pattern, words_regex
 from .base import Claim, Figure, Reading
 
-_CONTINUATION = regex.compile(
-    r"[^;()\n]*?(?:[,;]|(?<!\p{L})và(?!\p{L}))\s*(?:có\s+)?(?:[^,;()\d\n]{1,70}:\s*)?\Z")
+
+@functools.lru_cache(maxsize=1)
+def _continuation() -> regex.Pattern:
+    """The gap between two parts of a list: a separator or a joining word, then the next part's
+    label."""
+    return regex.compile(r"[^;()\n]*?(?:[,;]|(?<!\p{L})(?:" + cue_pattern("part_joiners") + r")(?!\p{L}))\s*"
+                         r"(?:(?:" + cue_pattern("part_openers") + r")\s+)?(?:[^,;()\d\n]{1,70}:\s*)?\Z")
+
+
 _FIRST_PART = regex.compile(r"\W{0,3}(?:[^,;()\d\n]{1,70}:\s*)?\Z")
 
 
@@ -168,7 +177,7 @@ def _list_parts(text: str, layout: Layout, figures: list[Figure], first: int, gr
             break
         if figure.group != group:
             continue
-        if not _CONTINUATION.match(_without_parens(text, layout, parts[-1].end, figure.start)):
+        if not _continuation().match(_without_parens(text, layout, parts[-1].end, figure.start)):
             break
         parts.append(figure)
     return parts
@@ -271,8 +280,9 @@ def state_claims(reading: Reading) -> list[Claim]:
 def dossier_flow_claims(reading: Reading) -> list[Claim]:
     text, layout, figures = reading.text, reading.layout, reading.figures
     flow = vocabulary().dossier_flow
-    words = {role: words_regex(flow.cues[role].words) for role in DOSSIER_FLOW_ROLES}
-    not_yet = regex.compile(r"(?<!\p{L})(?:đang|chưa)\s*$", regex.IGNORECASE)
+    words = {role: words_regex(flow.cues[role].words) for role in ("received", "received_part", "resolved", "pending", "overdue")}
+    not_yet = regex.compile(r"(?<!\p{L})(?:" + words_pattern(flow.cues["not_yet"].words) + r")\s*$", regex.IGNORECASE)
+    unresolved = regex.compile(words_pattern(flow.cues["unresolved"].words), regex.IGNORECASE)
     dossiers = [f for f in figures if f.group == flow.unit_group and not in_comparison(text, layout, f.start)]
     claims = []
     used: set[int] = set()
@@ -282,7 +292,7 @@ def dossier_flow_claims(reading: Reading) -> list[Claim]:
         before = text[max(layout.sentence_span(received.start)[0], received.start - 90) : received.start]
         if not words["received"].search(before) or words["received_part"].search(clause_of(text, layout, received)):
             continue
-        resolved = pending = None
+        resolved = None
         pendings: list[Figure] = []
         overdue: list[Figure] = []
         for figure in dossiers[i + 1 :]:
@@ -301,8 +311,8 @@ def dossier_flow_claims(reading: Reading) -> list[Claim]:
                 continue
             if words["pending"].search(clause):
                 pendings.append(figure)
-            elif words["overdue"].search(clause) and regex.search(
-                    r"chưa\s+(?:được\s+)?giải\s+quyết", text[figure.end : layout.sentence_span(figure.start)[1]], regex.I):
+            elif words["overdue"].search(clause) and unresolved.search(
+                    text[figure.end : layout.sentence_span(figure.start)[1]]):
                 overdue.append(figure)
         if resolved is None or not pendings:
             continue
