@@ -211,7 +211,7 @@ def parallel_label_claims(reading: Reading) -> list[Claim]:
             if figure.group != total.group:
                 break
             m = _LABEL_BEFORE.search(text, previous_end, figure.start)
-            if not m or m.start() != _skipclause_of(text, previous_end, figure.start):
+            if not m or m.start() != _skip_clause(text, previous_end, figure.start):
                 break
             words = m["label"].lower().split()
             if labels and not _parallel(labels[0], words):
@@ -222,12 +222,12 @@ def parallel_label_claims(reading: Reading) -> list[Claim]:
         own_label = _LABEL_BEFORE.search(text.replace("(", ";"), max(0, total.start - 80), total.start)
         if own_label and labels and _parallel(labels[0], own_label["label"].lower().split()):
             continue  # the "total" is the first item of the same list
-        if len(parts) >= 2 and not _has_breakdowncue_regex(text, total):
+        if len(parts) >= 2 and not _has_breakdown_cue(text, total):
             claims.append(_sum_claim(total, parts, "sum.parallel_labels"))
     return claims
 
 
-def _skipclause_of(text: str, start: int, end: int) -> int:
+def _skip_clause(text: str, start: int, end: int) -> int:
     """Offset of the first ';' after ``start`` (the end of a figure's own clause)."""
     i = text.find(";", start, end)
     return i if i >= 0 else end
@@ -237,7 +237,7 @@ def _parallel(a: list[str], b: list[str]) -> bool:
     return len(a) == len(b) and len(a) >= 2 and a[:-1] == b[:-1] and a[-1] != b[-1]
 
 
-def _has_breakdowncue_regex(text: str, total: Figure) -> bool:
+def _has_breakdown_cue(text: str, total: Figure) -> bool:
     return bool(cue_regex("breakdown_cues").search(text, total.end, total.end + 40))
 
 
