@@ -15,6 +15,9 @@ from .text import Layout
 GROSS_SUM_SHARE = Decimal("0.05")
 # A percentage more than this many points away from its figures is a gross error.
 GROSS_PERCENT_POINTS = Decimal(5)
+# A percentage within this many units of its written precision (0,1 for "81,4%") is a rounding
+# slip: rounded the wrong way, or from a slightly different figure.
+MINOR_PERCENT_QUANTA = Decimal("1.5")
 
 
 @dataclass
@@ -93,7 +96,7 @@ def check(claim: Claim) -> Result:
         crosses_target = target is not None and (computed >= target) != (v["percent"] >= target)
         if crosses_target or gap > GROSS_PERCENT_POINTS or (computed > 100) != (v["percent"] > 100):
             severity = "gross"  # "đạt" becomes "không đạt", or far off, or over 100 %
-        elif gap <= quantum * Decimal("1.5"):
+        elif gap <= quantum * MINOR_PERCENT_QUANTA:
             severity = "minor"
         else:
             severity = "error"

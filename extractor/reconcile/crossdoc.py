@@ -26,6 +26,19 @@ from .text import Layout
 from .vocabulary import cue_words, vocabulary, words_pattern
 
 REPORT_GRANULARITIES = {"quarter", "6_months", "9_months", "year", "range", "month"}
+# The header's place line ("An Hòa, ngày …") stands in the first lines of a document.
+HEADER_PLACE_CHARS = 1500
+# A place's name is a few words.
+PLACE_NAME_CHARS = 40
+# The reporting period is stated in the title or the opening: the first characters, or the
+# first sixth of a long document whose header and recipients run long.
+OPENING_CHARS = 800
+OPENING_SHARE = 6
+# A period that opens a paragraph stands in its first words ("1. Năm 2023, Sở …").
+PARAGRAPH_OPENING_CHARS = 24
+# Versions of one document are compared on their openings: enough to tell versions from
+# documents that only share a template, without comparing whole long texts.
+DUPLICATE_COMPARED_CHARS = 4000
 
 
 @dataclass
@@ -64,7 +77,7 @@ def view(path: str, text: str, facts: Sequence[Fact], document: dict | None = No
             doc.agency = segments[0]
         elif len(segments) > 1:
             doc.agency = segments[1]
-    place = _HEADER_PLACE.search(text, 0, min(len(text), 1500))
+    place = _HEADER_PLACE.search(text, 0, min(len(text), HEADER_PLACE_CHARS))
     if place:
         doc.place = fold_place(place["place"])
         doc.place_written = (place["place"], place.start("place"), place.end("place"))
@@ -80,7 +93,7 @@ def view(path: str, text: str, facts: Sequence[Fact], document: dict | None = No
                and not f.value.get("blank_day")]
     # The reporting period is stated in the title or the opening: prefer a stated window, then
     # the first named period of the document's first part.
-    opening = [p for p in periods if p.start < max(800, len(text) // 6)]
+    opening = [p for p in periods if p.start < max(OPENING_CHARS, len(text) // OPENING_SHARE)]
     window = next((p for p in opening if p.value["granularity"] == "range"), None)
     named = next((p for p in opening if p.value["granularity"] != "range"), None)
     chosen = window or named
@@ -95,7 +108,8 @@ def view(path: str, text: str, facts: Sequence[Fact], document: dict | None = No
     return doc
 
 
-_HEADER_PLACE = regex.compile(r"^[ \t*_]*(?P<place>[\p{L}][\p{L} .\-]{1,40}?),[ \t]*(?i:ngày)\b", regex.MULTILINE)
+_HEADER_PLACE = regex.compile(rf"^[ \t*_]*(?P<place>[\p{{L}}][\p{{L}} .\-]{{1,{PLACE_NAME_CHARS}}}?),[ \t]*(?i:ngày)\b",
+                              regex.MULTILINE)
 
 
 @functools.lru_cache(maxsize=1)
@@ -153,7 +167,7 @@ def _figure_period(layout: Layout, periods: list[Fact], fact: Fact):
         return _interval(named[-1])
     paragraph = layout.paragraph(fact.start)
     paragraph_start = layout.paragraph_start(fact.start)
-    opening = [p for p in periods if paragraph_start <= p.start < paragraph_start + 24
+    opening = [p for p in periods if paragraph_start <= p.start < paragraph_start + PARAGRAPH_OPENING_CHARS
                and p.end <= fact.start and layout.paragraph(p.start) == paragraph]
     return _interval(opening[0]) if opening else None
 
@@ -183,7 +197,7 @@ def duplicate_findings(docs: list[DocumentView]) -> list[Finding]:
     for _, members in sorted(groups.items(), key=lambda kv: str(kv[0])):
         for i, a in enumerate(members):
             for b in members[i + 1 :]:
-                if a.text == b.text or fuzz.ratio(a.text[:4000], b.text[:4000]) < NEAR_DUPLICATE:
+                if a.text == b.text or fuzz.ratio(a.text[:DUPLICATE_COMPARED_CHARS], b.text[:DUPLICATE_COMPARED_CHARS]) < NEAR_DUPLICATE:
                     continue
                 differing = _differing_figures(a, b)
                 if differing:

@@ -11,6 +11,13 @@ from .clauses import clause_of
 from .text import Layout
 from .vocabulary import cue_pattern, cue_words, vocabulary, words_regex
 
+# A joining word brings in the next figure when that figure follows within a few words ("và
+# giải quyết 1.931 hồ sơ"); further on it joins other words.
+NEXT_FIGURE_REACH = 40
+# A colon this close before a figure makes the words before it the figure's label ("Số hồ sơ
+# tiếp nhận trong kỳ: 14.911 hồ sơ", the colon and a blank or two).
+LABEL_COLON_CHARS = 6
+
 
 @dataclass(frozen=True)
 class Metric:
@@ -59,7 +66,7 @@ def metric_named(words: str, unit_group: str) -> str | None:
 @functools.lru_cache(maxsize=1)
 def _next_item() -> regex.Pattern:
     """The next figure, or a "và" that brings one in ("… và giải quyết 1.931 hồ sơ")."""
-    return regex.compile(r"\s(?:" + cue_pattern("figure_joiners") + r")\s(?=[^,;()\d]{0,40}\d)|\d")
+    return regex.compile(r"\s(?:" + cue_pattern("figure_joiners") + rf")\s(?=[^,;()\d]{{0,{NEXT_FIGURE_REACH}}}\d)|\d")
 
 
 def _context(text: str, layout: Layout, fact: Fact) -> str:
@@ -81,7 +88,7 @@ def _context(text: str, layout: Layout, fact: Fact) -> str:
         if last_digit >= 0:
             joint, joiner = max((head.rfind(f" {w} ", last_digit), w) for w in cue_words("part_joiners"))
             words = words[joint + len(joiner) + 2 if joint >= 0 else last_digit + 1 :]
-    head = text[max(0, fact.start - 6) : fact.start]
+    head = text[max(0, fact.start - LABEL_COLON_CHARS) : fact.start]
     if ":" not in head:
         return words
     start = layout.sentence_span(fact.start)[0]

@@ -18,8 +18,18 @@ from ..facts import Fact
 from .checks import GROSS_SUM_SHARE, Finding
 from .vocabulary import cue_pattern
 
+# A table is a header, a row and a total at the least.
+MIN_TABLE_ROWS = 3
+# A numeric cell: the number with a short unit after it ("1.245 hồ sơ", "12 tr.đ") and a
+# mark or two around it ("(12)", "12*").
+CELL_MARKS = 2
+CELL_UNIT_CHARS = 12
+CELL_UNIT_WORD_CHARS = 8
+
 _GROUP_NUMBER = regex.compile(r"^\W*(?:[IVX]+|[A-Z])\W*$")
-_NUMBER_CELL = regex.compile(r"^\W{0,2}(?P<number>(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?)(?:\s*[\p{L}.,]{0,12}(?:\s+[\p{L}]{1,8})?)?\W{0,2}$")
+_NUMBER_CELL = regex.compile(rf"^\W{{0,{CELL_MARKS}}}(?P<number>(?:\d{{1,3}}(?:\.\d{{3}})+|\d+)(?:,\d+)?)"
+                             rf"(?:\s*[\p{{L}}.,]{{0,{CELL_UNIT_CHARS}}}(?:\s+[\p{{L}}]{{1,{CELL_UNIT_WORD_CHARS}}})?)?"
+                             rf"\W{{0,{CELL_MARKS}}}$")
 
 
 @functools.lru_cache(maxsize=1)
@@ -56,11 +66,11 @@ def markdown_tables(text: str) -> list[Table]:
             if cells:
                 rows.append(cells)
         elif not regex.fullmatch(r"[|:\-\s]*", stripped):
-            if len(rows) >= 3:
+            if len(rows) >= MIN_TABLE_ROWS:
                 tables.append(Table(None, rows))
             rows = []
         position += len(line)
-    if len(rows) >= 3:
+    if len(rows) >= MIN_TABLE_ROWS:
         tables.append(Table(None, rows))
     return tables
 

@@ -11,6 +11,10 @@ from ..clauses import clause_of, in_comparison, is_comparison
 from ..vocabulary import cue_regex, vocabulary
 from .base import Claim, Reading
 
+# A comparison follows the figure it compares right after it ("14.911 hồ sơ (năm 2022 …)"), with
+# at most a few words between.
+COMPARISON_GAP = 60
+
 
 def difference_claims(reading: Reading) -> list[Claim]:
     """'14.911 hồ sơ (năm 2022 tiếp nhận 8.008 hồ sơ tăng 6.903 hồ sơ)'."""
@@ -28,7 +32,7 @@ def difference_claims(reading: Reading) -> list[Claim]:
             continue
         if layout.enclosing_paren(change.start) != paren:
             continue
-        if regex.search(r"[;\d]", text[current.end : paren.start]) or paren.start - current.end > 60:
+        if regex.search(r"[;\d]", text[current.end : paren.start]) or paren.start - current.end > COMPARISON_GAP:
             continue
         verb = text[previous.end : change.start]
         if cue_regex("increase_words").search(verb):

@@ -21,6 +21,26 @@ from .base import Claim, Figure, Reading
 from .named import label_before, nearest_before, stated_parts
 from .sums import breakdowns
 
+# Character windows, sized on how reports write a share next to its figures.
+# The words right after a percentage that can make it a change or a bound ("84% so với cùng kỳ").
+AFTER_PERCENT_CHARS = 30
+# A target's words stand right before its percentage ("chỉ tiêu tỉnh giao là 80%").
+TARGET_LOOKBACK = 40
+# Punctuation between a target's words and its percentage ("chỉ tiêu: 80%").
+TARGET_PUNCTUATION = 3
+# A ratio and the percentage computed from it share a clause ("56/60 nhiệm vụ được giao, đạt 93,3%").
+RATIO_PERCENT_GAP = 120
+# Blanks, "(" or ":" between a percentage and the ratio it is computed from ("93,3% (56/60 …").
+PERCENT_RATIO_GAP = 4
+# A count and its share share a clause ("118 TTHC … thực hiện toàn trình, đạt 81,4%").
+PART_PERCENT_GAP = 140
+# A bound is the word right before the percentage ("trên 80%"); further back it bounds nothing.
+NOT_SHARE_LOOKBACK = 20
+# The whole of a share is stated in the same paragraph, a few sentences before its part at most.
+WHOLE_DISTANCE = 800
+# A sentence that picks out a subset says so in its first words ("Trong số đó, …").
+SUBSET_OPENER_CHARS = 20
+
 
 def share_claims(reading: Reading) -> list[Claim]:
     text, layout, facts, figures = reading.text, reading.layout, reading.facts, reading.figures
@@ -32,7 +52,7 @@ def share_claims(reading: Reading) -> list[Claim]:
     targets = _targets(text, layout, percents)
     used: set[int] = set()
     for percent in percents:
-        after = text[percent.end : percent.end + 30]
+        after = text[percent.end : percent.end + AFTER_PERCENT_CHARS]
         if cue_regex("not_share_cues", r"^\s*").match(after):
             continue
         ratio = _adjacent_ratio(text, layout, percent, [r for r in ratios if r.start not in used], figures)
@@ -62,7 +82,7 @@ def share_claims(reading: Reading) -> list[Claim]:
 @functools.lru_cache(maxsize=1)
 def _target_cue() -> regex.Pattern:
     """A target's words ending right before a percentage: "chỉ tiêu là ít nhất 80%"."""
-    return regex.compile(r"(?:" + cue_pattern("target_cues") + r")\W{0,3}(?:(?:" + cue_pattern("target_links")
+    return regex.compile(r"(?:" + cue_pattern("target_cues") + rf")\W{{0,{TARGET_PUNCTUATION}}}(?:(?:" + cue_pattern("target_links")
                          + r")\s+)?(?:(?:" + cue_pattern("target_bounds") + r")\s+)?\Z", regex.I)
 
 
@@ -71,7 +91,7 @@ def _targets(text: str, layout: Layout, percents: list[Fact]) -> dict[int, Decim
     it turns "đạt" into "không đạt"."""
     targets = {}
     for percent in percents:
-        if _target_cue().search(text, max(0, percent.start - 40), percent.start):
+        if _target_cue().search(text, max(0, percent.start - TARGET_LOOKBACK), percent.start):
             targets[layout.sentence(percent.start)] = Decimal(percent.value["value"])
     return targets
 
@@ -89,12 +109,12 @@ def _adjacent_ratio(text: str, layout: Layout, percent: Fact, ratios: list[Fact]
             if paren is not None and paren.start >= ratio.end and not _share_paren().match(
                     text, paren.start + 1, percent.start):
                 continue  # "(Sơn La đang hoàn tất, đạt 85%)": another subject
-            if len(gap) <= 120 and ";" not in gap and not cue_regex("comparison_cues").search(gap) and not any(
+            if len(gap) <= RATIO_PERCENT_GAP and ";" not in gap and not cue_regex("comparison_cues").search(gap) and not any(
                     ratio.end <= f.start < percent.start for f in figures):
                 best = ratio
         elif percent.end <= ratio.start:
             gap = text[percent.end : ratio.start]
-            if regex.fullmatch(r"[\s(:]{0,4}", gap) and best is None:
+            if regex.fullmatch(rf"[\s(:]{{0,{PERCENT_RATIO_GAP}}}", gap) and best is None:
                 return ratio
     return best
 
@@ -112,14 +132,14 @@ def _part_before(text: str, layout: Layout, percent: Fact, figures: list[Figure]
         return None
     part = before[-1]
     gap = text[part.end : percent.start]
-    if len(gap) > 140 or ";" in gap or regex.search(r"\d", gap):
+    if len(gap) > PART_PERCENT_GAP or ";" in gap or regex.search(r"\d", gap):
         return None
     if layout.sentence(part.start) != layout.sentence(percent.start):
         return None
     if not cue_regex("share_cues").search(gap) and "(" not in gap:
         return None
     # "trên 80%", "tăng 84%": a bound or a change, not a share.
-    if cue_regex("not_share_cues").search(gap[-20:]):
+    if cue_regex("not_share_cues").search(gap[-NOT_SHARE_LOOKBACK:]):
         return None
     return part
 
@@ -132,7 +152,7 @@ def _share_of_part(text: str, layout: Layout, percent: Fact, part: Figure, figur
     candidates = [
         f for f in reversed(figures)
         if f.end <= part.start and f.group == part.group and f.value >= part.value and f.value > 0
-        and layout.paragraph(f.start) == paragraph and part.start - f.end < 800
+        and layout.paragraph(f.start) == paragraph and part.start - f.end < WHOLE_DISTANCE
         and not in_comparison(text, layout, f.start)
     ]
     for whole in candidates:
@@ -142,7 +162,7 @@ def _share_of_part(text: str, layout: Layout, percent: Fact, part: Figure, figur
     sentence = layout.sentence(part.start)
     same_sentence = [f for f in candidates if layout.sentence(f.start) == sentence]
     sentence_start = layout.sentence_span(part.start)[0]
-    if not same_sentence and cue_regex("subset_openers", r"^\W*").match(text[sentence_start : sentence_start + 20]):
+    if not same_sentence and cue_regex("subset_openers", r"^\W*").match(text[sentence_start : sentence_start + SUBSET_OPENER_CHARS]):
         same_sentence = [f for f in candidates if layout.sentence(f.start) == sentence - 1]
     if stated == 100:
         return None  # "(100%)" with no whole that fits says "all of them", of a whole not given

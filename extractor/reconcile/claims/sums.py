@@ -12,16 +12,46 @@ from ..text import Layout
 from ..vocabulary import cue_pattern, cue_regex, vocabulary, words_pattern, words_regex
 from .base import Claim, Figure, Reading
 
+# Character windows, sized on how reports write a total and its parts.
+# The label that may open a part ("Hồ sơ đang giải quyết, chưa đến hạn: 709 hồ sơ").
+PART_LABEL_CHARS = 70
+# Punctuation between a breakdown cue and its first part ("trong đó: 42 xã").
+CUE_PUNCTUATION = 3
+# A cue announces a total's parts when it follows the total closely ("14.911 hồ sơ, trong đó …").
+BREAKDOWN_CUE_REACH = 40
+# Where the cue that announced the parts is read back, to tell "trong đó" (which may name only
+# the main parts) from "gồm".
+EXHAUSTIVE_CUE_WINDOW = 60
+# A cue ending the total's line announces a list below only on a line of one sentence or two.
+LIST_CUE_LINE_CHARS = 240
+# The words that lead a whole stand right before it ("Trong số 40 thủ tục").
+WHOLE_LEAD_CHARS = 20
+# A led whole and its first part share a clause ("Trong số 40 thủ tục mới ban hành …, có 31 …").
+LEAD_GAP_CHARS = 200
+# A parenthesis of parts follows its total within its clause ("14.202 hồ sơ (398 … , 13.798 …)").
+BREAKDOWN_PAREN_GAP = 160
+# A parallel label is a few words ("cấp độ 3: 58 TTHC").
+PARALLEL_LABEL_CHARS = 60
+# The total's own label stands right before it ("Tổng số TTHC: 122 TTHC").
+OWN_LABEL_LOOKBACK = 80
+# The verb that makes a figure the received dossiers stands before it in its clause ("Trong kỳ,
+# Trung tâm đã tiếp nhận 9.214 hồ sơ").
+RECEIVED_LOOKBACK = 90
+# The verb that makes a figure the resolved dossiers stands right before it ("đã giải quyết 9.030").
+RESOLVED_LOOKBACK = 70
+# The dossier flow is stated in one paragraph or runs on into the next.
+FLOW_PARAGRAPHS = 1
+
 
 @functools.lru_cache(maxsize=1)
 def _continuation() -> regex.Pattern:
     """The gap between two parts of a list: a separator or a joining word, then the next part's
     label."""
     return regex.compile(r"[^;()\n]*?(?:[,;]|(?<!\p{L})(?:" + cue_pattern("part_joiners") + r")(?!\p{L}))\s*"
-                         r"(?:(?:" + cue_pattern("part_openers") + r")\s+)?(?:[^,;()\d\n]{1,70}:\s*)?\Z")
+                         r"(?:(?:" + cue_pattern("part_openers") + rf")\s+)?(?:[^,;()\d\n]{{1,{PART_LABEL_CHARS}}}:\s*)?\Z")
 
 
-_FIRST_PART = regex.compile(r"\W{0,3}(?:[^,;()\d\n]{1,70}:\s*)?\Z")
+_FIRST_PART = regex.compile(rf"\W{{0,{CUE_PUNCTUATION}}}(?:[^,;()\d\n]{{1,{PART_LABEL_CHARS}}}:\s*)?\Z")
 
 
 def breakdowns(reading: Reading) -> list[Claim]:
@@ -49,7 +79,7 @@ def _breakdown_claims(text: str, layout: Layout, figures: list[Figure]) -> list[
         if len(parts) < 2 or not _one_partition(parts):
             continue
         claim = _sum_claim(total, parts, "sum.breakdown")
-        cue = cue_regex("breakdown_cues").search(text, total.end, min(len(text), total.end + 60))
+        cue = cue_regex("breakdown_cues").search(text, total.end, min(len(text), total.end + EXHAUSTIVE_CUE_WINDOW))
         claim.values["exhaustive"] = not (cue and cue_regex("partial_breakdown_cues", "^").match(cue.group()))
         claims.append(claim)
     return claims
@@ -88,7 +118,7 @@ def _breakdown(text: str, layout: Layout, figures: list[Figure], i: int) -> list
     line_cue = None
     for line_cue in cue_regex("breakdown_cues").finditer(text, gap_start, line_end):
         pass
-    if line_cue and line_end - gap_start < 240:
+    if line_cue and line_end - gap_start < LIST_CUE_LINE_CHARS:
         bullets = _bullet_parts(text, layout, figures, i, line_cue.end())
         if bullets:
             return bullets
@@ -97,11 +127,11 @@ def _breakdown(text: str, layout: Layout, figures: list[Figure], i: int) -> list
         return []
     gap = text[gap_start : nxt.start]
     cue = cue_regex("breakdown_cues").search(gap)
-    if cue and cue.start() <= 40 and ";" not in gap[: cue.start()]:
+    if cue and cue.start() <= BREAKDOWN_CUE_REACH and ";" not in gap[: cue.start()]:
         if _FIRST_PART.match(gap, cue.end()):
             return _list_parts(text, layout, figures, figures.index(nxt), total.group, sentence_end)
-    lead = text[max(0, total.start - 20) : total.start]
-    if cue_regex("whole_lead_cues", "").search(lead) and ";" not in gap and len(gap) < 200:
+    lead = text[max(0, total.start - WHOLE_LEAD_CHARS) : total.start]
+    if cue_regex("whole_lead_cues", "").search(lead) and ";" not in gap and len(gap) < LEAD_GAP_CHARS:
         return _list_parts(text, layout, figures, figures.index(nxt), total.group, sentence_end)
     open_paren = _breakdown_paren(text, layout, total, nxt)
     if open_paren is not None:
@@ -158,7 +188,7 @@ def _breakdown_paren(text: str, layout: Layout, total: Figure, nxt: Figure):
     if paren is None or paren.start < total.end or is_comparison(text, paren):
         return None
     between = text[total.end : paren.start]
-    if ";" in between or len(between) > 160:
+    if ";" in between or len(between) > BREAKDOWN_PAREN_GAP:
         return None
     return paren
 
@@ -195,7 +225,7 @@ def _without_parens(text: str, layout: Layout, start: int, end: int) -> str:
 
 
 # "…: 122 TTHC; cấp độ 3: 58 TTHC; cấp độ 4: 62 TTHC": parallel labels split the figure before.
-_LABEL_BEFORE = regex.compile(r";\s*(?P<label>[^;:()\n]{2,60}?)\s*:\s*\Z")
+_LABEL_BEFORE = regex.compile(rf";\s*(?P<label>[^;:()\n]{{2,{PARALLEL_LABEL_CHARS}}}?)\s*:\s*\Z")
 
 
 def parallel_label_claims(reading: Reading) -> list[Claim]:
@@ -219,7 +249,7 @@ def parallel_label_claims(reading: Reading) -> list[Claim]:
             labels.append(words)
             parts.append(figure)
             previous_end = figure.end
-        own_label = _LABEL_BEFORE.search(text.replace("(", ";"), max(0, total.start - 80), total.start)
+        own_label = _LABEL_BEFORE.search(text.replace("(", ";"), max(0, total.start - OWN_LABEL_LOOKBACK), total.start)
         if own_label and labels and _parallel(labels[0], own_label["label"].lower().split()):
             continue  # the "total" is the first item of the same list
         if len(parts) >= 2 and not _has_breakdown_cue(text, total):
@@ -238,7 +268,7 @@ def _parallel(a: list[str], b: list[str]) -> bool:
 
 
 def _has_breakdown_cue(text: str, total: Figure) -> bool:
-    return bool(cue_regex("breakdown_cues").search(text, total.end, total.end + 40))
+    return bool(cue_regex("breakdown_cues").search(text, total.end, total.end + BREAKDOWN_CUE_REACH))
 
 
 def state_claims(reading: Reading) -> list[Claim]:
@@ -289,17 +319,17 @@ def dossier_flow_claims(reading: Reading) -> list[Claim]:
     for i, received in enumerate(dossiers):
         if received.start in used:
             continue
-        before = text[max(layout.sentence_span(received.start)[0], received.start - 90) : received.start]
+        before = text[max(layout.sentence_span(received.start)[0], received.start - RECEIVED_LOOKBACK) : received.start]
         if not words["received"].search(before) or words["received_part"].search(clause_of(text, layout, received)):
             continue
         resolved = None
         pendings: list[Figure] = []
         overdue: list[Figure] = []
         for figure in dossiers[i + 1 :]:
-            if layout.paragraph(figure.start) - layout.paragraph(received.start) > 1:
+            if layout.paragraph(figure.start) - layout.paragraph(received.start) > FLOW_PARAGRAPHS:
                 break
             clause = clause_of(text, layout, figure)
-            window = text[max(layout.sentence_span(figure.start)[0], figure.start - 70) : figure.start]
+            window = text[max(layout.sentence_span(figure.start)[0], figure.start - RESOLVED_LOOKBACK) : figure.start]
             if resolved is None:
                 m = None
                 for m in words["resolved"].finditer(window):
