@@ -57,6 +57,8 @@ class Reading:
 
 
 def read(text: str, facts: Sequence[Fact], layout: Layout) -> Reading:
+    """The reading of a document before any reader: its figures, without the counts inside a
+    ratio or on a table line, each with its metric."""
     facts = sorted(facts, key=lambda f: f.start)
     figures = _figures(facts)
     ratios = [(f.start, f.end) for f in facts if f.kind == "ratio"]
