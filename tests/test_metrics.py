@@ -1,19 +1,20 @@
-"""Every metric's examples are read as that metric."""
+"""Every metric's examples are read as that metric, and its counter-examples are not."""
 from __future__ import annotations
 
 import pytest
 
 from extractor import extract_facts
 from extractor.reconcile.metrics import metric_of, metric_table
-from extractor.reconcile.claims import _metrics
-from extractor.reconcile.text import Layout
+from extractor.structure.layout import Layout
+from extractor.reconcile.vocabulary import vocabulary
 
-EXAMPLES = [(m["id"], e) for m in _metrics()["metrics"] for e in m["examples"]]
+EXAMPLES = [(m.id, e) for m in vocabulary().metrics for e in m.examples]
+COUNTER_EXAMPLES = [(m.id, e) for m in vocabulary().metrics for e in m.counter_examples]
 
 
-def test_every_metric_has_examples():
-    assert all(m.get("examples") for m in _metrics()["metrics"])
-    assert len(metric_table()) == len(_metrics()["metrics"])
+def test_every_metric_has_examples_and_counter_examples():
+    assert all(m.examples and m.counter_examples for m in vocabulary().metrics)
+    assert len(metric_table()) == len(vocabulary().metrics)
 
 
 @pytest.mark.parametrize("metric,text", EXAMPLES, ids=[f"{m}:{t[:30]}" for m, t in EXAMPLES])
@@ -21,6 +22,13 @@ def test_metric_examples(metric, text):
     quantities = [f for f in extract_facts(text).facts if f.kind == "quantity"]
     assert quantities, text
     assert metric_of(text, Layout(text), quantities[-1]) == metric
+
+
+@pytest.mark.parametrize("metric,text", COUNTER_EXAMPLES, ids=[f"{m}:{t[:30]}" for m, t in COUNTER_EXAMPLES])
+def test_metric_counter_examples(metric, text):
+    quantities = [f for f in extract_facts(text).facts if f.kind == "quantity"]
+    assert quantities, text
+    assert metric_of(text, Layout(text), quantities[-1]) != metric
 
 
 def test_seed_dossier_figures_get_their_metrics():

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from extractor.document import Cell, Table
-from extractor.reconcile.tables import markdown_tables, table_findings
+from extractor.reconcile.tables import table_findings
+from extractor.structure.tables import markdown_tables
 
 TABLE = """Kết quả tiếp nhận hồ sơ:
 

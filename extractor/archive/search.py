@@ -22,7 +22,7 @@ import regex
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from ..reconcile.text import Layout
+from ..structure.layout import Layout
 from . import fold
 from .fold import Query, Snippet, find_hits, make_snippet, parse_query
 from .models import Citation, Document, DocumentText, Fact, Ref

@@ -5,10 +5,11 @@ from typing import Sequence
 
 from ..facts import Fact
 from ..structure.layout import Layout
+from ..structure.tables import document_tables
 from .checks import Finding, Result, check, findings
 from .claims import Claim, find_claims
 from .series import draft_findings, numbering_findings
-from .tables import document_tables, table_findings
+from .tables import table_findings
 
 
 def check_document(text: str, facts: Sequence[Fact], tables: Sequence = (), *,
@@ -16,7 +17,7 @@ def check_document(text: str, facts: Sequence[Fact], tables: Sequence = (), *,
     """Every claim of the document checked, and the findings: claims that do not hold, table
     totals that do not add up, citations numbered against their dates, and the signs of an
     unsigned draft. ``tables`` are the reader's tables (Markdown tables are read from the text);
-    ``layout`` is the text's layout when the caller has it."""
+    ``layout`` is the text's layout when the caller has built it already."""
     results = [check(claim) for claim in find_claims(text, facts, layout=layout)]
     return results, (findings(results) + table_findings(text, document_tables(text, tables))
                      + numbering_findings(facts) + draft_findings(facts))

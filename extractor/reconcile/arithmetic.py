@@ -8,10 +8,16 @@ from __future__ import annotations
 
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
 
+# Digits kept in computing a percentage: far beyond any precision a report writes.
+PERCENT_PRECISION = 28
+# The implied whole of a count is looked for up to this many times the count: a share of one in
+# a million is below any percentage a report writes, and the search stays bounded.
+IMPLIED_WHOLE_FACTOR = 10**6
+
 
 def computed_percent(part: Decimal, whole: Decimal) -> Decimal:
     with localcontext() as ctx:
-        ctx.prec = 28
+        ctx.prec = PERCENT_PRECISION
         return Decimal(part) * 100 / Decimal(whole)
 
 
@@ -33,5 +39,5 @@ def implied_wholes(part: Decimal, stated: Decimal, decimals: int) -> list[int]:
         return []
     low = int(Decimal(part) * 100 / (stated + unit)) - 1
     high = int(Decimal(part) * 100 / max(stated - unit, unit / 10)) + 2
-    return [n for n in range(max(low, int(part), 1), min(high, int(part) * 10**6 + 2) + 1)
+    return [n for n in range(max(low, int(part), 1), min(high, int(part) * IMPLIED_WHOLE_FACTOR + 2) + 1)
             if percent_holds(part, Decimal(n), stated, decimals)]

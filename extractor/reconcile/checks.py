@@ -8,13 +8,16 @@ from typing import Any
 from ..facts import Fact, to_jsonable
 from .arithmetic import computed_percent, implied_wholes, percent_holds
 from .claims import Claim
-from .text import Layout
+from ..structure.layout import Layout
 from .wording import finding_message
 
 # A total that is off by more than this share of itself is a gross error, not a slip.
 GROSS_SUM_SHARE = Decimal("0.05")
 # A percentage more than this many points away from its figures is a gross error.
 GROSS_PERCENT_POINTS = Decimal(5)
+# A percentage within this many units of its written precision (0,1 for "81,4%") is a rounding
+# slip: rounded the wrong way, or from a slightly different figure.
+MINOR_PERCENT_QUANTA = Decimal("1.5")
 
 
 @dataclass
@@ -96,7 +99,7 @@ def check(claim: Claim) -> Result:
         crosses_target = target is not None and (computed >= target) != (v["percent"] >= target)
         if crosses_target or gap > GROSS_PERCENT_POINTS or (computed > 100) != (v["percent"] > 100):
             severity = "gross"  # "đạt" becomes "không đạt", or far off, or over 100 %
-        elif gap <= quantum * Decimal("1.5"):
+        elif gap <= quantum * MINOR_PERCENT_QUANTA:
             severity = "minor"
         else:
             severity = "error"

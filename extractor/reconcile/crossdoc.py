@@ -19,18 +19,26 @@ import regex
 from ..facts import Fact
 from ..normalize import fold
 from .checks import Finding
-from .claims import _in_comparison, _metrics
+from .clauses import in_comparison
 from .metrics import metric_of
 from .series import numbering_findings
-from .text import Layout
+from ..structure.layout import Layout
+from .vocabulary import cue_words, vocabulary, words_pattern
 
-# Reports whose windows start together are cumulative; these metrics only grow over a window.
-CUMULATIVE_METRICS = ("dossiers.received", "dossiers.received_new", "dossiers.received_online",
-                      "dossiers.received_in_person", "dossiers.resolved", "dossiers.resolved_early",
-                      "dossiers.resolved_on_time", "dossiers.late")
-# A period's carried-over dossiers are the previous period's pending ones (identity I8).
-CARRY_OVER = ("dossiers.carried_over", "dossiers.pending")
 REPORT_GRANULARITIES = {"quarter", "6_months", "9_months", "year", "range", "month"}
+# The header's place line ("An Hòa, ngày …") stands in the first lines of a document.
+HEADER_PLACE_CHARS = 1500
+# A place's name is a few words.
+PLACE_NAME_CHARS = 40
+# The reporting period is stated in the title or the opening: the first characters, or the
+# first sixth of a long document whose header and recipients run long.
+OPENING_CHARS = 800
+OPENING_SHARE = 6
+# A period that opens a paragraph stands in its first words ("1. Năm 2023, Sở …").
+PARAGRAPH_OPENING_CHARS = 24
+# Versions of one document are compared on their openings: enough to tell versions from
+# documents that only share a template, without comparing whole long texts.
+DUPLICATE_COMPARED_CHARS = 4000
 
 
 @dataclass
@@ -70,7 +78,7 @@ def view(path: str, text: str, facts: Sequence[Fact], document: dict | None = No
             doc.agency = segments[0]
         elif len(segments) > 1:
             doc.agency = segments[1]
-    place = _HEADER_PLACE.search(text, 0, min(len(text), 1500))
+    place = _HEADER_PLACE.search(text, 0, min(len(text), HEADER_PLACE_CHARS))
     if place:
         doc.place = fold_place(place["place"])
         doc.place_written = (place["place"], place.start("place"), place.end("place"))
@@ -86,7 +94,7 @@ def view(path: str, text: str, facts: Sequence[Fact], document: dict | None = No
                and not f.value.get("blank_day")]
     # The reporting period is stated in the title or the opening: prefer a stated window, then
     # the first named period of the document's first part.
-    opening = [p for p in periods if p.start < max(800, len(text) // 6)]
+    opening = [p for p in periods if p.start < max(OPENING_CHARS, len(text) // OPENING_SHARE)]
     window = next((p for p in opening if p.value["granularity"] == "range"), None)
     named = next((p for p in opening if p.value["granularity"] != "range"), None)
     chosen = window or named
@@ -95,29 +103,29 @@ def view(path: str, text: str, facts: Sequence[Fact], document: dict | None = No
     layout = layout or Layout(text)
     for fact in facts:
         metric = metric_of(text, layout, fact)
-        if metric is None or _in_comparison(text, layout, fact.start):
+        if metric is None or in_comparison(text, layout, fact.start):
             continue
         doc.figures.setdefault(metric, []).append((fact, _figure_period(layout, periods, fact) or doc.period))
     return doc
 
 
-_HEADER_PLACE = regex.compile(r"^[ \t*_]*(?P<place>[\p{L}][\p{L} .\-]{1,40}?),[ \t]*(?i:ngày)\b", regex.MULTILINE)
+_HEADER_PLACE = regex.compile(rf"^[ \t*_]*(?P<place>[\p{{L}}][\p{{L}} .\-]{{1,{PLACE_NAME_CHARS}}}?),[ \t]*(?i:ngày)\b",
+                              regex.MULTILINE)
+
+
+@functools.lru_cache(maxsize=1)
+def _place_prefix() -> regex.Pattern:
+    return regex.compile(r"^(?:" + words_pattern([fold(w) for w in cue_words("place_prefixes")]) + r")\s+")
 
 
 def fold_place(name: str) -> str:
     """'Hưng Yên', 'Hung Yên', 'TP. Hưng Yên' → 'hung yen'."""
-    plain = regex.sub(r"^(?:tp\.?|thanh pho|tinh)\s+", "", fold(name).strip())
+    plain = _place_prefix().sub("", fold(name).strip())
     return " ".join(plain.split())
 
 
-@functools.lru_cache(maxsize=1)
-def _local_codes() -> tuple[frozenset[str], regex.Pattern]:
-    m = _metrics()
-    return frozenset(m.get("local_issuer_codes", [])), regex.compile(m.get("local_issuer_pattern", "(?!)"))
-
-
 def is_local(reference: Fact) -> bool:
-    codes, pattern = _local_codes()
+    codes, pattern = vocabulary().local_issuers.codes, vocabulary().local_issuers.pattern
     segments = regex.split(r"[-/]", reference.value["code"])
     return any(seg in codes or pattern.match(seg) for seg in segments)
 
@@ -160,7 +168,7 @@ def _figure_period(layout: Layout, periods: list[Fact], fact: Fact):
         return _interval(named[-1])
     paragraph = layout.paragraph(fact.start)
     paragraph_start = layout.paragraph_start(fact.start)
-    opening = [p for p in periods if paragraph_start <= p.start < paragraph_start + 24
+    opening = [p for p in periods if paragraph_start <= p.start < paragraph_start + PARAGRAPH_OPENING_CHARS
                and p.end <= fact.start and layout.paragraph(p.start) == paragraph]
     return _interval(opening[0]) if opening else None
 
@@ -190,7 +198,7 @@ def duplicate_findings(docs: list[DocumentView]) -> list[Finding]:
     for _, members in sorted(groups.items(), key=lambda kv: str(kv[0])):
         for i, a in enumerate(members):
             for b in members[i + 1 :]:
-                if a.text == b.text or fuzz.ratio(a.text[:4000], b.text[:4000]) < NEAR_DUPLICATE:
+                if a.text == b.text or fuzz.ratio(a.text[:DUPLICATE_COMPARED_CHARS], b.text[:DUPLICATE_COMPARED_CHARS]) < NEAR_DUPLICATE:
                     continue
                 differing = _differing_figures(a, b)
                 if differing:
@@ -328,7 +336,7 @@ def period_findings(docs: list[DocumentView]) -> list[Finding]:
     findings = []
     for agency, reports in sorted(by_agency.items()):
         reports.sort(key=lambda d: (d.period[0], d.period[1]))
-        for metric in CUMULATIVE_METRICS:
+        for metric in vocabulary().cumulative_metrics:
             for shorter in reports:
                 for longer in reports:
                     if shorter is longer or shorter.period[0] != longer.period[0] or shorter.period[1] >= longer.period[1]:
@@ -340,7 +348,7 @@ def period_findings(docs: list[DocumentView]) -> list[Finding]:
                         "period_total_mismatch", "error", "crossdoc.cumulative_window", _value(b), f">= {_value(a)}",
                         None, [a, b], {"metric": metric, "agency": agency,
                                        "shorter": [shorter.path, shorter.period[2]], "longer": [longer.path, longer.period[2]]}))
-        carried, pending = CARRY_OVER
+        carried, pending = vocabulary().carry_over
         for previous in reports:
             for following in reports:
                 if following.period[0] != previous.period[1] + dt.timedelta(days=1):

@@ -6,8 +6,9 @@ with '|'. Only flat tables are checked: a table whose rows are grouped (I., II. 
 """
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
-from typing import Iterable, Sequence
+from typing import Iterable
 
 import regex
 
@@ -15,39 +16,34 @@ from ..document import Cell, Table
 from ..extract.numbers import parse_number
 from ..facts import Fact
 from .checks import GROSS_SUM_SHARE, Finding
+from .vocabulary import cue_pattern
 
-_TOTAL_LABEL = regex.compile(r"^\W*(?:tổng\s+cộng|tổng\s+số|tổng|cộng|toàn\s+(?:tỉnh|ngành|thành\s+phố))\b", regex.I)
+# A numeric cell: the number with a short unit after it ("1.245 hồ sơ", "12 tr.đ") and a
+# mark or two around it ("(12)", "12*").
+CELL_MARKS = 2
+CELL_UNIT_CHARS = 12
+CELL_UNIT_WORD_CHARS = 8
+
 _GROUP_NUMBER = regex.compile(r"^\W*(?:[IVX]+|[A-Z])\W*$")
-_GROUP_LABEL = regex.compile(r"^\W*(?:trong\s+đó|trong\s+số|chia\s+ra)", regex.I)
-_NUMBER_CELL = regex.compile(r"^\W{0,2}(?P<number>(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?)(?:\s*[\p{L}.,]{0,12}(?:\s+[\p{L}]{1,8})?)?\W{0,2}$")
-_SHARE_HEADER = regex.compile(r"%|tỷ\s+lệ|tỉ\s+lệ|bình\s+quân|trung\s+bình|đơn\s+giá|stt|mã", regex.I)
+_NUMBER_CELL = regex.compile(rf"^\W{{0,{CELL_MARKS}}}(?P<number>(?:\d{{1,3}}(?:\.\d{{3}})+|\d+)(?:,\d+)?)"
+                             rf"(?:\s*[\p{{L}}.,]{{0,{CELL_UNIT_CHARS}}}(?:\s+[\p{{L}}]{{1,{CELL_UNIT_WORD_CHARS}}})?)?"
+                             rf"\W{{0,{CELL_MARKS}}}$")
 
 
-def markdown_tables(text: str) -> list[Table]:
-    """Tables written as lines of '|'-separated cells, with each cell's offsets."""
-    tables: list[Table] = []
-    rows: list[list[Cell]] = []
-    position = 0
-    for line in text.splitlines(keepends=True):
-        stripped = line.strip()
-        if stripped.count("|") >= 2 and not regex.fullmatch(r"[|:\-\s]+", stripped):
-            cells = []
-            for m in regex.finditer(r"(?<=\|)[^|\n]*(?=\|)", line):
-                raw = m.group()
-                lead = len(raw) - len(raw.lstrip())
-                content = raw.strip()
-                start = position + m.start() + lead
-                cells.append(Cell(content, start, start + len(content)))
-            if cells:
-                rows.append(cells)
-        elif not regex.fullmatch(r"[|:\-\s]*", stripped):
-            if len(rows) >= 3:
-                tables.append(Table(None, rows))
-            rows = []
-        position += len(line)
-    if len(rows) >= 3:
-        tables.append(Table(None, rows))
-    return tables
+@functools.lru_cache(maxsize=1)
+def _total_label() -> regex.Pattern:
+    return regex.compile(r"^\W*(?:" + cue_pattern("table_total_labels") + r")\b", regex.I)
+
+
+@functools.lru_cache(maxsize=1)
+def _group_label() -> regex.Pattern:
+    return regex.compile(r"^\W*(?:" + cue_pattern("table_group_labels") + r")", regex.I)
+
+
+@functools.lru_cache(maxsize=1)
+def _share_header() -> regex.Pattern:
+    """Anywhere in a header: "Tỷ lệ (%)", "STT"."""
+    return regex.compile(cue_pattern("table_share_headers"), regex.I)
 
 
 def _number(cell: Cell) -> Decimal | None:
@@ -76,11 +72,11 @@ def _check_rows(text: str, table: Table) -> list[Finding]:
     if not first_numeric:
         return []
     header = rows[first_numeric - 1]
-    totals = [j for j, c in enumerate(header) if j > 0 and _TOTAL_LABEL.match(c.text)]
+    totals = [j for j, c in enumerate(header) if j > 0 and _total_label().match(c.text)]
     if len(totals) != 1:
         return []
     t = totals[0]
-    parts = [j for j in range(t + 1, len(header)) if not _SHARE_HEADER.search(header[j].text)]
+    parts = [j for j in range(t + 1, len(header)) if not _share_header().search(header[j].text)]
     if len(parts) < 2:
         return []
     findings = []
@@ -109,7 +105,7 @@ def _check_rows(text: str, table: Table) -> list[Finding]:
 def _check_columns(text: str, table: Table) -> list[Finding]:
     rows = [row for row in table.rows if any(c.text for c in row)]
     labels = [" ".join(c.text for c in row[:2]) for row in rows]
-    totals = [i for i, label in enumerate(labels) if _TOTAL_LABEL.match(label)]
+    totals = [i for i, label in enumerate(labels) if _total_label().match(label)]
     if len(totals) != 1:
         return []
     t = totals[0]
@@ -119,13 +115,13 @@ def _check_columns(text: str, table: Table) -> list[Finding]:
     header = rows[:first_numeric]
     data = [i for i in range(first_numeric, len(rows)) if i != t]
     data = [i for i in data if (i > t) == (t == first_numeric)]  # the rows on the total's side
-    if len(data) < 2 or any(_GROUP_NUMBER.match(rows[i][0].text) or _GROUP_LABEL.match(labels[i]) for i in data):
+    if len(data) < 2 or any(_GROUP_NUMBER.match(rows[i][0].text) or _group_label().match(labels[i]) for i in data):
         return []
     findings = []
     width = min(len(rows[i]) for i in data + [t])
     for col in range(1, width):
         head = " ".join(row[col].text for row in header if col < len(row))
-        if _SHARE_HEADER.search(head):
+        if _share_header().search(head):
             continue
         total = _number(rows[t][col])
         values = [_number(rows[i][col]) for i in data]
@@ -148,15 +144,10 @@ def _check_columns(text: str, table: Table) -> list[Finding]:
 
 
 def _row_label(row: list[Cell]) -> str:
-    return next((c.text for c in row[:2] if _TOTAL_LABEL.match(c.text)), row[0].text)
+    return next((c.text for c in row[:2] if _total_label().match(c.text)), row[0].text)
 
 
 def _cell_fact(text: str, cell: Cell, page: int | None) -> Fact | None:
     if cell.start is None or text[cell.start : cell.end] != cell.text:
         return None
     return Fact("cell", cell.text, cell.start, cell.end, "table.cell", {"text": cell.text}, page)
-
-
-def document_tables(text: str, tables: Sequence[Table]) -> list[Table]:
-    """The reader's tables, or the Markdown tables of the text when the reader gave none."""
-    return list(tables) if tables else markdown_tables(text)

@@ -29,9 +29,9 @@ def en_number(value: Any) -> str:
 
 
 def metric_label(metric: str, lang: str) -> str:
-    from .claims import _metrics
+    from .vocabulary import document
 
-    for entry in _metrics().get("metrics", []):
+    for entry in document().get("metrics", []):
         if entry["id"] == metric and entry.get("label"):
             return entry["label"].get(lang, metric)
     return metric

@@ -19,6 +19,8 @@ from .outline import split_sentences
 if TYPE_CHECKING:
     from ..normalize import NormalizedText
 
+# A parenthesis longer than this is a stray bracket's match, not an aside of the sentence.
+LONGEST_PARENTHESIS = 400
 _PARAGRAPH_END = regex.compile(r"\n[ \t]*\n|\n(?=[ \t]*[\-+*•])")
 
 
@@ -101,7 +103,7 @@ class Layout:
         return None
 
 
-def _parentheses(text: str, limit: int = 400) -> list[Paren]:
+def _parentheses(text: str, limit: int = LONGEST_PARENTHESIS) -> list[Paren]:
     """Matched parentheses no longer than ``limit`` characters, sorted by start."""
     stack: list[int] = []
     found: list[Paren] = []

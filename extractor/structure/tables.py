@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 CAPTION_LINES = 3
 # ... and within this many characters of it.
 CAPTION_CHARS = 300
-# Fewer rows than this written with '|' are a line of a menu, not a table.
+# A table is a header, a row and a total at the least: fewer lines written with '|' are a
+# menu or a layout line.
 MIN_MARKDOWN_ROWS = 3
 # A header row numbering this many columns or more (1, 2, 3 …) is told from a row of figures.
 MIN_NUMBERED_COLUMNS = 3
