@@ -52,9 +52,12 @@ def extract(paths: tuple[str, ...], fmt: str, lang: str, ocr: str, ocr_timeout: 
     """Extract references, dates, periods and figures from documents.
 
     PATHS are files or folders (walked recursively for .txt, .md, .html, .pdf, .docx, .doc and
-    image files; the format is recognised by content). Each document gives
-    one JSON object: {"source", "facts", "problems", "errors"}. A file that cannot be read is
-    reported on stderr in one line; the others are still processed, and the exit code is 1.
+    image files; the format is recognised by content). Each document gives one JSON object:
+    {"source", "document", "facts", "sections", "problems", "warnings", "errors"} (the file,
+    its header metadata, the facts with their offsets, the outline, what is wrong in the
+    document, what could not be fully read, why it could not be read). A file that cannot be
+    read is reported on stderr in one line; the others are still processed, and the exit code
+    is 1.
 
     Example: cchc extract corpus/ --format jsonl > facts.jsonl
     """
