@@ -1,0 +1,129 @@
+"""The audit on real documents annotated by hand, blind to the tool (bench/annotations/relations).
+
+For each named set (``dev``: the rules are written against it; ``held_out``: only reported),
+every relation the annotator says a document states (a total and its parts, a percentage and
+its ratio, a restatement …) is matched against what the audit read:
+
+- read: a checked claim covers the relation's figures (at least two of them, or all when it
+  has fewer);
+- broken and found: a finding covers the figures of a relation that does not hold;
+- a finding is right when it covers a broken relation's figures; a finding on a relation that
+  holds, or on nothing annotated, is a false alarm. Findings that are not arithmetic (numbering,
+  drafts, spelling) are counted apart.
+
+    python3 bench/audit_real.py [--set dev|held_out|all] [--show]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from extractor import process  # noqa: E402
+
+ANNOTATIONS = ROOT / "bench" / "annotations" / "relations"
+PUBLIC = ROOT.parent / "shared" / "corpus" / "public"
+ARITHMETIC_FINDINGS = {"sum_mismatch", "percent_mismatch", "percent_impossible", "difference_mismatch",
+                       "table_total_mismatch", "remainder_mismatch", "restated_differently",
+                       "figure_restated_differently", "product_mismatch", "share_mismatch"}
+
+
+def figure_spans(relation: dict) -> list[tuple[int, int]]:
+    """Every figure of a relation, wherever the annotation schema puts it."""
+    spans = []
+
+    def visit(value):
+        if isinstance(value, dict):
+            if isinstance(value.get("start"), int) and isinstance(value.get("end"), int):
+                spans.append((value["start"], value["end"]))
+            else:
+                for v in value.values():
+                    visit(v)
+        elif isinstance(value, list):
+            for v in value:
+                visit(v)
+
+    for key, value in relation.items():
+        if key not in ("id", "kind", "holds", "where", "note"):
+            visit(value)
+    return sorted(set(spans))
+
+
+def covers(facts, spans: list[tuple[int, int]]) -> bool:
+    needed = min(2, len(spans))
+    hit = sum(any(f.start < e and s < f.end for f in facts) for s, e in spans)
+    return needed > 0 and hit >= needed
+
+
+def score(files: list[Path], show: bool) -> dict:
+    totals = Counter()
+    by_kind_read, by_kind = Counter(), Counter()
+    for path in files:
+        annotation = json.loads(path.read_text(encoding="utf-8"))
+        result = process(str(PUBLIC / annotation["path"]))
+        if not result.ok:
+            print(f"  {annotation['path']}: {result.error}", file=sys.stderr)
+            continue
+        claims = [r.claim.facts for r in result.results]
+        relations = annotation["relations"]
+        matched_findings = set()
+        for relation in relations:
+            spans = figure_spans(relation)
+            by_kind[relation["kind"]] += 1
+            totals["relations"] += 1
+            read = any(covers(facts, spans) for facts in claims)
+            totals["read"] += read
+            by_kind_read[relation["kind"]] += read
+            if not relation["holds"]:
+                totals["broken"] += 1
+                found = [i for i, f in enumerate(result.findings) if covers(f.facts, spans)]
+                totals["broken_found"] += bool(found)
+                matched_findings.update(found)
+                if show and not found:
+                    print(f"  missed broken {annotation['path']} {relation['id']} {relation['kind']}: {relation.get('note')}")
+            elif show and not read:
+                print(f"  unread {annotation['path']} {relation['id']} {relation['kind']}: {relation.get('note')}")
+        for i, finding in enumerate(result.findings):
+            if finding.kind not in ARITHMETIC_FINDINGS:
+                totals["other_findings"] += 1
+                continue
+            totals["findings"] += 1
+            right = i in matched_findings
+            totals["findings_right"] += right
+            if show and not right:
+                where = ", ".join(f"{f.text!r}@{f.start}" for f in finding.facts[:4])
+                print(f"  false alarm {annotation['path']} {finding.kind} {finding.rule}: {where}")
+    return {"totals": totals, "by_kind": by_kind, "by_kind_read": by_kind_read}
+
+
+def share(a: int, b: int) -> str:
+    return f"{a}/{b} = {a / b:.0%}" if b else f"{a}/0"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--set", choices=["dev", "held_out", "all"], default="all")
+    parser.add_argument("--annotations", type=Path, default=ANNOTATIONS)
+    parser.add_argument("--show", action="store_true", help="list relations not read, broken ones missed, false alarms")
+    args = parser.parse_args()
+    if not PUBLIC.is_dir():
+        sys.exit(f"{PUBLIC} is absent: the annotated documents are there")
+    for name in (["dev", "held_out"] if args.set == "all" else [args.set]):
+        files = sorted((args.annotations / name).glob("*.json"))
+        print(f"== {name}: {len(files)} documents")
+        s = score(files, args.show)
+        t = s["totals"]
+        print(f"relations read        {share(t['read'], t['relations'])}")
+        print(f"broken ones found     {share(t['broken_found'], t['broken'])}")
+        print(f"findings right        {share(t['findings_right'], t['findings'])}"
+              f"  (and {t['other_findings']} findings that are not arithmetic)")
+        print("read by kind          " + ", ".join(f"{k} {s['by_kind_read'][k]}/{n}" for k, n in s["by_kind"].most_common()))
+
+
+if __name__ == "__main__":
+    main()
