@@ -1,9 +1,16 @@
 """Table totals against their rows, in Markdown tables and in tables the readers give."""
 from __future__ import annotations
 
+import pytest
+
 from extractor.document import Cell, Table
-from extractor.reconcile.tables import table_findings
+from extractor.reconcile.checks import check, findings
+from extractor.reconcile.tables import table_claims
 from extractor.structure.tables import markdown_tables
+
+
+def table_findings(text, tables):
+    return findings([check(claim) for claim in table_claims(text, tables)])
 
 TABLE = """Kết quả tiếp nhận hồ sơ:
 
@@ -41,11 +48,40 @@ def test_total_row_that_does_not_add_up():
     assert finding.to_dict(text)["message"].startswith("Dòng 'Tổng cộng' của bảng không khớp ở cột 'Hồ sơ tiếp nhận'")
 
 
-def test_grouped_tables_are_left_alone():
-    rows = [["STT", "Nội dung", "Kinh phí"], ["I", "Chi đầu tư", "500"], ["1", "Dự án A", "300"],
-            ["2", "Dự án B", "200"], ["", "Tổng cộng", "900"]]
-    table = Table(None, [[Cell(c) for c in row] for row in rows])
-    assert table_findings("", [table]) == []
+def cells_of(rows):
+    """Rows written as text lines, each cell with its offsets."""
+    text, table = "", []
+    for row in rows:
+        line = []
+        for value in row:
+            line.append(Cell(value, len(text), len(text) + len(value)))
+            text += value + " | "
+        text += "\n"
+        table.append(line)
+    return text, Table(None, table)
+
+
+GROUPED = [["STT", "Nội dung", "Kinh phí"], ["", "Tổng cộng", "{total}"],
+           ["I", "Chi đầu tư", "500"], ["1", "Dự án A", "300"], ["2", "Dự án B", "{b}"],
+           ["II", "Chi thường xuyên", "400"], ["1", "Lương", "400"]]
+
+
+@pytest.mark.parametrize("total, b, expected", [
+    ("900", "200", []),
+    ("900", "250", [("table.group_total", 500, 550)]),
+    ("950", "200", [("table.column_total", 950, 900)]),
+])
+def test_grouped_tables_are_summed_level_by_level(total, b, expected):
+    text, table = cells_of([[c.format(total=total, b=b) for c in row] for row in GROUPED])
+    assert len(table_claims(text, [table])) == 3
+    assert [(f.rule, f.stated, f.expected) for f in table_findings(text, [table])] == expected
+
+
+def test_a_breakdown_under_a_row_is_not_summed_as_its_siblings():
+    rows = [["STT", "Nội dung", "Hồ sơ"], ["1", "Cấp tỉnh", "100"], ["", "Trong đó: trực tuyến", "60"],
+            ["2", "Cấp huyện", "50"], ["", "Tổng cộng", "150"]]
+    text, table = cells_of(rows)
+    assert table_claims(text, [table]) == []
 
 
 def test_reader_table_with_total_at_the_top():

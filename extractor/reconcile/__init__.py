@@ -9,7 +9,7 @@ from ..structure.tables import document_tables
 from .checks import Finding, Result, check, findings
 from .claims import Claim, find_claims
 from .series import draft_findings, numbering_findings
-from .tables import table_findings
+from .tables import table_claims
 
 
 def check_document(text: str, facts: Sequence[Fact], tables: Sequence = (), *,
@@ -18,9 +18,9 @@ def check_document(text: str, facts: Sequence[Fact], tables: Sequence = (), *,
     totals that do not add up, citations numbered against their dates, and the signs of an
     unsigned draft. ``tables`` are the reader's tables (Markdown tables are read from the text);
     ``layout`` is the text's layout when the caller has built it already."""
-    results = [check(claim) for claim in find_claims(text, facts, layout=layout)]
-    return results, (findings(results) + table_findings(text, document_tables(text, tables))
-                     + numbering_findings(facts) + draft_findings(facts))
+    claims = find_claims(text, facts, layout=layout) + table_claims(text, document_tables(text, tables), facts)
+    results = [check(claim) for claim in claims]
+    return results, findings(results) + numbering_findings(facts) + draft_findings(facts)
 
 
 __all__ = ["Claim", "Finding", "Result", "check", "check_document", "find_claims"]

@@ -123,6 +123,6 @@ FINDING_KINDS = {"sum": "sum_mismatch", "share": "percent_mismatch",
 
 
 def findings(results: list[Result]) -> list[Finding]:
-    return [Finding(r.kind or FINDING_KINDS[r.claim.kind], r.severity, r.claim.rule, r.stated, r.expected,
+    return [Finding(r.kind or r.claim.values.get("finding") or FINDING_KINDS[r.claim.kind], r.severity, r.claim.rule, r.stated, r.expected,
                     r.tolerance, r.claim.facts, dict(r.claim.values))
             for r in results if not r.holds]

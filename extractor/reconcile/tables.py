@@ -1,21 +1,25 @@
-"""Table totals: a 'Tổng cộng' / 'Tổng số' row against the sum of the rows it totals.
+"""Table totals, read as claims: a 'Tổng cộng' / 'Tổng số' row against the rows it totals, a
+numbered group row (I, 1, 1.1, a, -) against its sub-rows, and a 'Tổng số' column against the
+columns after it, for every numeric column and row, holding or not.
 
-Tables come from the readers (PDF, DOCX, DOC, HTML) and from Markdown or text tables written
-with '|'. Only flat tables are checked: a table whose rows are grouped (I., II. group rows, or
-'trong đó' rows under a total) has subtotals that a plain column sum would count twice.
+The row hierarchy comes from the numbering column: a total row stands over the top-level rows
+on its side, a group row over the rows of the next level under it. A group whose rows cannot
+all be placed (an unnumbered row among numbered ones, a 'trong đó' breakdown) is not summed:
+its sum would count a breakdown twice or miss a part.
 """
 from __future__ import annotations
 
 import functools
 from decimal import Decimal
-from typing import Iterable
+from typing import Iterable, Sequence
 
 import regex
 
 from ..document import Cell, Table
 from ..extract.numbers import parse_number
 from ..facts import Fact
-from .checks import GROSS_SUM_SHARE, Finding
+from ..structure.tables import TableView, view_table
+from .claims import Claim
 from .vocabulary import cue_pattern
 
 # A numeric cell: the number with a short unit after it ("1.245 hồ sơ", "12 tr.đ") and a
@@ -53,101 +57,152 @@ def _number(cell: Cell) -> Decimal | None:
     return parse_number(m["number"])[0]
 
 
-def table_findings(text: str, tables: Iterable[Table]) -> list[Finding]:
-    findings = []
+
+
+
+FINDING_KIND = "table_total_mismatch"
+# Levels of the numbering of rows, from the outermost: "A", "I", "1", "1.1", "1.1.1", "a", "-".
+_LEVELS = [(0, regex.compile(r"^[A-H]$")), (1, regex.compile(r"^[IVXL]+$")), (2, regex.compile(r"^\d{1,3}$")),
+           (3, regex.compile(r"^\d{1,3}\.\d{1,3}$")), (4, regex.compile(r"^\d{1,3}\.\d{1,3}\.\d{1,3}$")),
+           (5, regex.compile(r"^[a-zđ]$")), (6, regex.compile(r"^[-+*•–]$"))]
+TOTAL_LEVEL = -1
+
+
+def _level(index: str) -> int | None:
+    """The rank of a row's number ("II." → 1, "2" → 2, "2.1" → 3, "a)" → 5, "-" → 6)."""
+    text = index.strip().rstrip(".)/:").strip()
+    for level, pattern in _LEVELS:
+        if pattern.match(text):
+            return level
+    return None
+
+
+def table_claims(text: str, tables: Iterable[Table], facts: Sequence[Fact] = ()) -> list[Claim]:
+    """Every total of the tables as a claim, with the cells (or the facts found in them)."""
+    cells = _CellFacts(text, facts)
+    claims = []
     for table in tables:
-        findings += _check_table(text, table)
-    return findings
+        view = view_table(text, table)
+        claims += _column_claims(view, cells) + _row_claims(view, cells)
+    return claims
 
 
-def _check_table(text: str, table: Table) -> list[Finding]:
-    return _check_columns(text, table) + _check_rows(text, table)
+class _CellFacts:
+    """The fact found in a cell (a figure of the table), else the cell itself as evidence."""
+
+    def __init__(self, text: str, facts: Sequence[Fact]):
+        self.text = text
+        self.by_span = {}
+        for fact in facts:
+            self.by_span.setdefault(fact.start, fact)
+
+    def fact(self, cell: Cell, page: int | None) -> Fact | None:
+        if cell.start is None or self.text[cell.start:cell.end] != cell.text:
+            return None
+        for offset in range(cell.start, cell.end):
+            found = self.by_span.get(offset)
+            if found is not None and found.end <= cell.end:
+                return found
+        return Fact("cell", cell.text, cell.start, cell.end, "table.cell", {"text": cell.text}, page)
 
 
-def _check_rows(text: str, table: Table) -> list[Finding]:
+def _groups(view: TableView) -> list[tuple[int, list[int]]]:
+    """(row, the rows it totals) for the total rows and numbered group rows of a table."""
+    rows = view.data_rows()
+    index = min(view.index_columns) if view.index_columns else None
+    labels = [" ".join(c.text for c in row[:2]) for row in rows]
+    totals = [i for i, label in enumerate(labels) if _total_label().match(label)]
+    levels: list[int | None] = []
+    for i, row in enumerate(rows):
+        if i in totals:
+            levels.append(TOTAL_LEVEL)
+        elif index is None:
+            levels.append(_LEVELS[2][0])  # an unnumbered table: every row an item
+        else:
+            levels.append(_level(row[index].text) if index < len(row) else None)
+    groups = []
+    for i, level in enumerate(levels):
+        if level is None or level == TOTAL_LEVEL:
+            continue
+        children, deeper = [], None
+        for j in range(i + 1, len(rows)):
+            if levels[j] is None or _group_label().match(labels[j]):
+                children = []
+                break
+            if levels[j] == TOTAL_LEVEL or levels[j] <= level:
+                break
+            deeper = levels[j] if deeper is None else min(deeper, levels[j])
+            children.append(j)
+        children = [j for j in children if levels[j] == deeper]
+        if children:
+            groups.append((i, children))
+    if len(totals) == 1:
+        t = totals[0]
+        side = range(t + 1, len(rows)) if t == 0 or t < len(rows) // 2 else range(0, t)
+        placed = [j for j in side if levels[j] != TOTAL_LEVEL]
+        if placed and all(levels[j] is not None and not _group_label().match(labels[j]) for j in placed):
+            top = min(levels[j] for j in placed)
+            groups.append((t, [j for j in placed if levels[j] == top]))
+    return groups
+
+
+def _column_claims(view: TableView, cells: _CellFacts) -> list[Claim]:
+    rows = view.data_rows()
+    claims = []
+    for parent, children in _groups(view):
+        for col in range(1, len(rows[parent])):
+            head = view.column_headers[col] if col < len(view.column_headers) else ""
+            if col in view.index_columns or col == view.unit_column or _share_header().search(head):
+                continue
+            total = _number(rows[parent][col])
+            if total is None:
+                continue
+            parts = [rows[j][col] if col < len(rows[j]) else Cell("") for j in children]
+            values = [_number(c) for c in parts]
+            if any(v is None and c.text for v, c in zip(values, parts)):
+                continue
+            present = [(v, c) for v, c in zip(values, parts) if v is not None]
+            if not present:
+                continue
+            facts = [cells.fact(c, view.table.page) for c in [rows[parent][col]] + [c for _, c in present]]
+            if any(f is None for f in facts):
+                continue
+            is_total = _total_label().match(" ".join(c.text for c in rows[parent][:2]))
+            claims.append(Claim("sum", "table.column_total" if is_total else "table.group_total", facts,
+                                {"total": total, "parts": [v for v, _ in present], "exhaustive": True,
+                                 "column": head or str(col + 1), "label": view.row_label(rows[parent]),
+                                 "finding": FINDING_KIND}))
+    return claims
+
+
+def _row_claims(view: TableView, cells: _CellFacts) -> list[Claim]:
     """A 'Tổng số' column against the numeric columns after it, row by row (a table whose
     header groups its columns, e.g. 'trong đó', is read the same way: the parts follow the total)."""
-    rows = [row for row in table.rows if any(c.text for c in row)]
-    first_numeric = next((i for i, row in enumerate(rows) if any(_number(c) is not None for c in row[1:])), None)
-    if not first_numeric:
-        return []
-    header = rows[first_numeric - 1]
-    totals = [j for j, c in enumerate(header) if j > 0 and _total_label().match(c.text)]
+    rows, headers = view.data_rows(), view.column_headers
+    totals = [j for j, h in enumerate(headers) if j > 0 and _total_label().match(h)]
     if len(totals) != 1:
         return []
     t = totals[0]
-    parts = [j for j in range(t + 1, len(header)) if not _share_header().search(header[j].text)]
+    parts = [j for j in range(t + 1, len(headers)) if not _share_header().search(headers[j])
+             and j != view.unit_column]
     if len(parts) < 2:
         return []
-    findings = []
-    for row in rows[first_numeric:]:
+    claims = []
+    for row in rows:
         if len(row) <= max(parts) or _GROUP_NUMBER.match(row[0].text):
             continue
         total = _number(row[t])
         values = [_number(row[j]) for j in parts]
         if total is None or any(v is None and row[j].text for v, j in zip(values, parts)):
             continue
-        present = [v for v in values if v is not None]
-        if len(present) < 2 or sum(present) == total:
-            continue
-        computed = sum(present)
-        gross = abs(computed - total) > GROSS_SUM_SHARE * abs(total)
-        cells = [row[t]] + [row[j] for j in parts if row[j].text]
-        facts = [_cell_fact(text, c, table.page) for c in cells]
-        findings.append(Finding(
-            "table_total_mismatch", "gross" if gross else "error", "table.row_total", total, computed, 0,
-            [f for f in facts if f is not None],
-            {"column": header[t].text, "label": " ".join(c.text for c in row[:2]).strip(),
-             "parts": present, "total": total}))
-    return findings
-
-
-def _check_columns(text: str, table: Table) -> list[Finding]:
-    rows = [row for row in table.rows if any(c.text for c in row)]
-    labels = [" ".join(c.text for c in row[:2]) for row in rows]
-    totals = [i for i, label in enumerate(labels) if _total_label().match(label)]
-    if len(totals) != 1:
-        return []
-    t = totals[0]
-    first_numeric = next((i for i, row in enumerate(rows) if any(_number(c) is not None for c in row[1:])), None)
-    if first_numeric is None:
-        return []
-    header = rows[:first_numeric]
-    data = [i for i in range(first_numeric, len(rows)) if i != t]
-    data = [i for i in data if (i > t) == (t == first_numeric)]  # the rows on the total's side
-    if len(data) < 2 or any(_GROUP_NUMBER.match(rows[i][0].text) or _group_label().match(labels[i]) for i in data):
-        return []
-    findings = []
-    width = min(len(rows[i]) for i in data + [t])
-    for col in range(1, width):
-        head = " ".join(row[col].text for row in header if col < len(row))
-        if _share_header().search(head):
-            continue
-        total = _number(rows[t][col])
-        values = [_number(rows[i][col]) for i in data]
-        if total is None or any(v is None and rows[i][col].text for v, i in zip(values, data)):
-            continue
-        present = [v for v in values if v is not None]
+        present = [(v, row[j]) for v, j in zip(values, parts) if v is not None]
         if len(present) < 2:
             continue
-        computed = sum(present)
-        if computed == total:
+        facts = [cells.fact(c, view.table.page) for c in [row[t]] + [c for _, c in present]]
+        if any(f is None for f in facts):
             continue
-        gross = abs(computed - total) > GROSS_SUM_SHARE * abs(total)
-        cells = [rows[t][col]] + [rows[i][col] for i in data if rows[i][col].text]
-        facts = [_cell_fact(text, c, table.page) for c in cells]
-        findings.append(Finding(
-            "table_total_mismatch", "gross" if gross else "error", "table.column_total", total, computed, 0,
-            [f for f in facts if f is not None],
-            {"column": head or str(col + 1), "label": _row_label(rows[t]), "parts": present, "total": total}))
-    return findings
-
-
-def _row_label(row: list[Cell]) -> str:
-    return next((c.text for c in row[:2] if _total_label().match(c.text)), row[0].text)
-
-
-def _cell_fact(text: str, cell: Cell, page: int | None) -> Fact | None:
-    if cell.start is None or text[cell.start : cell.end] != cell.text:
-        return None
-    return Fact("cell", cell.text, cell.start, cell.end, "table.cell", {"text": cell.text}, page)
+        claims.append(Claim("sum", "table.row_total", facts,
+                            {"total": total, "parts": [v for v, _ in present], "exhaustive": True,
+                             "column": headers[t], "label": " ".join(c.text for c in row[:2]).strip(),
+                             "finding": FINDING_KIND}))
+    return claims
