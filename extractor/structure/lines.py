@@ -5,7 +5,6 @@ plain-text documents do neither. Everything here keeps offsets into the text it 
 """
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass
 
 import regex
@@ -84,13 +83,3 @@ class Cleaned:
             return pos, pos
         return self._where[start], self._where[end - 1] + 1
 
-
-class LineIndex:
-    """Which line an offset falls on."""
-
-    def __init__(self, lines: list[Line]):
-        self.lines = lines
-        self._starts = [ln.start for ln in lines]
-
-    def at(self, offset: int) -> Line:
-        return self.lines[max(0, bisect.bisect_right(self._starts, offset) - 1)]
