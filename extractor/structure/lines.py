@@ -11,6 +11,8 @@ import regex
 
 _MARKS = "*|#_"
 _MARKUP_RUN = regex.compile(r"[*|#_]+")
+_LIST_DASH = regex.compile(r"-\s*")
+_LIST_ITEM_END = ";,. "
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,3 +85,20 @@ class Cleaned:
             return pos, pos
         return self._where[start], self._where[end - 1] + 1
 
+
+
+def list_item_values(text: str, items: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
+    """The values of listed items ("- Như trên;"): each item's words without its dash and end
+    punctuation, with their span in ``text``."""
+    values = []
+    for a, b in items:
+        cleaned = Cleaned(text, a, b)
+        words = cleaned.text
+        m = _LIST_DASH.match(words)
+        s = m.end() if m else 0
+        e = len(words)
+        while e > s and words[e - 1] in _LIST_ITEM_END:
+            e -= 1
+        if e > s:
+            values.append((words[s:e], *cleaned.span(s, e)))
+    return values

@@ -1,0 +1,461 @@
+"""The header of an administrative document (NĐ 30/2020/NĐ-CP, Phụ lục I; Party documents
+alike): issuer block, quốc hiệu, own number (``Số:``), place and date, urgency and secrecy marks,
+type line and trích yếu (or a công văn's ``V/v``), and the recipients (``Kính gửi``)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import regex
+
+from ..facts import Fact
+from ..patterns import tables
+from .chrome import Chrome
+from .context import DocumentContext, DocumentRecord, Span
+from .data import bodies, fold, layout
+from .lines import Cleaned, Line, clean, content_span, list_item_values
+from .model import StructureProblem
+from .places import PlaceMatch, resolve_place
+
+HEADER_LINES = 45        # the header is within this many non-empty lines of the content start
+TYPE_LINE_REACH = 400    # a type line this far above the own number is the issuer's, not the type
+TITLE_LINES = 8          # a trích yếu wraps over at most this many lines
+SUBJECT_LINES = 5        # a "V/v" subject wraps over at most this many lines
+SHORT_UPPER_LINE = 12    # an upper-case line this short may continue a lower-case title
+ISSUER_LIKE_LINE = 25    # a bold upper-case line this long under the type line may be the issuer
+DATE_REACH = 80          # the header date's fact starts within this of "ngày"
+RECIPIENTS_REACH = 3000  # "Kính gửi" is within this of the header's end
+STATED_WINDOW_REACH = 80 # a window stated right under the title starts within this of its end
+
+NEWS_ARTICLE = "news_article"
+
+_PLACE_DATE = regex.compile(r"^[ \t*_|]*(?P<place>[^\s,*|][^,\n*|]{0,40}?)[ \t]*,[ \t*]*\n?[ \t*]*(?P<date>ngày\b)",
+                            regex.IGNORECASE | regex.MULTILINE)
+_KINH_GUI = regex.compile(r"^[ \t*_|]*Kính[ \t]+gửi[ \t*]*:?[ \t*]*", regex.MULTILINE)
+_VV = regex.compile(r"^[ \t*_|]*(?P<vv>V/[vV]\b)")
+_BODY_OPENERS = regex.compile(r"^(?:Căn cứ|Thực hiện|Xét|Theo đề nghị|Trên cơ sở|Kính gửi|Điều \d)")
+_SO_WRAPPED = regex.compile(r"(?:\*\*)?Số[ \t]*:?[ \t*]*\n")
+_SO_ALONE = regex.compile(r"Số\s*:?")
+_ENACTING = regex.compile(r"(?:CHỦ TỊCH|GIÁM ĐỐC|BỘ TRƯỞNG|THỦ TƯỚNG|ỦY BAN|UỶ BAN|HỘI ĐỒNG|BAN THƯỜNG VỤ)")
+RULE_LINE = regex.compile(r"[-_=*.\s]+")
+
+
+def _type_names() -> dict[str, str]:
+    """Upper-case type lines ("BÁO CÁO", "QUYẾT ĐỊNH") → type name."""
+    doc_types = tables()["doc_types"]
+    names = {}
+    for group in ("administrative", "normative", "party"):
+        for t in doc_types[group]:
+            names[t["name"].upper()] = t["name"]
+    for t in doc_types["type_words"]:
+        if t["doc_type"]:
+            names[t["word"].upper()] = t["doc_type"]
+    return names
+
+
+_TYPE_NAMES = _type_names()
+
+
+@dataclass(frozen=True)
+class OwnReference:
+    """The header's own number: the ``doc_ref`` fact and its normalised span."""
+    start: int
+    end: int
+    fact: Fact
+
+
+@dataclass(frozen=True)
+class TypedValue:
+    """A value read from the header with the normalised span it was read from."""
+    value: Any
+    span: Span
+
+
+@dataclass(frozen=True)
+class HeaderPlace:
+    written: str
+    match: PlaceMatch
+    span: Span
+
+
+@dataclass(frozen=True)
+class HeaderDate:
+    iso: str | None
+    written: str
+    span: Span
+    blank_day: bool = False
+    month: str | None = None    # "2023-09" of a blank-day date that names its month
+    year: int | None = None     # of a blank-day date that names only its year
+
+
+@dataclass(frozen=True)
+class Header:
+    kind: str                              # party, normative, state_administrative, news_article
+    start: int                             # where the header starts (0 with no header)
+    end: int                               # where its last part read ends
+    own: OwnReference | None
+    issuer_block: tuple[Line, ...]         # the issuer's upper-case lines, outermost first
+    doc_type: TypedValue | None            # from the type line ("BÁO CÁO")
+    title: TypedValue | None               # trích yếu or "V/v ..."
+    place: HeaderPlace | None
+    date: HeaderDate | None
+    marks: dict[str, TypedValue] = field(default_factory=dict)   # urgency, secrecy, draft_mark
+    problems: tuple[StructureProblem, ...] = ()
+    skip: tuple[Span, ...] = ()
+
+    @property
+    def is_news(self) -> bool:
+        return self.kind == NEWS_ARTICLE
+
+    def write(self, record: DocumentRecord) -> None:
+        record.set("kind", self.kind)
+        if self.own is not None:
+            v = self.own.fact.value
+            record.set("doc_type", v.get("doc_type"))
+            record.set("number", v.get("number"), (self.own.start, self.own.end))
+            record.set("code", v.get("code"))
+            record.set("canonical", v.get("canonical"))
+            record.set("partial", bool(v.get("partial")))
+        if self.doc_type is not None:
+            record.set("doc_type", self.doc_type.value, self.doc_type.span)
+        if self.title is not None:
+            record.set("title", self.title.value, self.title.span)
+        if self.place is not None:
+            record.set("place_as_written", self.place.written, self.place.span)
+            record.set("place", self.place.match.corrected, self.place.span)
+        date = self.date
+        if date is not None and date.blank_day:
+            record.set("date", None)
+            record.set("date_as_written", date.written, date.span)
+            if date.month is not None:
+                record.set("month", date.month)
+            else:
+                record.set("year", date.year)
+        elif date is not None:
+            record.set("date", date.iso, date.span)
+            record.set("date_as_written", date.written)
+        for key, mark in self.marks.items():
+            record.set(key, mark.value, mark.span)
+
+
+@dataclass(frozen=True)
+class _HeaderLines:
+    """Which lines of the header hold which part."""
+    first: int | None
+    own: OwnReference | None
+    national: Line | None
+    party_line: bool
+    type_line: tuple[Line, str] | None
+    issuer_block: tuple[Line, ...]
+    place_date: tuple[Line, regex.Match] | None
+    marks: dict[str, Line]
+    subject: Line | None
+
+
+def read_header(context: DocumentContext, chrome: Chrome) -> Header:
+    head = _header_lines(context, chrome)
+    own = head.own
+    problems: list[StructureProblem] = []
+    skip: list[Span] = []
+    end = head.first or 0
+    if own is not None:
+        line = context.line_at(own.start)
+        end = max(end, line.end)
+        skip.append((line.start, line.end))
+        if own.fact.value.get("partial"):
+            problems.append(context.problem("unnumbered_draft", *context.content(line),
+                                            ref_code=own.fact.value.get("code")))
+    doc_type = title = None
+    if head.type_line is not None:
+        line, name = head.type_line
+        doc_type = TypedValue(name, context.content(line))
+        title, title_end = _read_title(context, line)
+        if title is not None:
+            skip.append((line.start, title_end))
+        end = max(end, title_end)
+    if head.subject is not None and title is None:
+        title, title_end = _read_subject(context, head.subject)
+        skip.append((head.subject.start, title_end))
+        end = max(end, title_end)
+    place = date = None
+    if head.place_date is not None:
+        line, m = head.place_date
+        written = context.text[m.start("place"):m.end("place")].strip()
+        place = HeaderPlace(written, resolve_place(written), (m.start("place"), m.end("place")))
+        if place.match.misspelt:
+            problems.append(context.problem("place_spelling", *place.span, corrected=place.match.corrected))
+        date = _read_date(context, m.start("date"))
+        if date is not None and date.blank_day:
+            problems.append(context.problem("blank_day_draft", *date.span))
+        date_line = context.line_at(m.start("date"))
+        end = max(end, date_line.end)
+        skip.append((line.start, date_line.end))
+    marks = {}
+    for key, name in (("urgency", "urgency"), ("secrecy", "secrecy"), ("draft", "draft_mark")):
+        if key in head.marks:
+            line = head.marks[key]
+            marks[name] = TypedValue(context.clean_line(line), context.content(line))
+    if "draft_mark" in marks:
+        problems.append(context.problem("draft_mark", *marks["draft_mark"].span))
+    skip.extend((line.start, line.end) for line in head.issuer_block)
+    return Header(_kind(head), head.first or 0, end, own, head.issuer_block, doc_type, title,
+                  place, date, marks, tuple(problems), tuple(skip))
+
+
+def _kind(head: _HeaderLines) -> str:
+    family = head.own.fact.value.get("family") if head.own is not None else None
+    if head.party_line or family == "party":
+        return "party"
+    if family in ("normative", "joint"):
+        return "normative"
+    if head.own is not None or head.national is not None or head.type_line is not None:
+        return "state_administrative"
+    return NEWS_ARTICLE
+
+
+def _first_lines(context: DocumentContext, chrome: Chrome) -> list[Line]:
+    out = []
+    chrome_ids = chrome.line_ids
+    for line in context.lines[chrome.first_line:]:
+        if line.index in chrome_ids:
+            continue
+        if context.clean_line(line):
+            out.append(line)
+            if len(out) >= HEADER_LINES:
+                break
+    return out
+
+
+def _own_reference(context: DocumentContext, start: int, end: int) -> OwnReference | None:
+    refs = list(context.facts_between(start, end, "doc_ref"))
+    for s, e, f in refs:
+        if f.value.get("own"):
+            return OwnReference(s, e, f)
+    # "Số:" alone on its line with the number on the next (a crawl wrapped the header).
+    for s, e, f in refs:
+        line = context.line_at(s)
+        at_start = s == context.content(line)[0]
+        if at_start and _SO_WRAPPED.match(context.text[s:e]):
+            return OwnReference(s, e, f)
+        if at_start and line.index and _SO_ALONE.fullmatch(context.clean_line(context.lines[line.index - 1])):
+            return OwnReference(s, e, f)
+    return None
+
+
+def _header_lines(context: DocumentContext, chrome: Chrome) -> _HeaderLines:
+    lay = layout()
+    head = _first_lines(context, chrome)
+    if not head:
+        return _HeaderLines(None, None, None, False, None, (), None, {}, None)
+    region_end = head[-1].end
+    own = _own_reference(context, head[0].start, region_end)
+    national = None
+    party_line = False
+    for line in head:
+        c = context.clean_line(line)
+        if any(r.regex.match(c) for r in lay.national):
+            national = national or line
+            if c == "ĐẢNG CỘNG SẢN VIỆT NAM":
+                party_line = True
+    # The type line comes before the body's first line.
+    type_line = None
+    for line in head:
+        c = context.clean_line(line)
+        if _BODY_OPENERS.match(c) and not c.startswith("Kính gửi"):
+            break
+        name = _TYPE_NAMES.get(c.upper()) if c.isupper() else None
+        if name and (own is None or line.start > own.start - TYPE_LINE_REACH):
+            type_line = (line, name)
+            break
+    # Issuer block: capital lines before the number line (or the type line), other than the
+    # national lines, rules and marks.
+    limit = own.start if own else (type_line[0].start if type_line else region_end)
+    block: list[Line] = []
+    for line in head:
+        if line.start >= limit:
+            break
+        c = context.clean_line(line)
+        if any(r.regex.match(c) for r in lay.national) or RULE_LINE.fullmatch(c):
+            if block:
+                break
+            continue
+        if (not c or c in lay.urgency or c in lay.secrecy or c in lay.draft_marks
+                or _PLACE_DATE.match(context.text, line.start)):
+            continue
+        letters = [ch for ch in c if ch.isalpha()]
+        if letters and all(ch.isupper() for ch in letters):
+            block.append(line)
+    place_date = None
+    for line in head:
+        m = _PLACE_DATE.match(context.text, line.start)
+        if m and line.start < (type_line[0].start + 1 if type_line else region_end + 1):
+            place_date = (line, m)
+            break
+    marks: dict[str, Line] = {}
+    for line in head:
+        c = context.clean_line(line)
+        if c in lay.urgency:
+            marks["urgency"] = line
+        elif c in lay.secrecy:
+            marks["secrecy"] = line
+        elif c in lay.draft_marks:
+            marks["draft"] = line
+    subject = next((ln for ln in head if _VV.match(ln.text)), None)
+    return _HeaderLines(head[0].start, own, national, party_line, type_line, tuple(block), place_date,
+                        marks, subject)
+
+
+def _read_title(context: DocumentContext, type_line: Line) -> tuple[TypedValue | None, int]:
+    """The trích yếu under the type line, and where the header ends."""
+    lines: list[Line] = []
+    upper_title = None
+    i = type_line.index + 1
+    while i < len(context.lines) and len(lines) < TITLE_LINES:
+        ln = context.lines[i]
+        raw = ln.text.strip()
+        c = context.clean_line(ln)
+        if not c:
+            if lines or raw not in ("", "|"):
+                break
+            i += 1
+            continue
+        if RULE_LINE.fullmatch(c) or raw.startswith("(") or c.startswith("("):
+            break
+        if raw.startswith("**") and raw.endswith("**") and lines:
+            break
+        if _BODY_OPENERS.match(c) or _PLACE_DATE.match(context.text, ln.start) or c.startswith("Ngày "):
+            break
+        letters = [ch for ch in c if ch.isalpha()]
+        is_upper = bool(letters) and all(ch.isupper() for ch in letters)
+        if upper_title is None:
+            upper_title = is_upper
+        elif upper_title and not is_upper:
+            break
+        elif not upper_title and is_upper and len(c) > SHORT_UPPER_LINE:
+            break
+        if raw.startswith("**") and raw.endswith("**") and not lines and is_upper \
+                and len(c) > ISSUER_LIKE_LINE and _issuer_like(c):
+            break
+        lines.append(ln)
+        i += 1
+    if not lines:
+        return None, type_line.end
+    return _wrapped_value(context, lines), lines[-1].end
+
+
+def _read_subject(context: DocumentContext, line: Line) -> tuple[TypedValue, int]:
+    """A công văn's "V/v ..." (its trích yếu), possibly wrapped, and where it ends."""
+    lines = [line]
+    i = line.index + 1
+    while i < len(context.lines) and len(lines) < SUBJECT_LINES:
+        c = context.clean_line(context.lines[i])
+        if not c or not c[0].islower():
+            break
+        lines.append(context.lines[i])
+        i += 1
+    return _wrapped_value(context, lines), lines[-1].end
+
+
+def _wrapped_value(context: DocumentContext, lines: list[Line]) -> TypedValue:
+    a = context.content(lines[0])[0]
+    b = context.content(lines[-1])[1]
+    return TypedValue(Cleaned(context.text, a, b).text, (a, b))
+
+
+def _read_date(context: DocumentContext, at: int) -> HeaderDate | None:
+    for s, e, f in context.facts_between(at, at + DATE_REACH):
+        if s != at:
+            continue
+        written = context.text[s:e]
+        if f.kind == "date":
+            return HeaderDate(f.value["iso"], written, (s, e))
+        if f.kind == "period" and f.value.get("blank_day"):
+            by_month = f.value.get("granularity") == "month"
+            return HeaderDate(None, written, (s, e), blank_day=True,
+                              month=f.value["start"][:7] if by_month else None,
+                              year=None if by_month else int(f.value["start"][:4]))
+    return None
+
+
+def _issuer_like(line: str) -> bool:
+    """An upper-case bold line that names the enacting authority ("CHỦ TỊCH ỦY BAN NHÂN DÂN ...")."""
+    return bool(bodies().mention_re.search(fold(line))) and bool(_ENACTING.match(line))
+
+
+@dataclass(frozen=True)
+class Recipients:
+    items: tuple[tuple[str, int, int], ...]   # each recipient with its normalised span
+    span: Span                                 # the "Kính gửi" lines
+
+    def write(self, record: DocumentRecord) -> None:
+        record.set_list("recipients", self.items)
+
+
+def read_recipients(context: DocumentContext, header: Header) -> Recipients | None:
+    """The recipients of "Kính gửi", on its line or listed under it."""
+    start = header.start
+    m = _KINH_GUI.search(context.text, start)
+    if not m or m.start() > max(header.end, start) + RECIPIENTS_REACH:
+        return None
+    text = context.text
+    line = context.line_at(m.start())
+    rest = clean(text[m.end():line.end])
+    items: list[Span] = []
+    end_line = line
+    if rest and not rest.startswith("-"):
+        items.append(content_span(text, m.end(), line.end))
+    else:
+        if rest.startswith("-"):
+            items.append(content_span(text, m.end(), line.end))
+        i = line.index + 1
+        while i < len(context.lines):
+            ln = context.lines[i]
+            c = context.clean_line(ln)
+            if not c:
+                if items:
+                    break
+                i += 1
+                continue
+            if c.startswith("-"):
+                items.append(context.content(ln))
+            elif items and c[0].islower():
+                items[-1] = (items[-1][0], context.content(ln)[1])
+            else:
+                break
+            end_line = ln
+            i += 1
+    values = list_item_values(text, items)
+    if not values:
+        return None
+    return Recipients(tuple(values), (line.start, end_line.end))
+
+
+@dataclass(frozen=True)
+class TitlePeriod:
+    """The period a document covers: the one its title names."""
+    value: dict[str, Any]
+    fact: Fact
+
+    def write(self, record: DocumentRecord) -> None:
+        record.values["period"] = self.value
+        # The fact's offsets are already the document's.
+        record.spans["period"] = {"text": self.fact.text, "start": self.fact.start, "end": self.fact.end}
+
+
+def title_period(context: DocumentContext, header: Header) -> TitlePeriod | None:
+    if header.title is None:
+        return None
+    ts, te = context.source_span(*header.title.span)
+    for f in context.facts:
+        if f.kind == "period" and ts <= f.start and f.end <= te and not f.value.get("blank_day"):
+            period = {"text": f.text, "start": f.value.get("start"), "end": f.value.get("end")}
+            if f.value.get("reporting_window"):
+                period["reporting_window"] = list(f.value["reporting_window"])
+            # A stated window right under the title overrides the conventional one.
+            for g in context.facts:
+                if g.kind == "period" and g.value.get("granularity") == "range" and te <= g.start <= te + STATED_WINDOW_REACH:
+                    period["reporting_window"] = [g.value["start"], g.value["end"]]
+                    period["stated_window"] = g.text
+                    break
+            return TitlePeriod(period, f)
+    return None
