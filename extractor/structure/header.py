@@ -29,16 +29,6 @@ STATED_WINDOW_REACH = 80 # a window stated right under the title starts within t
 
 NEWS_ARTICLE = "news_article"
 
-_PLACE_DATE = regex.compile(r"^[ \t*_|]*(?P<place>[^\s,*|][^,\n*|]{0,40}?)[ \t]*,[ \t*]*\n?[ \t*]*(?P<date>ngày\b)",
-                            regex.IGNORECASE | regex.MULTILINE)
-_KINH_GUI = regex.compile(r"^[ \t*_|]*Kính[ \t]+gửi[ \t*]*:?[ \t*]*", regex.MULTILINE)
-_VV = regex.compile(r"^[ \t*_|]*(?P<vv>V/[vV]\b)")
-_BODY_OPENERS = regex.compile(r"^(?:Căn cứ|Thực hiện|Xét|Theo đề nghị|Trên cơ sở|Kính gửi|Điều \d)")
-_SO_WRAPPED = regex.compile(r"(?:\*\*)?Số[ \t]*:?[ \t*]*\n")
-_SO_ALONE = regex.compile(r"Số\s*:?")
-_ENACTING = regex.compile(r"(?:CHỦ TỊCH|GIÁM ĐỐC|BỘ TRƯỞNG|THỦ TƯỚNG|ỦY BAN|UỶ BAN|HỘI ĐỒNG|BAN THƯỜNG VỤ)")
-RULE_LINE = regex.compile(r"[-_=*.\s]+")
-
 
 def _type_names() -> dict[str, str]:
     """Upper-case type lines ("BÁO CÁO", "QUYẾT ĐỊNH") → type name."""
@@ -227,6 +217,7 @@ def _first_lines(context: DocumentContext, chrome: Chrome) -> list[Line]:
 
 
 def _own_reference(context: DocumentContext, start: int, end: int) -> OwnReference | None:
+    lay = layout()
     refs = list(context.facts_between(start, end, "doc_ref"))
     for s, e, f in refs:
         if f.value.get("own"):
@@ -235,9 +226,10 @@ def _own_reference(context: DocumentContext, start: int, end: int) -> OwnReferen
     for s, e, f in refs:
         line = context.line_at(s)
         at_start = s == context.content(line)[0]
-        if at_start and _SO_WRAPPED.match(context.text[s:e]):
+        if at_start and lay.pattern("number_wrapped").match(context.text[s:e]):
             return OwnReference(s, e, f)
-        if at_start and line.index and _SO_ALONE.fullmatch(context.clean_line(context.lines[line.index - 1])):
+        if at_start and line.index and lay.pattern("number_alone").fullmatch(
+                context.clean_line(context.lines[line.index - 1])):
             return OwnReference(s, e, f)
     return None
 
@@ -261,7 +253,7 @@ def _header_lines(context: DocumentContext, chrome: Chrome) -> _HeaderLines:
     type_line = None
     for line in head:
         c = context.clean_line(line)
-        if _BODY_OPENERS.match(c) and not c.startswith("Kính gửi"):
+        if lay.pattern("body_opener").match(c) and not c.startswith("Kính gửi"):
             break
         name = _TYPE_NAMES.get(c.upper()) if c.isupper() else None
         if name and (own is None or line.start > own.start - TYPE_LINE_REACH):
@@ -275,19 +267,19 @@ def _header_lines(context: DocumentContext, chrome: Chrome) -> _HeaderLines:
         if line.start >= limit:
             break
         c = context.clean_line(line)
-        if any(r.regex.match(c) for r in lay.national) or RULE_LINE.fullmatch(c):
+        if any(r.regex.match(c) for r in lay.national) or lay.pattern("rule").fullmatch(c):
             if block:
                 break
             continue
         if (not c or c in lay.urgency or c in lay.secrecy or c in lay.draft_marks
-                or _PLACE_DATE.match(context.text, line.start)):
+                or lay.pattern("place_date").match(context.text, line.start)):
             continue
         letters = [ch for ch in c if ch.isalpha()]
         if letters and all(ch.isupper() for ch in letters):
             block.append(line)
     place_date = None
     for line in head:
-        m = _PLACE_DATE.match(context.text, line.start)
+        m = lay.pattern("place_date").match(context.text, line.start)
         if m and line.start < (type_line[0].start + 1 if type_line else region_end + 1):
             place_date = (line, m)
             break
@@ -300,13 +292,14 @@ def _header_lines(context: DocumentContext, chrome: Chrome) -> _HeaderLines:
             marks["secrecy"] = line
         elif c in lay.draft_marks:
             marks["draft"] = line
-    subject = next((ln for ln in head if _VV.match(ln.text)), None)
+    subject = next((ln for ln in head if lay.pattern("subject").match(ln.text)), None)
     return _HeaderLines(head[0].start, own, national, party_line, type_line, tuple(block), place_date,
                         marks, subject)
 
 
 def _read_title(context: DocumentContext, type_line: Line) -> tuple[TypedValue | None, int]:
     """The trích yếu under the type line, and where the header ends."""
+    lay = layout()
     lines: list[Line] = []
     upper_title = None
     i = type_line.index + 1
@@ -319,11 +312,12 @@ def _read_title(context: DocumentContext, type_line: Line) -> tuple[TypedValue |
                 break
             i += 1
             continue
-        if RULE_LINE.fullmatch(c) or raw.startswith("(") or c.startswith("("):
+        if lay.pattern("rule").fullmatch(c) or raw.startswith("(") or c.startswith("("):
             break
         if raw.startswith("**") and raw.endswith("**") and lines:
             break
-        if _BODY_OPENERS.match(c) or _PLACE_DATE.match(context.text, ln.start) or c.startswith("Ngày "):
+        if lay.pattern("body_opener").match(c) or lay.pattern("place_date").match(context.text, ln.start) \
+                or c.startswith("Ngày "):
             break
         letters = [ch for ch in c if ch.isalpha()]
         is_upper = bool(letters) and all(ch.isupper() for ch in letters)
@@ -379,7 +373,7 @@ def _read_date(context: DocumentContext, at: int) -> HeaderDate | None:
 
 def _issuer_like(line: str) -> bool:
     """An upper-case bold line that names the enacting authority ("CHỦ TỊCH ỦY BAN NHÂN DÂN ...")."""
-    return bool(bodies().mention_re.search(fold(line))) and bool(_ENACTING.match(line))
+    return bool(bodies().mention_re.search(fold(line))) and bool(layout().pattern("enacting_authority").match(line))
 
 
 @dataclass(frozen=True)
@@ -394,7 +388,7 @@ class Recipients:
 def read_recipients(context: DocumentContext, header: Header) -> Recipients | None:
     """The recipients of "Kính gửi", on its line or listed under it."""
     start = header.start
-    m = _KINH_GUI.search(context.text, start)
+    m = layout().pattern("recipients").search(context.text, start)
     if not m or m.start() > max(header.end, start) + RECIPIENTS_REACH:
         return None
     text = context.text

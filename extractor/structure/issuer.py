@@ -11,7 +11,7 @@ import regex
 
 from ..facts import Fact
 from .context import DocumentContext, DocumentRecord, Span
-from .data import Body, bodies, fold, places, title_case
+from .data import Body, bodies, fold, layout, places, title_case
 from .header import Header
 from .lines import Cleaned, Line, clean, content_span
 from .model import StructureProblem
@@ -23,8 +23,6 @@ PROVINCE_UNITS = ("tỉnh", "thành phố")
 DEFAULT_PROVINCE_UNIT = "tỉnh"
 
 _BOLD = regex.compile(r"\*\*(.+?)\*\*", regex.DOTALL)
-_UNIT_LINE = regex.compile(r"(?:TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG)\b")
-_NAMES_PLACE = regex.compile(r"\b(?:tỉnh|thành phố|Thành phố|huyện|xã|phường)\s+\p{Lu}")
 
 
 @dataclass(frozen=True)
@@ -129,7 +127,8 @@ def resolve_issuer(context: DocumentContext, header: Header, news: NewsPage | No
             province = province or place_name(publisher.place)
     if province is None and not central and body is not None:
         province = _most_mentioned_province(context)
-    if name and body is not None and body.provincial and province and not _NAMES_PLACE.search(name):
+    if name and body is not None and body.provincial and province \
+            and not layout().pattern("names_place").search(name):
         known = places().get(province)
         name = f"{name} {known.unit if known else DEFAULT_PROVINCE_UNIT} {province}"
     successor = None
@@ -167,7 +166,7 @@ def _issuer_units(context: DocumentContext, block: tuple[Line, ...]) -> list[Spa
     merged: list[list[int]] = []
     for u in units:
         # "TỈNH QUẢNG TRỊ" under "ỦY BAN NHÂN DÂN" is the place of the unit above.
-        if merged and _UNIT_LINE.match(clean(text[u[0]:u[1]])):
+        if merged and layout().pattern("issuer_place_line").match(clean(text[u[0]:u[1]])):
             merged[-1][1] = u[1]
         else:
             merged.append(u)

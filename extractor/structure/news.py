@@ -20,7 +20,6 @@ EVENT_CUE_REACH = 20     # "sáng ngày" is within this before the date
 FOOTER_LINES = 6         # the publisher may be named in this many last lines
 
 _HEADING = regex.compile(r"^[ \t]*#{1,2}[ \t]+(.+?)[ \t#]*$")
-_EVENT_CUE = regex.compile(r"(?i:(?:sáng|chiều|tối|trưa)\s+)?ngày\s*$")
 
 
 @dataclass(frozen=True)
@@ -80,11 +79,12 @@ def read_news(context: DocumentContext, chrome: Chrome) -> NewsPage:
     start = published_line or headline_line or (lines[0] if lines else None)
     start_at = start.end if start is not None else 0
     event_date = None
+    event_cue = lay.pattern("event_cue")
     for s, e, f in context.facts_between(start_at, start_at + EVENT_REACH, "date"):
         line = context.line_at(s)
         if line.index in chrome_ids:
             continue
-        if _EVENT_CUE.search(context.text, max(line.start, s - EVENT_CUE_REACH), s) or s == line.start:
+        if s == line.start or event_cue.search(context.text, max(line.start, s - EVENT_CUE_REACH), s):
             event_date = DatedValue(f.value["iso"], (s, e))
             break
     footer = [ln for ln in lines[-FOOTER_LINES:] if ln.index not in chrome_ids

@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import regex
-
 from ..facts import Fact
 from .context import DocumentContext, DocumentRecord, Span
 from .data import fold, layout, positions, title_case
@@ -22,9 +20,6 @@ SIGNATURE_BLOCK_LINES = 10 # authority, position and signer take at most this ma
 WRAPPED_BOLD_LINES = 3     # a bold signing line wraps over at most this many more lines
 LONGEST_POSITION = 60      # a longer upper-case line is not a position
 
-_NOI_NHAN = regex.compile(r"^[ \t*_|]*Nơi[ \t*]*\n?[ \t*]*nhận[ \t*]*:?", regex.MULTILINE)
-_END_MARK = regex.compile(r"\./\.")
-_NAME_SKIP = regex.compile(r"^\(?(?:Đã ký|đã ký|Đã ký và đóng dấu|Ký số|\[daky\]|Chữ ký số)\)?\.?$")
 
 
 @dataclass(frozen=True)
@@ -84,7 +79,7 @@ def read_closing(context: DocumentContext, header: Header, issuer: Issuer, finde
             before = context.line_at(dist_start).index
             block = _find_signature(context, max(0, before - SIGNATURE_LINES), before, finder)
     elif not header.is_news:
-        end_mark = _END_MARK.search(context.text, body_start)
+        end_mark = layout().pattern("end_mark").search(context.text, body_start)
         if end_mark is not None:
             start_line = context.line_at(end_mark.end()).index + 1
             block = _find_signature(context, start_line, start_line + SIGNATURE_LINES, finder)
@@ -110,7 +105,7 @@ def read_closing(context: DocumentContext, header: Header, issuer: Issuer, finde
 def _read_distribution(context: DocumentContext, after: int) -> tuple[list[Span], int, int] | None:
     """The items of "Nơi nhận:", where the list starts and where it ends."""
     text, lines = context.text, context.lines
-    m = _NOI_NHAN.search(text, after)
+    m = layout().pattern("distribution").search(text, after)
     if not m:
         return None
     items: list[list[int]] = []
@@ -208,7 +203,7 @@ def _signature_from(context: DocumentContext, i: int, stop_line: int,
                 and not (authority and not _is_title(c) and finder.is_name(title_case(c))):
             position = (a, b)
         elif position is not None or authority:
-            if _NAME_SKIP.match(c):
+            if layout().pattern("signed_mark").match(c):
                 j = nxt
                 continue
             got = finder.name_at(a, allow_newline=True, limit=b, ner_window=(a, b))
