@@ -13,13 +13,14 @@ from ..facts import Fact
 from ..normalize import NormalizedText, normalize
 from .chrome import read_chrome
 from .context import DocumentContext, DocumentRecord
-from .header import read_header, read_recipients, title_period
+from .header import read_header, read_recipients
 from .issuer import Issuer, organization_facts, resolve_issuer
 from .model import Section, Sentence, Structure
 from .news import read_news
 from .outline import build_outline, split_sentences
 from .people import PeopleFinder, qualified
 from .signature import Closing, read_closing
+from .title import title_period
 
 
 def analyse(text: str, facts: Sequence[Fact] = (), pages: Sequence[tuple[int, int, int]] = (), *,
@@ -43,7 +44,7 @@ def analyse(text: str, facts: Sequence[Fact] = (), pages: Sequence[tuple[int, in
     recipients = read_recipients(context, header)
     finder = PeopleFinder(context.text, context.folded, issuer.head, issuer.kind)
     closing = read_closing(context, header, issuer, finder)
-    period = title_period(context, header)
+    period = title_period(context, header.title)
     organizations, organization_problems = organization_facts(context, issuer)
     people = _person_facts(context, finder, issuer, closing)
 

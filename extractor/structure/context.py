@@ -8,6 +8,7 @@ Steps read and match on the normalised text (``text``); what they report is mapp
 from __future__ import annotations
 
 import bisect
+from dataclasses import dataclass
 from typing import Any, Iterator, Sequence
 
 from ..facts import Fact
@@ -17,6 +18,13 @@ from .lines import Line, clean, content_span, split_lines
 from .model import StructureProblem
 
 Span = tuple[int, int]     # offsets in the normalised text
+
+
+@dataclass(frozen=True)
+class Spanned:
+    """A value read from the document, with the normalised span it was read from."""
+    value: Any
+    span: Span
 
 
 class DocumentContext:

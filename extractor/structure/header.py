@@ -4,28 +4,23 @@ type line and trích yếu (or a công văn's ``V/v``), and the recipients (``K�
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import regex
 
 from ..facts import Fact
 from ..patterns import tables
 from .chrome import Chrome
-from .context import DocumentContext, DocumentRecord, Span
-from .data import bodies, fold, layout
-from .lines import Cleaned, Line, clean, content_span, list_item_values
+from .context import DocumentContext, DocumentRecord, Span, Spanned
+from .data import layout
+from .lines import Line, clean, content_span, list_item_values
 from .model import StructureProblem
 from .places import PlaceMatch, resolve_place
+from .title import read_subject, read_title
 
 HEADER_LINES = 45        # the header is within this many non-empty lines of the content start
 TYPE_LINE_REACH = 400    # a type line this far above the own number is the issuer's, not the type
-TITLE_LINES = 8          # a trích yếu wraps over at most this many lines
-SUBJECT_LINES = 5        # a "V/v" subject wraps over at most this many lines
-SHORT_UPPER_LINE = 12    # an upper-case line this short may continue a lower-case title
-ISSUER_LIKE_LINE = 25    # a bold upper-case line this long under the type line may be the issuer
 DATE_REACH = 80          # the header date's fact starts within this of "ngày"
 RECIPIENTS_REACH = 3000  # "Kính gửi" is within this of the header's end
-STATED_WINDOW_REACH = 80 # a window stated right under the title starts within this of its end
 
 NEWS_ARTICLE = "news_article"
 
@@ -55,13 +50,6 @@ class OwnReference:
 
 
 @dataclass(frozen=True)
-class TypedValue:
-    """A value read from the header with the normalised span it was read from."""
-    value: Any
-    span: Span
-
-
-@dataclass(frozen=True)
 class HeaderPlace:
     written: str
     match: PlaceMatch
@@ -85,11 +73,11 @@ class Header:
     end: int                               # where its last part read ends
     own: OwnReference | None
     issuer_block: tuple[Line, ...]         # the issuer's upper-case lines, outermost first
-    doc_type: TypedValue | None            # from the type line ("BÁO CÁO")
-    title: TypedValue | None               # trích yếu or "V/v ..."
+    doc_type: Spanned | None            # from the type line ("BÁO CÁO")
+    title: Spanned | None               # trích yếu or "V/v ..."
     place: HeaderPlace | None
     date: HeaderDate | None
-    marks: dict[str, TypedValue] = field(default_factory=dict)   # urgency, secrecy, draft_mark
+    marks: dict[str, Spanned] = field(default_factory=dict)   # urgency, secrecy, draft_mark
     problems: tuple[StructureProblem, ...] = ()
     skip: tuple[Span, ...] = ()
 
@@ -158,13 +146,13 @@ def read_header(context: DocumentContext, chrome: Chrome) -> Header:
     doc_type = title = None
     if head.type_line is not None:
         line, name = head.type_line
-        doc_type = TypedValue(name, context.content(line))
-        title, title_end = _read_title(context, line)
+        doc_type = Spanned(name, context.content(line))
+        title, title_end = read_title(context, line)
         if title is not None:
             skip.append((line.start, title_end))
         end = max(end, title_end)
     if head.subject is not None and title is None:
-        title, title_end = _read_subject(context, head.subject)
+        title, title_end = read_subject(context, head.subject)
         skip.append((head.subject.start, title_end))
         end = max(end, title_end)
     place = date = None
@@ -184,7 +172,7 @@ def read_header(context: DocumentContext, chrome: Chrome) -> Header:
     for key, name in (("urgency", "urgency"), ("secrecy", "secrecy"), ("draft", "draft_mark")):
         if key in head.marks:
             line = head.marks[key]
-            marks[name] = TypedValue(context.clean_line(line), context.content(line))
+            marks[name] = Spanned(context.clean_line(line), context.content(line))
     if "draft_mark" in marks:
         problems.append(context.problem("draft_mark", *marks["draft_mark"].span))
     skip.extend((line.start, line.end) for line in head.issuer_block)
@@ -297,65 +285,6 @@ def _header_lines(context: DocumentContext, chrome: Chrome) -> _HeaderLines:
                         marks, subject)
 
 
-def _read_title(context: DocumentContext, type_line: Line) -> tuple[TypedValue | None, int]:
-    """The trích yếu under the type line, and where the header ends."""
-    lay = layout()
-    lines: list[Line] = []
-    upper_title = None
-    i = type_line.index + 1
-    while i < len(context.lines) and len(lines) < TITLE_LINES:
-        ln = context.lines[i]
-        raw = ln.text.strip()
-        c = context.clean_line(ln)
-        if not c:
-            if lines or raw not in ("", "|"):
-                break
-            i += 1
-            continue
-        if lay.pattern("rule").fullmatch(c) or raw.startswith("(") or c.startswith("("):
-            break
-        if raw.startswith("**") and raw.endswith("**") and lines:
-            break
-        if lay.pattern("body_opener").match(c) or lay.pattern("place_date").match(context.text, ln.start) \
-                or c.startswith("Ngày "):
-            break
-        letters = [ch for ch in c if ch.isalpha()]
-        is_upper = bool(letters) and all(ch.isupper() for ch in letters)
-        if upper_title is None:
-            upper_title = is_upper
-        elif upper_title and not is_upper:
-            break
-        elif not upper_title and is_upper and len(c) > SHORT_UPPER_LINE:
-            break
-        if raw.startswith("**") and raw.endswith("**") and not lines and is_upper \
-                and len(c) > ISSUER_LIKE_LINE and _issuer_like(c):
-            break
-        lines.append(ln)
-        i += 1
-    if not lines:
-        return None, type_line.end
-    return _wrapped_value(context, lines), lines[-1].end
-
-
-def _read_subject(context: DocumentContext, line: Line) -> tuple[TypedValue, int]:
-    """A công văn's "V/v ..." (its trích yếu), possibly wrapped, and where it ends."""
-    lines = [line]
-    i = line.index + 1
-    while i < len(context.lines) and len(lines) < SUBJECT_LINES:
-        c = context.clean_line(context.lines[i])
-        if not c or not c[0].islower():
-            break
-        lines.append(context.lines[i])
-        i += 1
-    return _wrapped_value(context, lines), lines[-1].end
-
-
-def _wrapped_value(context: DocumentContext, lines: list[Line]) -> TypedValue:
-    a = context.content(lines[0])[0]
-    b = context.content(lines[-1])[1]
-    return TypedValue(Cleaned(context.text, a, b).text, (a, b))
-
-
 def _read_date(context: DocumentContext, at: int) -> HeaderDate | None:
     for s, e, f in context.facts_between(at, at + DATE_REACH):
         if s != at:
@@ -369,11 +298,6 @@ def _read_date(context: DocumentContext, at: int) -> HeaderDate | None:
                               month=f.value["start"][:7] if by_month else None,
                               year=None if by_month else int(f.value["start"][:4]))
     return None
-
-
-def _issuer_like(line: str) -> bool:
-    """An upper-case bold line that names the enacting authority ("CHỦ TỊCH ỦY BAN NHÂN DÂN ...")."""
-    return bool(bodies().mention_re.search(fold(line))) and bool(layout().pattern("enacting_authority").match(line))
 
 
 @dataclass(frozen=True)
@@ -422,34 +346,3 @@ def read_recipients(context: DocumentContext, header: Header) -> Recipients | No
     if not values:
         return None
     return Recipients(tuple(values), (line.start, end_line.end))
-
-
-@dataclass(frozen=True)
-class TitlePeriod:
-    """The period a document covers: the one its title names."""
-    value: dict[str, Any]
-    fact: Fact
-
-    def write(self, record: DocumentRecord) -> None:
-        record.values["period"] = self.value
-        # The fact's offsets are already the document's.
-        record.spans["period"] = {"text": self.fact.text, "start": self.fact.start, "end": self.fact.end}
-
-
-def title_period(context: DocumentContext, header: Header) -> TitlePeriod | None:
-    if header.title is None:
-        return None
-    ts, te = context.source_span(*header.title.span)
-    for f in context.facts:
-        if f.kind == "period" and ts <= f.start and f.end <= te and not f.value.get("blank_day"):
-            period = {"text": f.text, "start": f.value.get("start"), "end": f.value.get("end")}
-            if f.value.get("reporting_window"):
-                period["reporting_window"] = list(f.value["reporting_window"])
-            # A stated window right under the title overrides the conventional one.
-            for g in context.facts:
-                if g.kind == "period" and g.value.get("granularity") == "range" and te <= g.start <= te + STATED_WINDOW_REACH:
-                    period["reporting_window"] = [g.value["start"], g.value["end"]]
-                    period["stated_window"] = g.text
-                    break
-            return TitlePeriod(period, f)
-    return None
