@@ -73,8 +73,8 @@ class Header:
     end: int                               # where its last part read ends
     own: OwnReference | None
     issuer_block: tuple[Line, ...]         # the issuer's upper-case lines, outermost first
-    doc_type: Spanned | None            # from the type line ("BÁO CÁO")
-    title: Spanned | None               # trích yếu or "V/v ..."
+    doc_type: Spanned | None               # from the type line ("BÁO CÁO")
+    title: Spanned | None                  # trích yếu or "V/v ..."
     place: HeaderPlace | None
     date: HeaderDate | None
     marks: dict[str, Spanned] = field(default_factory=dict)   # urgency, secrecy, draft_mark
@@ -131,6 +131,7 @@ class _HeaderLines:
 
 
 def read_header(context: DocumentContext, chrome: Chrome) -> Header:
+    """The header's parts, read from the first lines of the document proper."""
     head = _header_lines(context, chrome)
     own = head.own
     problems: list[StructureProblem] = []
@@ -169,10 +170,10 @@ def read_header(context: DocumentContext, chrome: Chrome) -> Header:
         end = max(end, date_line.end)
         skip.append((line.start, date_line.end))
     marks = {}
-    for key, name in (("urgency", "urgency"), ("secrecy", "secrecy"), ("draft", "draft_mark")):
-        if key in head.marks:
-            line = head.marks[key]
-            marks[name] = Spanned(context.clean_line(line), context.content(line))
+    for mark, key in (("urgency", "urgency"), ("secrecy", "secrecy"), ("draft", "draft_mark")):
+        if mark in head.marks:
+            line = head.marks[mark]
+            marks[key] = Spanned(context.clean_line(line), context.content(line))
     if "draft_mark" in marks:
         problems.append(context.problem("draft_mark", *marks["draft_mark"].span))
     skip.extend((line.start, line.end) for line in head.issuer_block)
@@ -233,10 +234,10 @@ def _header_lines(context: DocumentContext, chrome: Chrome) -> _HeaderLines:
     party_line = False
     for line in head:
         c = context.clean_line(line)
-        if any(r.regex.match(c) for r in lay.national):
+        matched = [r for r in lay.national if r.regex.match(c)]
+        if matched:
             national = national or line
-            if c == "ĐẢNG CỘNG SẢN VIỆT NAM":
-                party_line = True
+            party_line = party_line or any(r.id == "party" for r in matched)
     # The type line comes before the body's first line.
     type_line = None
     for line in head:

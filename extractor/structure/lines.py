@@ -22,10 +22,6 @@ class Line:
     end: int       # end of the line, without its line break
     text: str
 
-    @property
-    def clean(self) -> str:
-        return clean(self.text)
-
 
 def split_lines(text: str) -> list[Line]:
     lines = []
