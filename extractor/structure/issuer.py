@@ -72,6 +72,9 @@ class Issuer:
 
 
 def resolve_issuer(context: DocumentContext, header: Header, news: NewsPage | None) -> Issuer:
+    """The issuer from the header's issuer block, else from its own number's code, else (a news
+    page) the publisher; its province from the block, the place line, the publisher or, for a
+    provincial body, the province the document names most."""
     problems: list[StructureProblem] = []
     units = [] if header.is_news else _issuer_units(context, header.issuer_block)
     described = []
@@ -98,7 +101,7 @@ def resolve_issuer(context: DocumentContext, header: Header, news: NewsPage | No
         kind = mentions[0].body.kind if mentions else None
         for d in (main, *parents[::-1]):
             if d.province is not None:
-                province = place_name(d.province)
+                province = _place_name(d.province)
                 province_span = d.province_span
                 if d.province.misspelt:
                     problems.append(context.problem("place_spelling", *d.province_span,
@@ -111,7 +114,7 @@ def resolve_issuer(context: DocumentContext, header: Header, news: NewsPage | No
         body = issuer_from_code(own.fact.value.get("code"))
         if body is not None:
             name = body.name
-            short = short_from_body(body, None)
+            short = _short_from_body(body, None)
             kind = body.kind
     central = body is not None and not body.provincial
     place = header.place.match if header.place is not None else None
@@ -121,10 +124,10 @@ def resolve_issuer(context: DocumentContext, header: Header, news: NewsPage | No
     publisher = news.publisher if news is not None else None
     if publisher is not None:
         body, name, kind = publisher.body, publisher.body.name, publisher.body.kind
-        short = short_from_body(body, publisher.unit)
+        short = _short_from_body(body, publisher.unit)
         central = not body.provincial
         if publisher.place is not None and publisher.unit in PROVINCE_UNITS:
-            province = province or place_name(publisher.place)
+            province = province or _place_name(publisher.place)
     if province is None and not central and body is not None:
         province = _most_mentioned_province(context)
     if name and body is not None and body.provincial and province \
@@ -201,7 +204,7 @@ def _describe_unit(context: DocumentContext, start: int, end: int) -> tuple[Issu
         if m.unit:
             pieces.append(m.unit)
             if m.place is not None:
-                pieces.append(place_name(m.place))
+                pieces.append(_place_name(m.place))
                 if m.unit in PROVINCE_UNITS and province is None:
                     province, unit = m.place, m.unit
                     province_span = cleaned.span(*m.place_span)
@@ -214,7 +217,7 @@ def _describe_unit(context: DocumentContext, start: int, end: int) -> tuple[Issu
             province, unit = place.match, place.unit
             province_span = cleaned.span(pos + place.start, pos + place.end)
             pieces.append(_sentence_case(tail[:place.start], first=not pieces))
-            pieces.append(place_name(place.match))
+            pieces.append(_place_name(place.match))
             pieces.append(_sentence_case(tail[place.end:], first=False))
         else:
             pieces.append(_sentence_case(tail, first=not pieces))
@@ -267,13 +270,13 @@ def _sentence_case(text: str, first: bool) -> str:
     return " ".join(out)
 
 
-def place_name(place: PlaceMatch) -> str:
+def _place_name(place: PlaceMatch) -> str:
     if place.province is not None:
         return place.province.name
     return title_case(place.written) if place.written.isupper() else place.written
 
 
-def short_from_body(body: Body, unit: str | None) -> str:
+def _short_from_body(body: Body, unit: str | None) -> str:
     if body.short:
         return body.short.format(unit=unit or DEFAULT_PROVINCE_UNIT).strip()
     return body.name
@@ -285,8 +288,8 @@ def _short_name(unit: IssuerUnit) -> str | None:
     if not mentions:
         return unit.name
     if len(mentions) == 1:
-        return short_from_body(mentions[0].body, mentions[0].unit)
+        return _short_from_body(mentions[0].body, mentions[0].unit)
     name = unit.name
     if unit.province is not None:
-        name = regex.sub(r"\s+(?:tỉnh|thành phố)\s+" + regex.escape(place_name(unit.province)) + r"$", "", name)
+        name = regex.sub(r"\s+(?:tỉnh|thành phố)\s+" + regex.escape(_place_name(unit.province)) + r"$", "", name)
     return name
