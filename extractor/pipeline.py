@@ -127,16 +127,16 @@ def process(source: str | Document, options: ReadOptions | None = None, *, recon
     result = Processed(document.path, document)
     pages = document.page_ranges()
     result.norm = norm = normalize(document.text)
+    normalized_layout = Layout(norm.text)
+    result.layout = normalized_layout.in_source(norm)
     if facts is not None:
         result.extraction = Extraction(sorted(facts, key=lambda f: (f.start, f.end)), [])
         result.stored_metadata = metadata
     else:
-        result.extraction = _stage(result, "extract", lambda: extract_facts(document.text, pages, norm=norm, tables=document.tables),
-                                   Extraction([], []))
-        result.structure = _stage(result, "structure",
-                                  lambda: analyse(document.text, result.facts, pages, norm=norm), None)
-    normalized_layout = Layout(norm.text)
-    result.layout = normalized_layout.in_source(norm)
+        result.extraction = _stage(result, "extract", lambda: extract_facts(
+            document.text, pages, norm=norm, tables=document.tables), Extraction([], []))
+        result.structure = _stage(result, "structure", lambda: analyse(
+            document.text, result.facts, pages, norm=norm, layout=normalized_layout), None)
     _reconcile(result, normalized_layout, claims=reconcile)
     return result
 

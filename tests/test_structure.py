@@ -3,12 +3,14 @@ signature, distribution, outline, sentences, people, organisations and their suc
 from __future__ import annotations
 
 import json
+import unicodedata
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractor import extract_facts
+from extractor.normalize import normalize
 from extractor.structure import analyse
 
 DECISION = """ỦY BAN NHÂN DÂN
@@ -283,6 +285,17 @@ def test_pages_are_given_to_new_facts():
     signer = next(f for f in s.facts if f.kind == "person")
     assert signer.page == 2
 
+
+
+def test_a_normalisation_given_by_the_caller_is_used_as_is():
+    # Decomposed tone marks: the normalised text differs from the document text.
+    text = unicodedata.normalize("NFD", DECISION)
+    facts = extract_facts(text).facts
+    norm = normalize(text)
+    assert norm.text != text
+    assert analyse(text, facts, norm=norm).to_dict() == analyse(text, facts).to_dict()
+    with pytest.raises(ValueError):
+        analyse(text, facts, norm=normalize(DECISION))
 
 FRAGMENTS = ["Số: 12/BC-SNV", "Số: /BC-SNV", "Hà Nội, ngày 01 tháng 02 năm 2024", "ngày tháng 9 năm 2023",
              "BÁO CÁO", "QUYẾT ĐỊNH", "I. KẾT QUẢ", "1. Nội dung", "a) Điểm", "- Mục", "+ Ý", "Điều 3.",

@@ -136,6 +136,18 @@ def test_layout_rules_match_their_examples_only(group, rule):
         assert not search(counter), counter
 
 
+HEADER_RULES = list(layout().header.values())
+
+
+@pytest.mark.parametrize("rule", HEADER_RULES, ids=[r.id for r in HEADER_RULES])
+def test_header_grammar_matches_its_examples_only(rule):
+    assert rule.examples and rule.counter_examples
+    apply = getattr(rule.regex, rule.how)     # as the code applies it: match, search or fullmatch
+    for example in rule.examples:
+        assert apply(example), example
+    for counter in rule.counter_examples:
+        assert not apply(counter), counter
+
 def test_signing_prefixes_match_their_examples_only():
     prefix_re = layout().prefix_re
     for entry in layout().prefixes:

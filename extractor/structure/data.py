@@ -255,6 +255,7 @@ def surnames() -> dict[str, Any]:
 # --- layout -------------------------------------------------------------------------------
 
 LINE_FLAGS = regex.VERBOSE | regex.V0
+RULE_USES = ("match", "search", "fullmatch")     # the Pattern methods a rule may be applied with
 
 
 @dataclass(frozen=True)
@@ -265,6 +266,7 @@ class LineRule:
     counter_examples: tuple[str, ...]
     rank: int | None = None
     path: str | None = None
+    how: str = "match"         # how the code applies it: match, search or fullmatch
 
 
 @dataclass
@@ -280,6 +282,11 @@ class Layout:
     navigation: list[LineRule]
     site_block_labels: list[str]
     published_labels: list[str]
+    header: dict[str, LineRule]
+
+    def pattern(self, rule_id: str) -> regex.Pattern:
+        """The compiled regex of an entry of the header grammar."""
+        return self.header[rule_id].regex
 
 
 def _rules(entries: list[dict], where: str) -> list[LineRule]:
@@ -289,8 +296,11 @@ def _rules(entries: list[dict], where: str) -> list[LineRule]:
             compiled = regex.compile(e["regex"], LINE_FLAGS)
         except (KeyError, regex.error) as exc:
             raise DataError(f"layout.yaml: {where}: {e.get('id')}: {exc}") from exc
+        if e.get("how", "match") not in RULE_USES:
+            raise DataError(f"layout.yaml: {where}: {e.get('id')}: how must be one of {', '.join(RULE_USES)}")
         rules.append(LineRule(e["id"], compiled, tuple(e.get("examples") or ()),
-                              tuple(e.get("counter_examples") or ()), e.get("rank"), e.get("path")))
+                              tuple(e.get("counter_examples") or ()), e.get("rank"), e.get("path"),
+                              e.get("how", "match")))
     return rules
 
 
@@ -311,4 +321,5 @@ def layout() -> Layout:
         navigation=_rules(data["navigation"], "navigation"),
         site_block_labels=list(data["site_block_labels"]),
         published_labels=list(data["published_labels"]),
+        header={rule.id: rule for rule in _rules(data["header"], "header")},
     )

@@ -5,13 +5,14 @@ plain-text documents do neither. Everything here keeps offsets into the text it 
 """
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass
 
 import regex
 
 _MARKS = "*|#_"
 _MARKUP_RUN = regex.compile(r"[*|#_]+")
+_LIST_DASH = regex.compile(r"-\s*")
+_LIST_ITEM_END = ";,. "
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,10 +21,6 @@ class Line:
     start: int
     end: int       # end of the line, without its line break
     text: str
-
-    @property
-    def clean(self) -> str:
-        return clean(self.text)
 
 
 def split_lines(text: str) -> list[Line]:
@@ -85,12 +82,19 @@ class Cleaned:
         return self._where[start], self._where[end - 1] + 1
 
 
-class LineIndex:
-    """Which line an offset falls on."""
 
-    def __init__(self, lines: list[Line]):
-        self.lines = lines
-        self._starts = [ln.start for ln in lines]
-
-    def at(self, offset: int) -> Line:
-        return self.lines[max(0, bisect.bisect_right(self._starts, offset) - 1)]
+def list_item_values(text: str, items: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
+    """The values of listed items ("- Như trên;"): each item's words without its dash and end
+    punctuation, with their span in ``text``."""
+    values = []
+    for a, b in items:
+        cleaned = Cleaned(text, a, b)
+        words = cleaned.text
+        m = _LIST_DASH.match(words)
+        s = m.end() if m else 0
+        e = len(words)
+        while e > s and words[e - 1] in _LIST_ITEM_END:
+            e -= 1
+        if e > s:
+            values.append((words[s:e], *cleaned.span(s, e)))
+    return values
