@@ -7,7 +7,7 @@ Checks every relations/<set>/*.json and facts/<set>/*.gold.json file:
   - schema (required keys and types, known kinds, `where`, span objects),
   - the set named in the file equals its folder, and the set names are dev / held_out,
   - no document path in more than one set (over both parts),
-  - no string field longer than 40 characters except `note` and `path`,
+  - no string field longer than 40 characters except `note`/`notes`, `path` and `file` (a file name),
   - `holds` recomputed from the annotated values (exact decimal arithmetic, the rule of the
     README: a percentage holds when the computed value rounded half-up or truncated at the
     written decimals equals it),
@@ -24,7 +24,7 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 CORPUS = os.path.join(REPO, "..", "shared", "corpus", "public")
 SETS = ("dev", "held_out")
 WHERE = ("prose", "table", "list")
-LONG_OK = {"note", "path"}
+LONG_OK = {"note", "notes", "path", "file"}
 ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DEC = re.compile(r"^-?\d+(\.\d+)?$")
 NUM = re.compile(r"\d[\d.,]*")
@@ -286,7 +286,7 @@ def check_facts(fn, obj, set_, use_text, stats):
                 t = m.get("text")
                 if t and t not in text:
                     err(where, "money text %r not found in the document text" % t)
-    check_strings({k: v for k, v in obj.items() if k not in ("kind", "notes")}, where)
+    check_strings(obj, where)
     stats["documents"] += 1
     for k in ("doc_refs", "dates", "ratios", "percents", "money"):
         stats["facts"][k] = stats["facts"].get(k, 0) + len(obj.get(k, []))
