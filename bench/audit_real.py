@@ -9,7 +9,8 @@ its ratio, a restatement …) is matched against what the audit read:
 - broken and found: a finding covers the figures of a relation that does not hold;
 - a finding is right when it covers a broken relation's figures; a finding on a relation that
   holds, or on nothing annotated, is a false alarm. Findings that are not arithmetic (numbering,
-  drafts, spelling) are counted apart.
+  drafts, spelling) are counted apart, and so is nothing outside the part of a document its
+  annotation covers (``coverage``).
 
     python3 bench/audit_real.py [--set dev|held_out|all] [--show]
 """
@@ -69,6 +70,8 @@ def score(files: list[Path], show: bool) -> dict:
         if not result.ok:
             print(f"  {annotation['path']}: {result.error}", file=sys.stderr)
             continue
+        coverage = annotation.get("coverage") or {"full": True}
+        low, high = (0, len(result.text)) if coverage.get("full", True) else (coverage["start"], coverage["end"])
         claims = [r.claim.facts for r in result.results]
         relations = annotation["relations"]
         matched_findings = set()
@@ -89,6 +92,8 @@ def score(files: list[Path], show: bool) -> dict:
             elif show and not read:
                 print(f"  unread {annotation['path']} {relation['id']} {relation['kind']}: {relation.get('note')}")
         for i, finding in enumerate(result.findings):
+            if not any(low <= f.start < high for f in finding.facts):
+                continue  # outside the part of the document that was annotated
             if finding.kind not in ARITHMETIC_FINDINGS:
                 totals["other_findings"] += 1
                 continue
