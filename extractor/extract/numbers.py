@@ -72,8 +72,11 @@ def build_money(m: regex.Match, ctx, lead=None) -> dict:
     g = m.re.groupindex
     amount, decimals = _scaled(m[g["number"]], m[g["scale"]])
     written, written_decimals = parse_number(m[g["number"]])
-    return {"amount": amount, "currency": "VND", "written": written,
-            "written_decimals": written_decimals, "scale": scale_of(m[g["scale"]])}
+    value = {"amount": amount, "currency": "VND", "written": written,
+             "written_decimals": written_decimals, "scale": scale_of(m[g["scale"]])}
+    if m[g["per"]]:
+        value["per"] = m[g["per"]]
+    return value
 
 
 def build_quantity(m: regex.Match, ctx, lead=None) -> dict:

@@ -75,7 +75,9 @@ def _figures(facts: Sequence[Fact]) -> list[Figure]:
             figures.append(Figure(fact, Decimal(fact.value["value"]), vocabulary().group_of(fact.value["unit"]),
                                   fact.value.get("decimals", 0) == 0))
         elif fact.kind == "money":
-            figures.append(Figure(fact, Decimal(fact.value["amount"]), "VND", False))
+            # A rate ("100.000 đồng/người") is no part of a total of amounts.
+            group = f"VND/{fact.value['per']}" if fact.value.get("per") else "VND"
+            figures.append(Figure(fact, Decimal(fact.value["amount"]), group, False))
     return figures
 
 
