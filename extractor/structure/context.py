@@ -40,13 +40,14 @@ class DocumentContext:
         self.pages = list(pages)
         self.facts = sorted(facts, key=lambda f: f.start)
         self._fact_norm = [(self.to_norm(f.start), self.to_norm(f.end), f) for f in self.facts]
-        self._clean: dict[int, str] = {}
+        self._clean: dict[tuple[int, int], str] = {}
 
     def clean_line(self, line: Line) -> str:
         """The line's words without markup (cached: every step asks for the header's lines)."""
-        got = self._clean.get(line.index)
+        key = (line.start, line.end)  # a column of a two-column header line is a line of its own
+        got = self._clean.get(key)
         if got is None:
-            got = self._clean[line.index] = clean(line.text)
+            got = self._clean[key] = clean(line.text)
         return got
 
     def content(self, line: Line) -> Span:

@@ -193,6 +193,9 @@ def _kind(head: _HeaderLines) -> str:
 
 
 def _first_lines(context: DocumentContext, chrome: Chrome) -> list[Line]:
+    """The header's lines in reading order: a header laid out in two columns (a PDF's text
+    columns, a DOCX or HTML header table) is read column by column, so the issuer (left) is
+    never joined to the national motto (right)."""
     out = []
     chrome_ids = chrome.line_ids
     for line in context.lines[chrome.first_line:]:
@@ -202,7 +205,59 @@ def _first_lines(context: DocumentContext, chrome: Chrome) -> list[Line]:
             out.append(line)
             if len(out) >= HEADER_LINES:
                 break
-    return out
+    return _by_columns(context, out)
+
+
+# A header line of two columns: a PDF line whose columns the reader separates by a tab, or a
+# table row written as "| cell | cell |".
+_COLUMN_SEPARATOR = regex.compile(r"\t|\s\|\s")
+# Inside one column, a rule, the motto and the place-and-date line start a new line.
+_WITHIN_COLUMN = regex.compile(r"[-_=]{3,}|(?=Độc\ lập\ -)|(?=\bSố\s*:)|(?<!\p{L}[ \t])(?=\p{Lu}[\p{L} .]{1,30},\s*ngày\b)")
+
+
+def _by_columns(context: DocumentContext, lines: list[Line]) -> list[Line]:
+    ordered: list[Line] = []
+    run: list[list[Line]] = []
+    for line in lines:
+        columns = _columns(context, line)
+        if len(columns) > 1:
+            run.append(columns)
+            continue
+        ordered += _read_down(run)
+        run = []
+        ordered.append(line)
+    return ordered + _read_down(run)
+
+
+def _read_down(run: list[list[list[Line]]]) -> list[Line]:
+    """Consecutive two-column lines, the first column top to bottom, then the next."""
+    width = max((len(columns) for columns in run), default=0)
+    return [piece for j in range(width) for columns in run if j < len(columns) for piece in columns[j]]
+
+
+def _columns(context: DocumentContext, line: Line) -> list[list[Line]]:
+    """A line's columns, each as the lines it holds."""
+    text = line.text
+    bounds, previous = [], 0
+    for m in _COLUMN_SEPARATOR.finditer(text):
+        bounds.append((previous, m.start()))
+        previous = m.end()
+    bounds.append((previous, len(text)))
+    columns = []
+    for a, b in bounds:
+        pieces, start = [], a
+        for m in _WITHIN_COLUMN.finditer(text, a, b):
+            pieces.append((start, m.start()))
+            start = m.end()
+        pieces.append((start, b))
+        column = []
+        for x, y in pieces:
+            x, y = content_span(text, x, y)
+            if y > x:
+                column.append(Line(line.index, line.start + x, line.start + y, text[x:y]))
+        if column:
+            columns.append(column)
+    return columns
 
 
 def _own_reference(context: DocumentContext, start: int, end: int) -> OwnReference | None:
@@ -217,6 +272,8 @@ def _own_reference(context: DocumentContext, start: int, end: int) -> OwnReferen
         at_start = s == context.content(line)[0]
         if at_start and lay.pattern("number_wrapped").match(context.text[s:e]):
             return OwnReference(s, e, f)
+        if at_start and lay.pattern("number_line").match(context.text, s) and line.start < s:
+            return OwnReference(s, e, f)  # "| Số: 1/2026/TT-BNV |": a header table's cell
         if at_start and line.index and lay.pattern("number_alone").fullmatch(
                 context.clean_line(context.lines[line.index - 1])):
             return OwnReference(s, e, f)

@@ -78,8 +78,8 @@ def resolve_issuer(context: DocumentContext, header: Header, news: NewsPage | No
     problems: list[StructureProblem] = []
     units = [] if header.is_news else _issuer_units(context, header.issuer_block)
     described = []
-    for a, b in units:
-        unit, spelling = _describe_unit(context, a, b)
+    for a, b, leave_out in units:
+        unit, spelling = _describe_unit(context, a, b, leave_out)
         described.append(unit)
         if spelling is not None:
             problems.append(spelling)
@@ -144,8 +144,12 @@ def resolve_issuer(context: DocumentContext, header: Header, news: NewsPage | No
                   parents, successor, tuple(problems))
 
 
-def _issuer_units(context: DocumentContext, block: tuple[Line, ...]) -> list[Span]:
-    """Spans of the bodies named in the issuer block, outermost first."""
+_UNIT_LEAD = "-–•* \t"
+
+
+def _issuer_units(context: DocumentContext, block: tuple[Line, ...]) -> list[tuple[int, int, tuple[Span, ...]]]:
+    """Spans of the bodies named in the issuer block, outermost first, each with the ranges
+    inside it that belong to another column of the header."""
     if not block:
         return []
     text = context.text
@@ -165,21 +169,29 @@ def _issuer_units(context: DocumentContext, block: tuple[Line, ...]) -> list[Spa
             units.append(list(content_span(text, pos, raw_end)))
     else:
         units = [list(context.content(ln)) for ln in block]
+    for u in units:
+        # A list dash an OCR'd header left before the unit ("- SỞ GIÁO DỤC VÀ ĐÀO TẠO").
+        while u[0] < u[1] and text[u[0]] in _UNIT_LEAD:
+            u[0] += 1
     units = [u for u in units if u[0] < u[1] and clean(text[u[0]:u[1]]).strip("-* ")]
-    merged: list[list[int]] = []
+    merged: list[list] = []
     for u in units:
         # "TỈNH QUẢNG TRỊ" under "ỦY BAN NHÂN DÂN" is the place of the unit above.
         if merged and layout().pattern("issuer_place_line").match(clean(text[u[0]:u[1]])):
+            gap = (merged[-1][1], u[0])
+            if clean(text[gap[0]:gap[1]]):
+                merged[-1][2].append(gap)
             merged[-1][1] = u[1]
         else:
-            merged.append(u)
-    return [(a, b) for a, b in merged]
+            merged.append([u[0], u[1], []])
+    return [(a, b, tuple(gaps)) for a, b, gaps in merged]
 
 
-def _describe_unit(context: DocumentContext, start: int, end: int) -> tuple[IssuerUnit, StructureProblem | None]:
+def _describe_unit(context: DocumentContext, start: int, end: int,
+                   leave_out: tuple[Span, ...] = ()) -> tuple[IssuerUnit, StructureProblem | None]:
     """A unit of the issuer block in proper case, with its bodies and place, and the problem of
     a misspelt body."""
-    cleaned = Cleaned(context.text, start, end)
+    cleaned = Cleaned(context.text, start, end, leave_out)
     text = cleaned.text
     mentions = find_mentions(text, fold(text))
     spelling = None

@@ -52,13 +52,15 @@ class Cleaned:
     """A stretch of text (possibly several lines) with markup removed and blanks collapsed, and
     the map from each character of the cleaned string back to the text."""
 
-    def __init__(self, text: str, start: int, end: int):
+    def __init__(self, text: str, start: int, end: int, leave_out: tuple[tuple[int, int], ...] = ()):
+        """``leave_out``: ranges inside the stretch that are not part of it (the other column of
+        a two-column header line), read as a blank."""
         chars: list[str] = []
         where: list[int] = []
         blank = True
         for i in range(start, end):
             ch = text[i]
-            if ch.isspace() or ch in _MARKS:
+            if ch.isspace() or ch in _MARKS or any(a <= i < b for a, b in leave_out):
                 if not blank:
                     chars.append(" ")
                     where.append(i)
