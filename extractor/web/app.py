@@ -126,7 +126,7 @@ def highlighted_text(text: str, facts: list[dict[str, Any]], outline: list[dict[
             out.append("</mark>")
             for finding in f["findings"]:
                 out.append(f'<a class="flag sev-{escape(finding["severity"])}" href="#finding-{escape(finding["key"])}"'
-                           f' title="{escape(translate(lang, "flag"))}">⚑</a>')
+                           f' title="{escape(translate(lang, "flag"))}: {escape(finding["kind"])}">!</a>')
             pos = m.end
         plain(pos, e)
 

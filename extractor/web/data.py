@@ -276,8 +276,43 @@ def _evidence(conn, finding_rows) -> dict[int, list[dict[str, Any]]]:
                 quote = [{"text": text, "hit": True}]
             items.append({"kind": e.get("kind"), "text": text, "start": e.get("start"), "end": e.get("end"),
                           "page": e.get("page"), "document_id": document_id, "fact_id": match.id if match else None,
-                          "path": path, "name": Path(path).name if path else None, "quote": quote})
+                          "path": path, "name": Path(path).name if path else None, "quote": quote,
+                          "sentence": sentence, "sentence_start": e.get("sentence_start")})
         out[f.id] = items
+    return out
+
+
+def quotes(evidence: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The evidence as quoted sentences: pieces of evidence in one sentence are marked in one
+    quote of it, in the order the finding gives them."""
+    groups: dict[tuple, dict[str, Any]] = {}
+    for e in evidence:
+        key = (e["path"], e["sentence_start"], e["sentence"])
+        if not e["sentence"] or e["sentence_start"] is None:
+            key = (e["path"], e["start"], id(e))
+        g = groups.setdefault(key, {"document_id": e["document_id"], "name": e["name"], "page": e["page"],
+                                    "fact_id": e["fact_id"], "sentence": e["sentence"],
+                                    "sentence_start": e["sentence_start"], "items": []})
+        g["items"].append(e)
+    out = []
+    for g in groups.values():
+        sentence, base = g["sentence"], g["sentence_start"]
+        spans = sorted({(e["start"] - base, e["end"] - base) for e in g["items"]
+                        if sentence and base is not None and e["start"] is not None
+                        and sentence[e["start"] - base:e["end"] - base] == e["text"]})
+        if not spans:
+            parts = [{"text": " … ".join(e["text"] for e in g["items"]), "hit": True}]
+        else:
+            parts, pos = [], 0
+            for s, e in spans:
+                if s < pos:
+                    continue
+                parts += [{"text": sentence[pos:s], "hit": False}, {"text": sentence[s:e], "hit": True}]
+                pos = e
+            parts.append({"text": sentence[pos:], "hit": False})
+        out.append({"document_id": g["document_id"], "name": g["name"], "page": g["page"],
+                    "fact_id": g["fact_id"], "parts": parts,
+                    "where": ", ".join(f"{e['start']}–{e['end']}" for e in g["items"])})
     return out
 
 
@@ -288,7 +323,9 @@ def _finding_dict(r, evidence, history) -> dict[str, Any]:
             "expected": _number(r.expected), "tolerance": _number(r.tolerance),
             "documents": sorted({e["document_id"] for e in evidence if e["document_id"] is not None}
                                 | ({r.document_id} if r.document_id else set())),
-            "evidence": evidence, "decision": latest["decision"] if latest else None,
+            "evidence": [{k: v for k, v in e.items() if k not in ("sentence", "sentence_start")}
+                         for e in evidence],
+            "quotes": quotes(evidence), "decision": latest["decision"] if latest else None,
             "history": history}
 
 
@@ -388,7 +425,7 @@ def document(engine, document_id: int) -> dict[str, Any] | None:
     for f in findings:
         for e in f["evidence"]:
             if e["fact_id"] is not None and e["document_id"] == document_id:
-                evidence_of[e["fact_id"]].append({"key": f["key"], "severity": f["severity"]})
+                evidence_of[e["fact_id"]].append({"key": f["key"], "severity": f["severity"], "kind": f["kind"]})
     fact_list = []
     for r in facts:
         fact_list.append({"id": r.id, "kind": r.kind, "text": r.text, "start": r.start_offset,
@@ -558,9 +595,8 @@ def chart(series: list[dict[str, Any]], width: int = 720, height: int = 300) -> 
         return None
     left, right, top, bottom = 70, 20, 20, 60
     values = [v["value"] for _, v in points]
-    low, high = min(0, min(values)), max(values)
-    if high == low:
-        high = low + 1
+    low, step_y = min(0, min(values)), _nice_step(max(values) - min(0, min(values)))
+    high = low + step_y * max(1, -(-(max(values) - low) // step_y))
     span = high - low
     columns = len(series)
     step = (width - left - right) / max(1, columns)
@@ -571,7 +607,7 @@ def chart(series: list[dict[str, Any]], width: int = 720, height: int = 300) -> 
     def y(value: float) -> float:
         return round(top + (height - top - bottom) * (1 - (value - low) / span), 1)
 
-    ticks = [low + span * k / 4 for k in range(5)]
+    ticks = [low + step_y * k for k in range(int(round(span / step_y)) + 1)]
     out_points = []
     for i, v in points:
         p = series[i]
@@ -579,16 +615,43 @@ def chart(series: list[dict[str, Any]], width: int = 720, height: int = 300) -> 
                            "document_id": v["document_id"], "fact_id": v["fact_id"],
                            "contradiction": p["contradiction"], "label": p["label"],
                            "finding": (v["findings"] or p["findings"] or [None])[0]})
-    line = []
+    # Periods of one length (quarters, half-years, years…) are joined by a line of their own:
+    # a year's figure and a quarter's are not one series.
+    lines: dict[int, list[str]] = {}
     for i, p in enumerate(series):
         if p["values"]:
-            line.append(f"{x(i)},{y(sorted(p['distinct'])[len(p['distinct']) // 2])}")
+            lines.setdefault(_length_class(p), []).append(
+                f"{x(i)},{y(sorted(p['distinct'])[len(p['distinct']) // 2])}")
     return {"width": width, "height": height, "left": left, "right": width - right, "top": top,
             "bottom": height - bottom,
             "ticks": [{"y": y(t), "label": _tick(t)} for t in ticks],
             "columns": [{"x": x(i), "label": p["label"], "contradiction": p["contradiction"]}
                         for i, p in enumerate(series)],
-            "points": out_points, "line": " ".join(line)}
+            "points": out_points,
+            "lines": [" ".join(v) for v in lines.values() if len(v) > 1]}
+
+
+def _nice_step(span: float, ticks: int = 5) -> float:
+    """A round step (1, 2 or 5 times a power of ten) giving about ``ticks`` intervals."""
+    import math
+
+    if span <= 0:
+        return 1
+    raw = span / ticks
+    power = 10 ** math.floor(math.log10(raw))
+    for m in (1, 2, 5, 10):
+        if raw <= m * power:
+            return m * power
+    return 10 * power
+
+
+def _length_class(period: dict[str, Any]) -> int:
+    """A period's length in months, roughly (0 when its dates are unknown)."""
+    try:
+        days = (dt.date.fromisoformat(period["end"]) - dt.date.fromisoformat(period["start"])).days
+    except (TypeError, ValueError):
+        return 0
+    return round(days / 30.4)
 
 
 def _tick(value: float) -> str:
