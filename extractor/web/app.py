@@ -179,8 +179,8 @@ def create_app(archive, *, review: bool = False, lang: str = "vi", secret: bytes
             path = request.url.path.removesuffix(".json")
             return path + ("?" + urlencode(params) if params else "")
 
-        def t(key: str, **fields: Any) -> str:
-            return translate(lang_, key, **fields)
+        def t(label: str, /, **fields: Any) -> str:
+            return translate(lang_, label, **fields)
 
         context = {"t": t, "url": url, "here": here, "lang": lang_, "review": review,
                    "other_lang": "en" if lang_ == "vi" else "vi", "d": payload,

@@ -91,6 +91,6 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
-def translate(lang: str, key: str, **fields: object) -> str:
-    text = LABELS.get(lang, LABELS["vi"]).get(key) or LABELS["vi"].get(key) or key
+def translate(lang: str, label: str, /, **fields: object) -> str:
+    text = LABELS.get(lang, LABELS["vi"]).get(label) or LABELS["vi"].get(label) or label
     return text.format(**fields) if fields else text

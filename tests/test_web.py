@@ -1,0 +1,417 @@
+"""cchc serve: every page and its JSON twin, facets, the language switch, review decisions
+(CSRF, persistence, the same record as `cchc review`), read-only mode, and a hostile document
+escaped everywhere. Starlette's TestClient over a small archive (tests/web_fixtures.py)."""
+from __future__ import annotations
+
+import html
+import re
+import sqlite3
+from urllib.parse import quote
+
+import pytest
+from click.testing import CliRunner
+from starlette.testclient import TestClient
+
+from extractor.archive import Archive
+from extractor.web import create_app
+from extractor.web.app import CSP
+from web_fixtures import HOSTILE_MARKUP, own_archive, web_archive  # noqa: F401 - fixtures
+
+PAGES = ["/", "/search?q=ho+so", "/documents/1", "/findings", "/figures", "/overview"]
+
+
+@pytest.fixture
+def client(web_archive):
+    with Archive.open(str(web_archive), create=False) as archive:
+        yield TestClient(create_app(archive))
+
+
+@pytest.fixture
+def reviewer(own_archive):
+    with Archive.open(str(own_archive), create=False) as archive:
+        client = TestClient(create_app(archive, review=True))
+        client.archive_path = own_archive
+        yield client
+
+
+def _ids(path) -> dict[str, int]:
+    """Document ids by file name."""
+    rows = sqlite3.connect(path).execute("SELECT id, path FROM documents").fetchall()
+    return {p.rsplit("/", 1)[-1]: i for i, p in rows}
+
+
+def _text(page: str) -> str:
+    """A page's visible text, roughly (tags dropped, entities decoded)."""
+    return html.unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+# ---------------------------------------------------------------------------------------------
+# Pages
+
+
+def test_every_page_answers_with_security_headers(client):
+    for path in PAGES:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["content-type"].startswith("text/html")
+        assert response.headers["content-security-policy"] == CSP
+        assert "script-src" not in CSP and "'unsafe-inline'" not in CSP and "http" not in CSP
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert "<script" not in response.text.lower()
+    assert client.get("/static/style.css").status_code == 200
+    assert client.get("/documents/99999").status_code == 404
+    assert client.get("/documents/abc").status_code == 404
+
+
+def test_search_ranks_folded_matches_with_highlighted_snippets(client, web_archive):
+    page = client.get("/search", params={"q": "ke hoach tuyen truyen"})
+    assert page.status_code == 200
+    ids = _ids(web_archive)
+    assert f'href="/documents/{ids["kh_so_noi_vu_cchc.txt"]}"' in page.text
+    # Hits are highlighted in the original spelling, tone marks and all.
+    assert re.search(r"<mark>[Tt]uyên truyền</mark>", page.text)
+    data = client.get("/search.json", params={"q": "ke hoach tuyen truyen"}).json()
+    assert data["documents"][0]["name"] == "kh_so_noi_vu_cchc.txt"
+    assert any(p["hit"] for p in data["documents"][0]["snippet"])
+    # The same ranking as the library's search.
+    with Archive.open(str(web_archive), create=False) as archive:
+        expected = [d.document_id for d in archive.search("ke hoach tuyen truyen", limit=20).documents]
+    assert [d["id"] for d in data["documents"]] == expected
+
+
+def test_search_facets_count_and_filter_through_the_url(client):
+    data = client.get("/search.json?q=ho+so").json()
+    facets = data["facets"]
+    assert set(facets) == {"type", "issuer", "province", "year", "kind", "severity"}
+    types = {f["value"]: f["count"] for f in facets["type"]}
+    assert types["Báo cáo"] >= 4
+    assert sum(types.values()) <= data["total"]
+    assert {f["value"] for f in facets["severity"]} <= {"gross", "error", "minor", "possible"}
+    assert facets["kind"] and all(f["count"] > 0 for f in facets["kind"])
+    # A facet link narrows the search; the URL holds the whole query.
+    page = client.get("/search?q=ho+so")
+    assert f'href="/search?q=ho+so&amp;type={quote("Báo cáo").replace("%20", "+")}"' in page.text
+    narrowed = client.get("/search.json", params={"q": "ho so", "type": "Báo cáo"}).json()
+    assert narrowed["total"] == types["Báo cáo"]
+    assert {d["doc_type"] for d in narrowed["documents"]} == {"Báo cáo"}
+    assert narrowed["args"] == {"q": "ho so", "type": "Báo cáo"}
+    by_year = client.get("/search.json", params={"q": "ho so", "year": 2025}).json()
+    assert by_year["documents"] and all(d["date"].startswith("2025") for d in by_year["documents"])
+    # Finding facets filter the documents to those with such findings.
+    severity = facets["severity"][0]
+    only = client.get("/search.json", params={"q": "ho so", "severity": severity["value"]}).json()
+    assert only["total"] == severity["count"]
+    assert all(d["findings"].get(severity["value"]) for d in only["documents"])
+    # No query and no filter: every document, newest first.
+    everything = client.get("/search.json").json()
+    assert everything["total"] == 13
+    assert client.get("/search?year=abc").status_code == 400
+
+
+def test_document_page_highlights_every_fact_with_its_value(client, web_archive):
+    ids = _ids(web_archive)
+    doc_id = ids["bc_nam_2024.txt"]
+    data = client.get(f"/documents/{doc_id}.json").json()
+    assert data == client.get(f"/documents/{doc_id}?format=json").json()
+    assert data["number"] == "2262/BC-SNV" and data["facts"]
+    page = client.get(f"/documents/{doc_id}").text
+    for fact in data["facts"]:
+        assert data["text"][fact["start"]:fact["end"]] == fact["text"]
+    shown = re.findall(r'<mark class="fact k-(\w+)[^"]*" id="fact-(\d+)" title="([^"]*)"', page)
+    # Every fact is highlighted, except one crossing another's edge (HTML cannot nest it).
+    assert len(shown) >= 0.95 * len(data["facts"])
+    quantity = next(f for f in data["facts"] if f["kind"] == "quantity" and f["meaning"])
+    title = next(t for k, i, t in shown if int(i) == quantity["id"])
+    assert str(quantity["value"]["value"]) in html.unescape(title)
+    assert quantity["meaning"]["metric"] in html.unescape(title)
+    # The text is all there, in order, once the marks are taken out.
+    body = re.search(r'<div class="doctext">(.*?)</div>', page, re.S).group(1)
+    assert html.unescape(re.sub(r"<[^>]+>", "", body.replace("!</a>", "</a>"))) == data["text"]
+
+
+def test_document_page_outline_findings_citations_and_metadata(client, web_archive):
+    ids = _ids(web_archive)
+    doc_id = ids["bc_nam_2024.txt"]
+    data = client.get(f"/documents/{doc_id}.json").json()
+    page = client.get(f"/documents/{doc_id}").text
+    # Outline: the sections of its facts, each anchored in the text.
+    paths = [n["path"] for n in data["outline"]]
+    assert paths[:2] == ["I", "II"] and data["outline"][1]["children"]
+    for node in data["outline"]:
+        assert f'href="#sec-{node["path"]}"' in page and f'id="sec-{node["path"]}"' in page
+        assert data["text"][node["start"]:].startswith(node["heading"][:10])
+    # Findings in place: the evidence flagged in the text, linking to the finding with its evidence.
+    assert data["findings"]
+    finding = next(f for f in data["findings"] if f["kind"] == "difference_mismatch")
+    assert (finding["stated"], finding["expected"]) == (673, 637)
+    assert f'id="finding-{finding["key"]}"' in page
+    assert f'href="#finding-{finding["key"]}"' in page
+    for e in finding["evidence"]:
+        assert re.search(rf'<mark class="[^"]*evidence[^"]*" id="fact-{e["fact_id"]}"', page)
+    # References resolved within the archive, both ways.
+    cited = {c["canonical"]: c for c in data["cites"]}
+    plan = ids["kh_cchc_2024.txt"]
+    assert [d["id"] for d in cited["68/KH-SNV"]["documents"]] == [plan]
+    plan_page = client.get(f"/documents/{plan}.json").json()
+    assert doc_id in [d["id"] for d in plan_page["cited_by"]]
+    assert f'href="/documents/{doc_id}"' in client.get(f"/documents/{plan}").text
+    # Metadata.
+    assert data["metadata"]["signature"]["signer"] in page
+    assert "Sở Nội vụ tỉnh An Hòa" in page
+
+
+def test_findings_page_filters_and_shows_the_arithmetic(client):
+    data = client.get("/findings.json").json()
+    assert data["total"] == len(data["findings"]) > 5
+    severities = [f["severity"] for f in data["findings"]]
+    order = ["gross", "error", "minor", "possible"]
+    assert severities == sorted(severities, key=order.index)
+    gross = client.get("/findings.json?severity=gross").json()
+    assert gross["findings"] and {f["severity"] for f in gross["findings"]} == {"gross"}
+    assert gross["total"] == next(f["count"] for f in data["facets"]["severity"] if f["value"] == "gross")
+    kind = client.get("/findings.json?kind=figure_restated_differently").json()
+    (restated,) = kind["findings"]
+    assert restated["document_id"] is None and len(restated["document_refs"]) == 2
+    assert client.get("/findings.json?decision=undecided").json()["total"] == data["total"]
+    assert client.get("/findings.json?decision=confirm").json()["total"] == 0
+    assert client.get("/findings?decision=bogus").status_code == 400
+    page = client.get("/findings?severity=gross").text
+    for f in gross["findings"]:
+        assert f'id="finding-{f["key"]}"' in page
+        if f["stated"] is not None:
+            assert "Văn bản ghi" in page and "Tính lại" in page
+    assert "<mark>" in page  # evidence highlighted in its sentence
+
+
+def test_figures_over_time_mark_contradictions_and_link_their_findings(client):
+    body = "Sở Nội vụ tỉnh An Hòa"
+    data = client.get("/figures.json", params={"body": body, "metric": "dossiers.resolved"}).json()
+    assert {m["value"] for m in data["metrics"]} >= {"dossiers.resolved", "dossiers.received"}
+    assert len(data["periods"]) >= 3
+    contradicted = [p for p in data["periods"] if p["contradiction"]]
+    assert contradicted
+    assert contradicted[0]["distinct"] == [9257, 9275]
+    assert contradicted[0]["findings"][0]["kind"] == "figure_restated_differently"
+    page = client.get("/figures", params={"body": body, "metric": "dossiers.resolved"}).text
+    assert "<svg" in page and "<circle" in page
+    assert f'/findings#finding-{contradicted[0]["findings"][0]["key"]}' in page
+    assert 'class="contradiction"' in page
+    assert client.get("/figures").status_code == 200
+
+
+def test_overview_counts_documents_findings_and_failures(client):
+    data = client.get("/overview.json").json()
+    assert data["documents"] == 13
+    assert {x["value"]: x["count"] for x in data["type"]}["Báo cáo"] == 6
+    assert sum(x["count"] for x in data["severity"]) == data["findings"] > 0
+    assert data["failed"] == []
+    assert "Tổng quan" in client.get("/overview").text
+
+
+def test_overview_lists_files_that_failed_to_read(tmp_path):
+    from archive_fixtures import copy_sample
+
+    docs = copy_sample(tmp_path / "docs", ["cv_so_xay_dung.txt"])
+    (docs / "hong.pdf").write_bytes(b"%PDF-1.4 not really a pdf")
+    url = str(tmp_path / "a.sqlite")
+    with Archive.open(url) as archive:
+        archive.ingest([str(docs)], jobs=1)
+        client = TestClient(create_app(archive))
+        data = client.get("/overview.json").json()
+        (failed,) = data["failed"]
+        assert failed["name"] == "hong.pdf" and failed["error"]
+        assert "hong.pdf" in client.get("/overview").text
+
+
+def test_json_twins_and_language_switch(client):
+    for path in ["/search", "/findings", "/figures", "/overview"]:
+        twin = client.get(path + ".json", params={"q": "ho so"} if path == "/search" else None)
+        asked = client.get(path, params={"format": "json", **({"q": "ho so"} if path == "/search" else {})})
+        assert twin.headers["content-type"] == "application/json"
+        assert twin.json() == asked.json()
+    vi = client.get("/overview").text
+    en = client.get("/overview?lang=en").text
+    assert "Tổng quan" in vi and 'lang="vi"' in vi
+    assert "Overview" in en and 'lang="en"' in en and "Documents by type" in en
+    # The language is kept in links, and the switch goes back.
+    assert 'href="/findings?lang=en"' in en and 'href="/search?type=' in en and "lang=en" in en
+    assert 'href="/overview"' in en  # the switch back to Vietnamese
+    assert 'href="/overview?lang=en"' in vi
+    search_en = client.get("/search?q=ho+so&lang=en").text
+    assert "documents" in search_en and "&amp;lang=en" in search_en
+
+
+def test_english_default_from_the_command_line(web_archive):
+    with Archive.open(str(web_archive), create=False) as archive:
+        client = TestClient(create_app(archive, lang="en"))
+        assert "Overview" in client.get("/overview").text
+        vi = client.get("/overview?lang=vi").text
+        assert "Tổng quan" in vi and 'href="/findings?lang=vi"' in vi
+
+
+# ---------------------------------------------------------------------------------------------
+# Review
+
+
+def _form_fields(page: str, key: str) -> dict[str, str]:
+    form = re.search(rf'<form class="review" method="post" action="/findings/{key}/review">(.*?)</form>',
+                     page, re.S).group(1)
+    return {name: html.unescape(value) for name, value in
+            re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form)}
+
+
+def test_read_only_mode_has_no_post_route(client, web_archive):
+    key = client.get("/findings.json").json()["findings"][0]["key"]
+    assert client.post(f"/findings/{key}/review", data={"decision": "confirm"}).status_code in (404, 405)
+    assert "<form class=\"review\"" not in client.get("/findings").text
+    assert all("POST" not in (getattr(r, "methods", None) or ()) for r in client.app.routes)
+    assert sqlite3.connect(web_archive).execute("SELECT count(*) FROM judgements").fetchone()[0] == 0
+
+
+def test_review_without_a_valid_csrf_token_is_refused(reviewer):
+    key = reviewer.get("/findings.json").json()["findings"][0]["key"]
+    url = f"/findings/{key}/review"
+    assert reviewer.post(url, data={"decision": "confirm", "who": "An"}).status_code == 403
+    assert reviewer.post(url, data={"decision": "confirm", "who": "An", "csrf_token": "forged"}).status_code == 403
+    # A token signed by another process (another secret) is refused too.
+    with Archive.open(str(reviewer.archive_path), create=False) as archive:
+        other = TestClient(create_app(archive, review=True))
+        token = _form_fields(other.get("/findings").text, key)["csrf_token"]
+    assert reviewer.post(url, data={"decision": "confirm", "who": "An", "csrf_token": token}).status_code == 403
+    # A valid token from a page of another origin is refused.
+    token = _form_fields(reviewer.get("/findings").text, key)["csrf_token"]
+    assert reviewer.post(url, data={"decision": "confirm", "who": "An", "csrf_token": token},
+                         headers={"origin": "http://evil.example"}).status_code == 403
+    assert sqlite3.connect(reviewer.archive_path).execute("SELECT count(*) FROM judgements").fetchone()[0] == 0
+
+
+def test_review_decision_persists_as_cchc_review_records_it(reviewer):
+    from extractor.cli import cli
+
+    finding = reviewer.get("/findings.json?severity=gross").json()["findings"][0]
+    key = finding["key"]
+    page = reviewer.get("/findings?severity=gross").text
+    fields = _form_fields(page, key)
+    assert fields["next"] == "/findings?severity=gross"
+    response = reviewer.post(f"/findings/{key}/review", follow_redirects=False,
+                             data={**fields, "decision": "dismiss", "note": "bản dự thảo, đã có bản ký",
+                                   "who": "Nguyễn Văn An"})
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/findings?severity=gross#finding-{key}"
+    # Stored exactly as `cchc review KEY --dismiss --note … --who …` stores it.
+    rows = sqlite3.connect(reviewer.archive_path).execute(
+        "SELECT subject, finding_key, decision, note, who, entity_type FROM judgements").fetchall()
+    assert rows == [("finding", key, "dismiss", "bản dự thảo, đã có bản ký", "Nguyễn Văn An", None)]
+    listed = CliRunner().invoke(cli, ["review", "--archive", str(reviewer.archive_path)])
+    assert listed.exit_code == 0 and "dismiss: bản dự thảo, đã có bản ký" in listed.stdout
+    # The page shows the decision and its history; the decision facet counts it.
+    data = reviewer.get("/findings.json").json()
+    shown = next(f for f in data["findings"] if f["key"] == key)
+    assert shown["decision"] == "dismiss" and shown["history"][0]["who"] == "Nguyễn Văn An"
+    assert {"value": "dismiss", "count": 1} in data["facets"]["decision"]
+    page = reviewer.get("/findings?decision=dismiss").text
+    assert "bản dự thảo, đã có bản ký" in page and "Nguyễn Văn An" in page
+    # A second decision adds to the history; the latest one counts.
+    fields = _form_fields(reviewer.get("/findings").text, key)
+    reviewer.post(f"/findings/{key}/review", data={**fields, "decision": "confirm", "who": "Trần Thị Bình"})
+    shown = next(f for f in reviewer.get("/findings.json").json()["findings"] if f["key"] == key)
+    assert shown["decision"] == "confirm" and [h["decision"] for h in shown["history"]] == ["dismiss", "confirm"]
+    # And a decision made with `cchc review` shows in the web app.
+    other = next(f["key"] for f in data["findings"] if f["key"] != key)
+    done = CliRunner().invoke(cli, ["review", "--archive", str(reviewer.archive_path), other, "--confirm",
+                                    "--note", "đúng", "--who", "cli"])
+    assert done.exit_code == 0, done.output
+    shown = next(f for f in reviewer.get("/findings.json").json()["findings"] if f["key"] == other)
+    assert shown["decision"] == "confirm" and shown["history"][-1]["who"] == "cli"
+
+
+def test_review_checks_its_fields(reviewer):
+    key = reviewer.get("/findings.json").json()["findings"][0]["key"]
+    fields = _form_fields(reviewer.get("/findings").text, key)
+    url = f"/findings/{key}/review"
+    assert reviewer.post(url, data={**fields, "decision": "merge", "who": "An"}).status_code == 400
+    assert reviewer.post(url, data={**fields, "decision": "confirm", "who": " "}).status_code == 400
+    assert reviewer.post("/findings/khong-co/review", data={**fields, "decision": "confirm",
+                                                            "who": "An"}).status_code == 404
+    # The redirect stays on this site.
+    response = reviewer.post(url, follow_redirects=False,
+                             data={**fields, "decision": "confirm", "who": "An", "next": "//evil.example/x"})
+    assert response.status_code == 303 and response.headers["location"] == f"/findings#finding-{key}"
+
+
+def test_host_header_is_checked_when_hosts_are_given(web_archive):
+    with Archive.open(str(web_archive), create=False) as archive:
+        client = TestClient(create_app(archive, allowed_hosts=["127.0.0.1", "localhost"]),
+                            base_url="http://127.0.0.1")
+        assert client.get("/overview").status_code == 200
+        assert client.get("/overview", headers={"host": "evil.example"}).status_code == 400
+
+
+# ---------------------------------------------------------------------------------------------
+# A hostile document
+
+
+def test_hostile_document_is_escaped_everywhere(reviewer):
+    ids = _ids(reviewer.archive_path)
+    doc_id = next(i for name, i in ids.items() if "onerror" in name)
+    findings = reviewer.get("/findings.json").json()["findings"]
+    hostile = [f for f in findings if doc_id in f["documents"]]
+    assert hostile, "the hostile document's sum mismatch is a finding"
+    pages = ["/", "/search?q=alert", "/search?q=script+alert", f"/documents/{doc_id}", "/findings",
+             "/findings?lang=en", "/overview", "/figures?metric=dossiers.received",
+             f"/search?q={quote('<script>alert(1)</script>')}",
+             f"/search?issuer={quote('<img src=x onerror=alert(1)>')}",
+             "/search?q=ho+so&kind=sum_mismatch"]
+    for path in pages:
+        page = reviewer.get(path)
+        assert page.status_code == 200, path
+        lowered = page.text.lower()
+        for markup in HOSTILE_MARKUP:
+            assert markup.lower() not in lowered, (path, markup)
+        _assert_inert(page.text, path)
+    page = reviewer.get(f"/documents/{doc_id}").text
+    # The hostile text is shown, as text.
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "javascript:alert(1)" in _text(page)
+    # Its file name too, in the metadata and the search results.
+    assert "x&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;.txt" in page
+    assert "script&gt;&lt;img src=x onerror=alert(1)&gt;.txt" in reviewer.get("/search?q=alert").text
+    # The JSON twin keeps the text as it is (JSON is not HTML, and is served as JSON).
+    data = reviewer.get(f"/documents/{doc_id}.json")
+    assert data.headers["content-type"] == "application/json"
+    assert "<script>alert(1)</script>" in data.json()["text"]
+    # A review of a hostile finding, with a hostile note and name, stays escaped.
+    key = hostile[0]["key"]
+    fields = _form_fields(reviewer.get("/findings").text, key)
+    reviewer.post(f"/findings/{key}/review", data={**fields, "decision": "confirm",
+                                                   "note": "<script>alert(1)</script>",
+                                                   "who": "<img src=x onerror=alert(1)>"})
+    for path in ["/findings", f"/documents/{doc_id}"]:
+        page = reviewer.get(path).text
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+        _assert_inert(page, path)
+
+
+def _assert_inert(page: str, where: str) -> None:
+    """The page, parsed as a browser would, has no script, no active element, no event
+    handler attribute and no link to a script URL or another origin."""
+    from html.parser import HTMLParser
+
+    problems = []
+
+    class Check(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag in ("script", "img", "svg", "iframe", "object", "embed", "base", "meta") and not (
+                    tag == "svg" and dict(attrs).get("class") == "chart") and not (
+                    tag == "meta" and set(dict(attrs)) <= {"charset", "name", "content"}):
+                problems.append(f"<{tag}>")
+            for name, value in attrs:
+                if name.startswith("on"):
+                    problems.append(f"{tag} {name}")
+                if name in ("href", "src", "action", "formaction", "xlink:href") and value and (
+                        value.strip().lower().startswith(("javascript:", "data:", "http:", "https:", "//"))):
+                    problems.append(f"{tag} {name}={value}")
+
+    Check().feed(page)
+    assert not problems, (where, problems)
