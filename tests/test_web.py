@@ -57,6 +57,7 @@ def test_every_page_answers_with_security_headers(client):
         assert response.headers["content-security-policy"] == CSP
         assert "script-src" not in CSP and "'unsafe-inline'" not in CSP and "http" not in CSP
         assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["referrer-policy"] == "same-origin"
         assert "<script" not in response.text.lower()
     assert client.get("/static/style.css").status_code == 200
     assert client.get("/documents/99999").status_code == 404

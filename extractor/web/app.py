@@ -35,7 +35,7 @@ CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; font-src 'se
 SECURITY_HEADERS = {
     "content-security-policy": CSP,
     "x-content-type-options": "nosniff",
-    "referrer-policy": "no-referrer",
+    "referrer-policy": "same-origin",  # (no-referrer would make the forms send Origin: null)
     "x-frame-options": "DENY",
     "cross-origin-opener-policy": "same-origin",
 }
