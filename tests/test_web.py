@@ -416,3 +416,36 @@ def _assert_inert(page: str, where: str) -> None:
 
     Check().feed(page)
     assert not problems, (where, problems)
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV for spreadsheets
+
+
+def test_csv_twins_have_a_bom_and_defuse_formulas(reviewer):
+    import csv
+    import io
+
+    from extractor.web.tables import cell
+
+    for path, first in [("/findings.csv", "key"), ("/search.csv?q=ho+so", "id"),
+                        ("/figures.csv?metric=dossiers.resolved", "period")]:
+        response = reviewer.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["content-type"] == "text/csv; charset=utf-8"
+        assert response.headers["content-disposition"].startswith("attachment; filename=\"cchc-")
+        assert response.content.startswith("\ufeff".encode("utf-8"))
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        assert rows[0][0] == first and len(rows) > 1, path
+    findings = reviewer.get("/findings.json").json()
+    rows = list(csv.DictReader(io.StringIO(reviewer.get("/findings.csv").content.decode("utf-8-sig"))))
+    assert [r["key"] for r in rows] == [f["key"] for f in findings["findings"]]
+    assert reviewer.get("/findings.csv?severity=gross").text.count("\r\n") == 1 + sum(
+        1 for f in findings["findings"] if f["severity"] == "gross")
+    search = reviewer.get("/search.json?q=ho+so").json()
+    rows = list(csv.DictReader(io.StringIO(reviewer.get("/search.csv?q=ho+so").content.decode("utf-8-sig"))))
+    assert len(rows) == search["total"]
+    # A cell a spreadsheet would run as a formula is kept as text.
+    assert cell("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
+    assert cell("@SUM(A1)") == "'@SUM(A1)" and cell("-5") == "-5" and cell("+84 912") == "'+84 912"
+    assert cell(["a", "b"]) == "a; b" and cell(None) == "" and cell(True) == "true"

@@ -26,7 +26,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from . import data
+from . import data, tables
 from .i18n import LANGS, translate
 
 HERE = Path(__file__).resolve().parent
@@ -153,6 +153,13 @@ def create_app(archive, *, review: bool = False, lang: str = "vi", secret: bytes
     def wants_json(request: Request) -> bool:
         return request.url.path.endswith(".json") or request.query_params.get("format") == "json"
 
+    def wants_csv(request: Request) -> bool:
+        return request.url.path.endswith(".csv") or request.query_params.get("format") == "csv"
+
+    def csv_response(name: str, table: tuple[list[str], list[dict[str, Any]]]) -> Response:
+        return Response(tables.to_csv(*table), media_type="text/csv; charset=utf-8",
+                        headers={"content-disposition": f'attachment; filename="cchc-{name}.csv"'})
+
     def render(request: Request, template: str, payload: dict[str, Any], status: int = 200,
                **extra: Any) -> Response:
         lang_ = page_lang(request)
@@ -201,6 +208,10 @@ def create_app(archive, *, review: bool = False, lang: str = "vi", secret: bytes
                                    issuer=q.get("issuer") or None, province=q.get("province") or None,
                                    year=year, kind=q.get("kind") or None,
                                    severity=q.get("severity") or None, page=page)
+        if wants_csv(request):
+            params.page = 1
+            result = data.run_search(engine, params, page_size=data.FACET_LIMIT, snippets=False)
+            return csv_response("search", tables.search_rows(result))
         result = data.run_search(engine, params)
         return render(request, "search.html", result)
 
@@ -225,12 +236,15 @@ def create_app(archive, *, review: bool = False, lang: str = "vi", secret: bytes
         if decision is not None and decision not in data.DECISIONS:
             raise HTTPException(400)
         result = data.list_findings(engine, severity=severity, kind=kind, decision=decision)
-        result["recorded"] = q.get("recorded") or None
+        if wants_csv(request):
+            return csv_response("findings", tables.findings_rows(result))
         return render(request, "findings.html", result)
 
     def figures_page(request: Request) -> Response:
         q = request.query_params
         result = data.figures(engine, q.get("body") or None, q.get("metric") or None)
+        if wants_csv(request):
+            return csv_response("figures", tables.figures_rows(result))
         if wants_json(request):
             return render(request, "figures.html", result)
         return render(request, "figures.html", result, chart=data.chart(result["periods"]))
@@ -269,11 +283,14 @@ def create_app(archive, *, review: bool = False, lang: str = "vi", secret: bytes
         Route("/", search_page, name="home"),
         Route("/search", search_page, name="search"),
         Route("/search.json", search_page),
+        Route("/search.csv", search_page),
         Route("/documents/{id}", document_page, name="document"),
         Route("/findings", findings_page, name="findings"),
         Route("/findings.json", findings_page),
+        Route("/findings.csv", findings_page),
         Route("/figures", figures_page, name="figures"),
         Route("/figures.json", figures_page),
+        Route("/figures.csv", figures_page),
         Route("/overview", overview_page, name="overview"),
         Route("/overview.json", overview_page),
         Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static"),

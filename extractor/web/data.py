@@ -86,7 +86,8 @@ def _document_row(r) -> dict[str, Any]:
             "title": r.title, "issuer": r.issuer, "province": r.province, "year": r.year}
 
 
-def run_search(engine, params: SearchParams) -> dict[str, Any]:
+def run_search(engine, params: SearchParams, page_size: int = PAGE_SIZE,
+               snippets: bool = True) -> dict[str, Any]:
     """The page of documents matching ``params``, with snippets and facets."""
     query = fold.parse_query(params.q)
     filters = params.filters()
@@ -114,19 +115,21 @@ def run_search(engine, params: SearchParams) -> dict[str, Any]:
                                          for f in findings_by_doc.get(i, ()))]
         rows = {r.id: r for r in _document_rows(conn, ids)}
         facets = _facets([rows[i] for i in ids if i in rows], findings_by_doc)
-        pages = max(1, -(-len(ids) // PAGE_SIZE))
+        pages = max(1, -(-len(ids) // page_size))
         page = min(max(1, params.page), pages)
-        shown = ids[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+        shown = ids[(page - 1) * page_size: page * page_size]
         texts = dict(conn.execute(sa.select(TEXTS.c.document_id, TEXTS.c.text)
-                                  .where(TEXTS.c.document_id.in_(shown))).all()) if shown else {}
+                                  .where(TEXTS.c.document_id.in_(shown))).all()) if shown and snippets else {}
     documents = []
     for i in shown:
         doc = _document_row(rows[i])
         doc["score"] = score.get(i)
         text = texts.get(i) or ""
-        hits = fold.find_hits(text, query, limit=400) if query is not None else []
-        snippet = fold.make_snippet(text, hits)
-        doc["snippet"] = snippet_parts(text, snippet)
+        if snippets:
+            hits = fold.find_hits(text, query, limit=400) if query is not None else []
+            doc["snippet"] = snippet_parts(text, fold.make_snippet(text, hits))
+        else:
+            doc["snippet"] = []
         doc["findings"] = dict(Counter(f["severity"] for f in findings_by_doc.get(i, ())))
         documents.append(doc)
     out.update(total=len(ids), documents=documents, facets=facets, page=page, pages=pages)
@@ -337,6 +340,13 @@ def list_findings(engine, severity: str | None = None, kind: str | None = None,
         statement = sa.select(FINDINGS).order_by(FINDINGS.c.id)
         if keys is not None:
             statement = statement.where(FINDINGS.c.key.in_(keys))
+        if document_id is not None:
+            # Its own findings, and the cross-document findings with evidence in it.
+            linked = (sa.select(FINDING_FACTS.c.finding_id)
+                      .join(FACTS, FACTS.c.id == FINDING_FACTS.c.fact_id)
+                      .where(FACTS.c.document_id == document_id))
+            statement = statement.where(sa.or_(FINDINGS.c.document_id == document_id,
+                                               FINDINGS.c.id.in_(linked)))
         rows = conn.execute(statement).all()
         evidence = _evidence(conn, rows)
         history = _judgements(conn, [r.key for r in rows])
@@ -548,17 +558,27 @@ def _unique(entries: list[dict]) -> list[dict]:
 def figures(engine, body: str | None, metric: str | None) -> dict[str, Any]:
     """Every stated value of ``metric`` for ``body``, by period, across documents; a period
     stated with different values is a contradiction, linked to the findings on its facts."""
+    metric_of = FACTS.c.meaning["metric"].as_string()
+    body_of = FACTS.c.meaning["body"].as_string()
     with engine.connect() as conn:
-        rows = conn.execute(sa.select(FACTS.c.id, FACTS.c.document_id, FACTS.c.text, FACTS.c.kind,
-                                      FACTS.c.numeric_value, FACTS.c.unit, FACTS.c.meaning,
-                                      FACTS.c.start_offset, DOCS.c.path, DOCS.c.number, DOCS.c.doc_date)
-                            .join(DOCS, DOCS.c.id == FACTS.c.document_id)
-                            .where(FACTS.c.meaning.is_not(None))).all()
-        rows = [r for r in rows if isinstance(r.meaning, dict) and r.meaning.get("metric")]
-        bodies = Counter(r.meaning.get("body") for r in rows if r.meaning.get("body"))
-        metrics = Counter(r.meaning["metric"] for r in rows if not body or r.meaning.get("body") == body)
-        chosen = [r for r in rows if (not body or r.meaning.get("body") == body)
-                  and metric and r.meaning["metric"] == metric and r.numeric_value is not None]
+        # The choices, counted in SQL (JSON paths on both backends): every body, and the
+        # metrics of the body chosen.
+        bodies = Counter(dict(conn.execute(sa.select(body_of, sa.func.count()).where(
+            FACTS.c.meaning.is_not(None), body_of.is_not(None)).group_by(body_of)).all()))
+        statement = sa.select(metric_of, sa.func.count()).where(FACTS.c.meaning.is_not(None), metric_of.is_not(None))
+        if body:
+            statement = statement.where(body_of == body)
+        metrics = Counter(dict(conn.execute(statement.group_by(metric_of)).all()))
+        chosen = []
+        if metric:
+            statement = (sa.select(FACTS.c.id, FACTS.c.document_id, FACTS.c.text, FACTS.c.kind,
+                                   FACTS.c.numeric_value, FACTS.c.unit, FACTS.c.meaning,
+                                   FACTS.c.start_offset, DOCS.c.path, DOCS.c.number, DOCS.c.doc_date)
+                         .join(DOCS, DOCS.c.id == FACTS.c.document_id)
+                         .where(metric_of == metric, FACTS.c.numeric_value.is_not(None)))
+            if body:
+                statement = statement.where(body_of == body)
+            chosen = conn.execute(statement.order_by(DOCS.c.doc_date, FACTS.c.id)).all()
         links = defaultdict(list)
         if chosen:
             for fact_id, key, severity, kind in conn.execute(
