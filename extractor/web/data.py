@@ -94,7 +94,9 @@ def run_search(engine, params: SearchParams, page_size: int = PAGE_SIZE,
     out: dict[str, Any] = {"query": params.q, "args": params.query_args(), "more_than": None,
                            "error": None}
     score: dict[int, float | None] = {}
-    if query is None and not filters.any():
+    rows: dict[int, Any] = {}
+    everything = query is None and not filters.any()
+    if everything:
         with engine.connect() as conn:
             ids = list(conn.execute(sa.select(DOCS.c.id).order_by(DOCS.c.search_key.desc(),
                                                                   DOCS.c.id.desc())).scalars())
@@ -106,6 +108,10 @@ def run_search(engine, params: SearchParams, page_size: int = PAGE_SIZE,
             return out
         ids = [d.document_id for d in result.documents]
         score = {d.document_id: d.score for d in result.documents}
+        # The hits carry what the facets count: no second read of the documents.
+        rows = {d.document_id: _HitRow(d.document_id, d.path, d.status, d.doc_type, d.number, d.date,
+                                       d.title, d.issuer, d.province, d.date.year if d.date else None)
+                for d in result.documents}
         out["more_than"] = result.more_than
     with engine.connect() as conn:
         findings_by_doc = _findings_of(conn, ids)
@@ -113,11 +119,17 @@ def run_search(engine, params: SearchParams, page_size: int = PAGE_SIZE,
             ids = [i for i in ids if any((not params.kind or f["kind"] == params.kind)
                                          and (not params.severity or f["severity"] == params.severity)
                                          for f in findings_by_doc.get(i, ()))]
-        rows = {r.id: r for r in _document_rows(conn, ids)}
-        facets = _facets([rows[i] for i in ids if i in rows], findings_by_doc)
         pages = max(1, -(-len(ids) // page_size))
         page = min(max(1, params.page), pages)
         shown = ids[(page - 1) * page_size: page * page_size]
+        if everything and not (params.kind or params.severity):
+            # The whole archive: its facets counted in SQL, only the page's documents read.
+            facets = _archive_facets(conn, findings_by_doc)
+            rows = {r.id: r for r in _document_rows(conn, shown)}
+        else:
+            if not rows:
+                rows = {r.id: r for r in _document_rows(conn, ids)}
+            facets = _facets([rows[i] for i in ids if i in rows], findings_by_doc)
         texts = dict(conn.execute(sa.select(TEXTS.c.document_id, TEXTS.c.text)
                                   .where(TEXTS.c.document_id.in_(shown))).all()) if shown and snippets else {}
     documents = []
@@ -134,6 +146,42 @@ def run_search(engine, params: SearchParams, page_size: int = PAGE_SIZE,
         documents.append(doc)
     out.update(total=len(ids), documents=documents, facets=facets, page=page, pages=pages)
     return out
+
+
+@dataclass
+class _HitRow:
+    id: int
+    path: str
+    status: str
+    doc_type: str | None
+    number: str | None
+    doc_date: dt.date | None
+    title: str | None
+    issuer: str | None
+    province: str | None
+    year: int | None
+
+
+def _archive_facets(conn, findings_by_doc) -> dict[str, list[dict[str, Any]]]:
+    """The facets of every document of the archive, counted by the database."""
+    def grouped(column):
+        rows = conn.execute(sa.select(column, sa.func.count()).where(column.is_not(None))
+                            .group_by(column)).all()
+        return [{"value": v, "count": c} for v, c in sorted(rows, key=lambda x: (-x[1], str(x[0])))]
+
+    facets = _facets([], findings_by_doc)
+    kinds: Counter = Counter()
+    severities: Counter = Counter()
+    for found in findings_by_doc.values():
+        kinds.update({f["kind"] for f in found})
+        severities.update({f["severity"] for f in found if f["severity"]})
+    facets.update(type=grouped(DOCS.c.doc_type), issuer=grouped(DOCS.c.issuer),
+                  province=grouped(DOCS.c.province),
+                  year=sorted(grouped(DOCS.c.year), key=lambda x: -x["value"]),
+                  kind=[{"value": v, "count": c} for v, c in sorted(kinds.items(), key=lambda x: (-x[1], x[0]))],
+                  severity=sorted(({"value": v, "count": c} for v, c in severities.items()),
+                                  key=lambda x: _severity_rank(x["value"])))
+    return facets
 
 
 def snippet_parts(text: str, snippet) -> list[dict[str, Any]]:
