@@ -182,6 +182,10 @@ def test_findings_page_filters_and_shows_the_arithmetic(client):
         if f["stated"] is not None:
             assert "Văn bản ghi" in page and "Tính lại" in page
     assert "<mark>" in page  # evidence highlighted in its sentence
+    # Kinds are named in words, in the page's language; the id stays in the JSON.
+    page = client.get("/findings?kind=sum_mismatch").text
+    assert "tổng không khớp" in page and 'title="sum_mismatch"' in page
+    assert "total does not add up" in client.get("/findings?kind=sum_mismatch&lang=en").text
 
 
 def test_figures_over_time_mark_contradictions_and_link_their_findings(client):
@@ -197,6 +201,10 @@ def test_figures_over_time_mark_contradictions_and_link_their_findings(client):
     assert "<svg" in page and "<circle" in page
     assert f'/findings#finding-{contradicted[0]["findings"][0]["key"]}' in page
     assert 'class="contradiction"' in page
+    label = next(m["label"] for m in data["metrics"] if m["value"] == "dossiers.resolved")
+    assert label != "dossiers.resolved" and label in page
+    english = client.get("/figures.json", params={"body": body, "metric": "dossiers.resolved", "lang": "en"}).json()
+    assert next(m["label"] for m in english["metrics"] if m["value"] == "dossiers.resolved") != label
     assert client.get("/figures").status_code == 200
 
 

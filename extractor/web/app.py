@@ -27,7 +27,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from . import data, tables
-from .i18n import LANGS, translate
+from .i18n import LANGS, kind_label, metric_label, translate
 
 HERE = Path(__file__).resolve().parent
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -190,6 +190,7 @@ def create_app(archive, *, review: bool = False, lang: str = "vi", secret: bytes
             return translate(lang_, label, **fields)
 
         context = {"t": t, "url": url, "here": here, "lang": lang_, "review": review,
+                   "metric": lambda m: metric_label(lang_, m), "kind": lambda k: kind_label(lang_, k),
                    "other_lang": "en" if lang_ == "vi" else "vi", "d": payload,
                    "archive_name": archive.name, "json_url": here(format="json"),
                    "csrf_token": signer.dumps(secrets.token_hex(8)) if review else None,
@@ -243,6 +244,8 @@ def create_app(archive, *, review: bool = False, lang: str = "vi", secret: bytes
     def figures_page(request: Request) -> Response:
         q = request.query_params
         result = data.figures(engine, q.get("body") or None, q.get("metric") or None)
+        for entry in result["metrics"]:
+            entry["label"] = metric_label(page_lang(request), entry["value"])
         if wants_csv(request):
             return csv_response("figures", tables.figures_rows(result))
         if wants_json(request):

@@ -1,5 +1,8 @@
-"""The web app's words, in Vietnamese (default) and English. Templates call ``t("key")``."""
+"""The web app's words, in Vietnamese (default) and English. Templates call ``t("key")``;
+metric names come from ``patterns/metrics.yaml`` (``metric("dossiers.received")``)."""
 from __future__ import annotations
+
+import functools
 
 LANGS = ("vi", "en")
 
@@ -94,3 +97,49 @@ LABELS: dict[str, dict[str, str]] = {
 def translate(lang: str, label: str, /, **fields: object) -> str:
     text = LABELS.get(lang, LABELS["vi"]).get(label) or LABELS["vi"].get(label) or label
     return text.format(**fields) if fields else text
+
+# What each kind of finding is (the facets and cards show it; the id stays in the JSON).
+KINDS: dict[str, dict[str, str]] = {
+    "sum_mismatch": {"vi": "tổng không khớp", "en": "total does not add up"},
+    "table_total_mismatch": {"vi": "tổng của bảng không khớp", "en": "table total does not add up"},
+    "percent_mismatch": {"vi": "tỷ lệ không khớp", "en": "percentage does not match"},
+    "percent_impossible": {"vi": "tỷ lệ không thể có", "en": "impossible percentage"},
+    "difference_mismatch": {"vi": "chênh lệch không khớp", "en": "difference does not match"},
+    "numbering_order": {"vi": "số văn bản ngược thứ tự ngày", "en": "numbering against dates"},
+    "unnumbered_draft": {"vi": "bản chưa ký số", "en": "unnumbered draft"},
+    "blank_day_draft": {"vi": "bản chưa ghi ngày", "en": "draft with a blank day"},
+    "ref_date_conflict": {"vi": "một văn bản, hai ngày", "en": "one reference, two dates"},
+    "ref_type_conflict": {"vi": "một văn bản, hai loại", "en": "one reference, two types"},
+    "ref_dated_after_citing": {"vi": "dẫn văn bản ban hành sau", "en": "cites a later document"},
+    "period_total_mismatch": {"vi": "lũy kế giữa các kỳ không khớp", "en": "cumulative periods disagree"},
+    "carry_over_mismatch": {"vi": "số chuyển kỳ không khớp", "en": "carry-over does not match"},
+    "figure_restated_differently": {"vi": "số liệu nêu khác nhau", "en": "figure restated differently"},
+    "duplicate_differs": {"vi": "bản trùng khác nhau", "en": "duplicate differs"},
+    "place_spelling": {"vi": "sai chính tả địa danh", "en": "misspelt place"},
+    "body_spelling": {"vi": "sai chính tả tên cơ quan", "en": "misspelt body"},
+}
+
+
+def kind_label(lang: str, kind: str | None) -> str:
+    if not kind:
+        return ""
+    return KINDS.get(kind, {}).get(lang) or kind
+
+
+@functools.lru_cache(maxsize=1)
+def _metric_labels() -> dict[str, dict[str, str]]:
+    import yaml
+
+    from ..patterns import patterns_dir
+
+    with (patterns_dir() / "metrics.yaml").open(encoding="utf-8") as fh:
+        entries = (yaml.safe_load(fh) or {}).get("metrics", [])
+    return {e["id"]: e["label"] for e in entries if isinstance(e.get("label"), dict)}
+
+
+def metric_label(lang: str, metric: str | None) -> str:
+    """What a metric measures, in words (``hồ sơ tiếp nhận mới``); its id when unnamed."""
+    if not metric:
+        return ""
+    labels = _metric_labels().get(metric, {})
+    return labels.get(lang) or labels.get("vi") or metric
