@@ -641,6 +641,8 @@ def figures(engine, body: str | None, metric: str | None) -> dict[str, Any]:
         p = periods.setdefault(key, {"start": period.get("start"), "end": period.get("end"),
                                      "label": period.get("label") or f"{period.get('start')}–{period.get('end')}",
                                      "body": r.meaning.get("body"), "values": []})
+        if period.get("label") and len(period["label"]) < len(p["label"]):
+            p["label"] = period["label"]  # the name a document gives it (quý I/2024), if any
         p["values"].append({"fact_id": r.id, "document_id": r.document_id, "name": Path(r.path).name,
                             "number": r.number, "date": _iso(r.doc_date), "text": r.text,
                             "value": _number(r.numeric_value), "unit": r.unit, "findings": links.get(r.id, [])})
@@ -661,7 +663,7 @@ def chart(series: list[dict[str, Any]], width: int = 720, height: int = 300) -> 
     points = [(i, v) for i, p in enumerate(series) for v in p["values"]]
     if not points:
         return None
-    left, right, top, bottom = 70, 20, 20, 60
+    left, right, top, bottom = 70, 20, 20, 64
     values = [v["value"] for _, v in points]
     low, step_y = min(0, min(values)), _nice_step(max(values) - min(0, min(values)))
     high = low + step_y * max(1, -(-(max(values) - low) // step_y))
@@ -693,7 +695,9 @@ def chart(series: list[dict[str, Any]], width: int = 720, height: int = 300) -> 
     return {"width": width, "height": height, "left": left, "right": width - right, "top": top,
             "bottom": height - bottom,
             "ticks": [{"y": y(t), "label": _tick(t)} for t in ticks],
-            "columns": [{"x": x(i), "label": p["label"], "contradiction": p["contradiction"]}
+            # Labels alternate between two rows, so that long ones do not overlap.
+            "columns": [{"x": x(i), "label": p["label"], "contradiction": p["contradiction"],
+                         "y": height - bottom + (16 if i % 2 == 0 or columns < 5 else 30)}
                         for i, p in enumerate(series)],
             "points": out_points,
             "lines": [" ".join(v) for v in lines.values() if len(v) > 1]}
