@@ -15,6 +15,7 @@ from starlette.testclient import TestClient
 from extractor.archive import Archive
 from extractor.web import create_app
 from extractor.web.app import CSP
+from archive_fixtures import pg_server  # noqa: F401 - fixture
 from web_fixtures import HOSTILE_MARKUP, own_archive, web_archive  # noqa: F401 - fixtures
 
 PAGES = ["/", "/search?q=ho+so", "/documents/1", "/findings", "/figures", "/overview"]
@@ -457,3 +458,39 @@ def test_csv_twins_have_a_bom_and_defuse_formulas(reviewer):
     assert cell("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
     assert cell("@SUM(A1)") == "'@SUM(A1)" and cell("-5") == "-5" and cell("+84 912") == "'+84 912"
     assert cell(["a", "b"]) == "a; b" and cell(None) == "" and cell(True) == "true"
+
+
+# ---------------------------------------------------------------------------------------------
+# PostgreSQL
+
+
+def test_every_page_on_postgresql(pg_server, tmp_path):
+    """The same pages over a PostgreSQL archive (JSON paths, grouping and search differ)."""
+    import shutil
+
+    from archive_fixtures import CORPUS, copy_sample
+    from extractor.audit import audit_archive
+
+    docs = copy_sample(tmp_path / "docs")
+    for name in ("bc_nam_2024.txt", "tin_so_noi_vu_2024.md", "kh_cchc_2024.txt"):
+        shutil.copy(CORPUS / "series" / name, docs / name)
+    with Archive.open(pg_server.new_database()) as archive:
+        archive.ingest([str(docs)], jobs=1)
+        audit_archive(archive)
+        client = TestClient(create_app(archive, review=True))
+        for path in PAGES + ["/search?q=ho+so&type=BC", "/findings?severity=error", "/search.csv?q=ho+so",
+                             "/figures?metric=dossiers.resolved"]:
+            assert client.get(path).status_code == 200, path
+        hits = client.get("/search.json?q=ke+hoach+tuyen+truyen").json()
+        assert hits["documents"][0]["name"] == "kh_so_noi_vu_cchc.txt"
+        assert hits["facets"]["type"]
+        figures = client.get("/figures.json?metric=dossiers.resolved").json()
+        assert any(p["contradiction"] for p in figures["periods"])
+        finding = client.get("/findings.json").json()["findings"][0]
+        fields = _form_fields(client.get("/findings").text, finding["key"])
+        response = client.post(f"/findings/{finding['key']}/review", follow_redirects=False,
+                               data={**fields, "decision": "confirm", "who": "An"})
+        assert response.status_code == 303
+        shown = next(f for f in client.get("/findings.json").json()["findings"] if f["key"] == finding["key"])
+        assert shown["decision"] == "confirm"
+        assert client.get("/overview.json").json()["decided"] == 1
