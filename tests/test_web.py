@@ -494,3 +494,14 @@ def test_every_page_on_postgresql(pg_server, tmp_path):
         shown = next(f for f in client.get("/findings.json").json()["findings"] if f["key"] == finding["key"])
         assert shown["decision"] == "confirm"
         assert client.get("/overview.json").json()["decided"] == 1
+
+
+def test_facets_of_a_large_result_count_its_best_matches(client, monkeypatch):
+    from extractor.web import data
+
+    full = client.get("/search.json?q=ho+so").json()
+    monkeypatch.setattr(data, "FACET_LIMIT", 3)
+    capped = client.get("/search.json?q=ho+so").json()
+    assert capped["facets_over"] == 3 and capped["total"] == full["total"] > 3
+    assert sum(f["count"] for f in capped["facets"]["province"]) <= 3
+    assert "bộ lọc đếm trên 3 văn bản khớp nhất" in client.get("/search?q=ho+so").text

@@ -36,6 +36,7 @@ DECISIONS = ("confirm", "dismiss", "undecided")
 # applies as for ``cchc search``).
 FACET_LIMIT = 2000
 PAGE_SIZE = 20
+CITED_BY_LIMIT = 200
 
 
 def _iso(value: Any) -> Any:
@@ -92,10 +93,12 @@ def run_search(engine, params: SearchParams, page_size: int = PAGE_SIZE,
     query = fold.parse_query(params.q)
     filters = params.filters()
     out: dict[str, Any] = {"query": params.q, "args": params.query_args(), "more_than": None,
-                           "error": None}
+                           "error": None, "facets_over": None}
     score: dict[int, float | None] = {}
     rows: dict[int, Any] = {}
     everything = query is None and not filters.any()
+    if everything and not (params.kind or params.severity):
+        return _browse_all(engine, params, page_size, snippets, out)
     if everything:
         with engine.connect() as conn:
             ids = list(conn.execute(sa.select(DOCS.c.id).order_by(DOCS.c.search_key.desc(),
@@ -122,16 +125,42 @@ def run_search(engine, params: SearchParams, page_size: int = PAGE_SIZE,
         pages = max(1, -(-len(ids) // page_size))
         page = min(max(1, params.page), pages)
         shown = ids[(page - 1) * page_size: page * page_size]
-        if everything and not (params.kind or params.severity):
-            # The whole archive: its facets counted in SQL, only the page's documents read.
-            facets = _archive_facets(conn, findings_by_doc)
-            rows = {r.id: r for r in _document_rows(conn, shown)}
-        else:
-            if not rows:
-                rows = {r.id: r for r in _document_rows(conn, ids)}
-            facets = _facets([rows[i] for i in ids if i in rows], findings_by_doc)
+        if not rows:
+            rows = {r.id: r for r in _document_rows(conn, ids)}
+        facets = _facets([rows[i] for i in ids if i in rows], findings_by_doc)
         texts = dict(conn.execute(sa.select(TEXTS.c.document_id, TEXTS.c.text)
                                   .where(TEXTS.c.document_id.in_(shown))).all()) if shown and snippets else {}
+    total = len(ids)
+    if len(ids) >= FACET_LIMIT and not (params.kind or params.severity):
+        # More matched than are listed and counted: the facets count the best FACET_LIMIT.
+        out["facets_over"] = FACET_LIMIT
+        total = result.total or result.more_than or total
+    out.update(total=total, page=page, pages=pages, facets=facets,
+               documents=_page_documents(shown, rows, texts, query, score, findings_by_doc, snippets))
+    return out
+
+
+def _browse_all(engine, params: SearchParams, page_size: int, snippets: bool,
+                out: dict[str, Any]) -> dict[str, Any]:
+    """Every document of the archive, newest first: the facets counted by the database and
+    only the page's documents read."""
+    with engine.connect() as conn:
+        total = conn.execute(sa.select(sa.func.count()).select_from(DOCS)).scalar_one()
+        pages = max(1, -(-total // page_size))
+        page = min(max(1, params.page), pages)
+        shown = list(conn.execute(sa.select(DOCS.c.id).order_by(DOCS.c.search_key.desc(), DOCS.c.id.desc())
+                                  .offset((page - 1) * page_size).limit(page_size)).scalars())
+        findings_by_doc = _findings_of(conn, None)
+        facets = _archive_facets(conn, findings_by_doc)
+        rows = {r.id: r for r in _document_rows(conn, shown)}
+        texts = dict(conn.execute(sa.select(TEXTS.c.document_id, TEXTS.c.text)
+                                  .where(TEXTS.c.document_id.in_(shown))).all()) if shown and snippets else {}
+    out.update(total=total, page=page, pages=pages, facets=facets,
+               documents=_page_documents(shown, rows, texts, None, {}, findings_by_doc, snippets))
+    return out
+
+
+def _page_documents(shown, rows, texts, query, score, findings_by_doc, snippets) -> list[dict[str, Any]]:
     documents = []
     for i in shown:
         doc = _document_row(rows[i])
@@ -144,8 +173,7 @@ def run_search(engine, params: SearchParams, page_size: int = PAGE_SIZE,
             doc["snippet"] = []
         doc["findings"] = dict(Counter(f["severity"] for f in findings_by_doc.get(i, ())))
         documents.append(doc)
-    out.update(total=len(ids), documents=documents, facets=facets, page=page, pages=pages)
-    return out
+    return documents
 
 
 @dataclass
@@ -221,13 +249,18 @@ def _document_rows(conn, ids: list[int]):
     return out
 
 
-def _findings_of(conn, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    """The findings touching each document: its own, and the cross-document findings whose
-    evidence is in it."""
+def _findings_of(conn, ids: list[int] | None) -> dict[int, list[dict[str, Any]]]:
+    """The findings touching each document (of ``ids``; ``None``: every document): its own,
+    and the cross-document findings whose evidence is in it."""
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    if not ids:
+    if ids is not None and not ids:
         return out
-    wanted = set(ids)
+
+    class Everything:
+        def __contains__(self, item):
+            return item is not None
+
+    wanted = set(ids) if ids is not None else Everything()
     rows = conn.execute(sa.select(FINDINGS.c.id, FINDINGS.c.document_id, FINDINGS.c.kind,
                                   FINDINGS.c.severity)).all()
     cross = {r.id: r for r in rows if r.document_id is None}
@@ -563,18 +596,28 @@ def _citations(conn, document_id: int) -> tuple[list[dict], list[dict]]:
                         .join(REFS, REFS.c.id == CITATIONS.c.ref_id)
                         .where(CITATIONS.c.document_id == document_id)
                         .order_by(CITATIONS.c.id)).all()
-    ref_ids = {r.id for r in mine}
     owners: dict[int, list[dict]] = defaultdict(list)
     citing: dict[int, list[dict]] = defaultdict(list)
-    if ref_ids:
-        rows = conn.execute(sa.select(CITATIONS.c.ref_id, CITATIONS.c.own, CITATIONS.c.document_id,
-                                      DOCS.c.path, DOCS.c.number, DOCS.c.title)
-                            .join(DOCS, DOCS.c.id == CITATIONS.c.document_id)
-                            .where(CITATIONS.c.ref_id.in_(ref_ids),
-                                   CITATIONS.c.document_id != document_id)).all()
-        for r in rows:
+
+    def documents_of(ref_ids: set[int], own: bool, limit: int | None):
+        if not ref_ids:
+            return
+        statement = (sa.select(CITATIONS.c.ref_id, CITATIONS.c.document_id, DOCS.c.path, DOCS.c.number,
+                               DOCS.c.title)
+                     .join(DOCS, DOCS.c.id == CITATIONS.c.document_id)
+                     .where(CITATIONS.c.ref_id.in_(ref_ids), CITATIONS.c.own.is_(own),
+                            CITATIONS.c.document_id != document_id)
+                     .order_by(DOCS.c.search_key.desc()))
+        if limit is not None:
+            statement = statement.limit(limit)
+        for r in conn.execute(statement):
             entry = {"id": r.document_id, "name": Path(r.path).name, "number": r.number, "title": r.title}
-            (owners if r.own else citing)[r.ref_id].append(entry)
+            (owners if own else citing)[r.ref_id].append(entry)
+
+    # The archived documents holding the numbers it cites, and (newest first, at most
+    # CITED_BY_LIMIT) those citing its own number: a much-cited decree has thousands.
+    documents_of({r.id for r in mine if not r.own}, True, None)
+    documents_of({r.id for r in mine if r.own}, False, CITED_BY_LIMIT)
     cites, seen = [], set()
     for r in mine:
         if r.own or r.id in seen:

@@ -47,7 +47,7 @@ LABELS: dict[str, dict[str, str]] = {
         "unknown_finding": "Không có phát hiện có khóa {key}.", "who_required": "Hãy nhập tên người xem xét.",
         "flag": "Có phát hiện", "review_mode": "Chế độ xem xét",
         "highlight_legend": "Di chuột lên phần được tô để xem giá trị.", "document_findings": "Phát hiện trong văn bản",
-        "open_document": "mở văn bản",
+        "open_document": "mở văn bản", "facets_over": "bộ lọc đếm trên {count} văn bản khớp nhất",
     },
     "en": {
         "app": "CCHC document archive", "search": "Search", "documents": "Documents",
@@ -89,7 +89,7 @@ LABELS: dict[str, dict[str, str]] = {
         "unknown_finding": "No finding has the key {key}.", "who_required": "Give the reviewer's name.",
         "flag": "Finding", "review_mode": "Review mode",
         "highlight_legend": "Hover over a highlight to see its value.", "document_findings": "Findings in this document",
-        "open_document": "open document",
+        "open_document": "open document", "facets_over": "facets count the {count} best matches",
     },
 }
 
