@@ -231,6 +231,8 @@ def test_overview_lists_files_that_failed_to_read(tmp_path):
         (failed,) = data["failed"]
         assert failed["name"] == "hong.pdf" and failed["error"]
         assert "hong.pdf" in client.get("/overview").text
+        page = client.get(f"/documents/{failed['id']}")
+        assert page.status_code == 200 and "lỗi đọc" in page.text
 
 
 def test_json_twins_and_language_switch(client):
