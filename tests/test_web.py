@@ -18,6 +18,7 @@ from extractor.web.app import CSP
 from archive_fixtures import pg_server  # noqa: F401 - fixture
 from web_fixtures import HOSTILE_MARKUP, own_archive, web_archive  # noqa: F401 - fixtures
 
+SECRET = b"the reviewer fixture's CSRF secret"
 PAGES = ["/", "/search?q=ho+so", "/documents/1", "/findings", "/figures", "/overview"]
 
 
@@ -30,7 +31,7 @@ def client(web_archive):
 @pytest.fixture
 def reviewer(own_archive):
     with Archive.open(str(own_archive), create=False) as archive:
-        client = TestClient(create_app(archive, review=True))
+        client = TestClient(create_app(archive, review=True, secret=SECRET))
         client.archive_path = own_archive
         yield client
 
@@ -290,6 +291,14 @@ def test_review_without_a_valid_csrf_token_is_refused(reviewer):
         other = TestClient(create_app(archive, review=True))
         token = _form_fields(other.get("/findings").text, key)["csrf_token"]
     assert reviewer.post(url, data={"decision": "confirm", "who": "An", "csrf_token": token}).status_code == 403
+    # A token is good for its own finding only.
+    other_key = reviewer.get("/findings.json").json()["findings"][1]["key"]
+    token = _form_fields(reviewer.get("/findings").text, other_key)["csrf_token"]
+    assert reviewer.post(url, data={"decision": "confirm", "who": "An", "csrf_token": token}).status_code == 403
+    # An oversized form is refused before it is read.
+    token = _form_fields(reviewer.get("/findings").text, key)["csrf_token"]
+    assert reviewer.post(url, data={"decision": "confirm", "who": "An", "csrf_token": token,
+                                    "note": "x" * 70_000}).status_code == 413
     # A valid token from a page of another origin is refused.
     token = _form_fields(reviewer.get("/findings").text, key)["csrf_token"]
     assert reviewer.post(url, data={"decision": "confirm", "who": "An", "csrf_token": token},
@@ -343,8 +352,14 @@ def test_review_checks_its_fields(reviewer):
     url = f"/findings/{key}/review"
     assert reviewer.post(url, data={**fields, "decision": "merge", "who": "An"}).status_code == 400
     assert reviewer.post(url, data={**fields, "decision": "confirm", "who": " "}).status_code == 400
-    assert reviewer.post("/findings/khong-co/review", data={**fields, "decision": "confirm",
+    # A form for a finding that does not exist (signed as the app signs its forms) is a 404.
+    from itsdangerous import URLSafeTimedSerializer
+
+    token = URLSafeTimedSerializer(SECRET, salt="cchc-review").dumps("khong-co")
+    assert reviewer.post("/findings/khong-co/review", data={**fields, "csrf_token": token, "decision": "confirm",
                                                             "who": "An"}).status_code == 404
+    assert reviewer.post("/findings/khong-co/review", data={**fields, "decision": "confirm",
+                                                            "who": "An"}).status_code == 403
     # The redirect stays on this site.
     response = reviewer.post(url, follow_redirects=False,
                              data={**fields, "decision": "confirm", "who": "An", "next": "//evil.example/x"})

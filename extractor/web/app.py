@@ -30,7 +30,7 @@ from . import data, tables
 from .i18n import LANGS, kind_label, metric_label, translate
 
 HERE = Path(__file__).resolve().parent
-CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; font-src 'self'; "
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 SECURITY_HEADERS = {
     "content-security-policy": CSP,
@@ -40,6 +40,8 @@ SECURITY_HEADERS = {
     "cross-origin-opener-policy": "same-origin",
 }
 CSRF_MAX_AGE = 12 * 3600  # seconds a review form stays valid
+MAX_FORM_BYTES = 64 * 1024  # a review form's body
+MAX_NOTE = 4000  # characters of a review note kept
 
 
 class SecurityHeaders:
@@ -193,7 +195,9 @@ def create_app(archive, *, review: bool = False, lang: str = "vi", secret: bytes
                    "metric": lambda m: metric_label(lang_, m), "kind": lambda k: kind_label(lang_, k),
                    "other_lang": "en" if lang_ == "vi" else "vi", "d": payload,
                    "archive_name": archive.name, "json_url": here(format="json"),
-                   "csrf_token": signer.dumps(secrets.token_hex(8)) if review else None,
+                   # A review form's token: the finding's key, signed and dated (valid for
+                   # that finding only, for CSRF_MAX_AGE).
+                   "csrf_token": (lambda key: signer.dumps(key)) if review else (lambda key: None),
                    "severities": data.SEVERITIES, **extra}
         html = env.get_template(template).render(context)
         return HTMLResponse(html, status_code=status)
@@ -257,17 +261,25 @@ def create_app(archive, *, review: bool = False, lang: str = "vi", secret: bytes
 
     async def review_post(request: Request) -> Response:
         key = request.path_params["key"]
-        form = await request.form()
         lang_ = page_lang(request)
+        try:
+            length = int(request.headers.get("content-length") or 0)
+        except ValueError:
+            length = MAX_FORM_BYTES + 1
+        if length > MAX_FORM_BYTES:
+            return _error(render, request, 413, translate(lang_, "bad_request"))
+        form = await request.form(max_files=0, max_fields=10)
         origin = request.headers.get("origin")
         if origin and origin != f"{request.url.scheme}://{request.headers.get('host')}":
             return _error(render, request, 403, translate(lang_, "csrf_failed"))
         try:
-            signer.loads(str(form.get("csrf_token") or ""), max_age=CSRF_MAX_AGE)
+            signed_for = signer.loads(str(form.get("csrf_token") or ""), max_age=CSRF_MAX_AGE)
         except BadData:
             return _error(render, request, 403, translate(lang_, "csrf_failed"))
+        if signed_for != key:
+            return _error(render, request, 403, translate(lang_, "csrf_failed"))
         decision = str(form.get("decision") or "")
-        note = str(form.get("note") or "").strip() or None
+        note = str(form.get("note") or "").strip()[:MAX_NOTE] or None
         who = str(form.get("who") or "").strip() or None
         if decision not in ("confirm", "dismiss"):
             return _error(render, request, 400, translate(lang_, "bad_request"))
