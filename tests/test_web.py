@@ -522,3 +522,17 @@ def test_facets_of_a_large_result_count_its_best_matches(client, monkeypatch):
     assert capped["facets_over"] == 3 and capped["total"] == full["total"] > 3
     assert sum(f["count"] for f in capped["facets"]["province"]) <= 3
     assert "bộ lọc đếm trên 3 văn bản khớp nhất" in client.get("/search?q=ho+so").text
+
+
+def test_serve_command_refuses_a_missing_archive_and_binds_locally(tmp_path):
+    from extractor.cli import cli
+    from extractor.web.commands import allowed_hosts, serve
+
+    missing = tmp_path / "khong-co.sqlite"
+    result = CliRunner().invoke(cli, ["serve", "--archive", str(missing)])
+    assert result.exit_code == 1 and str(missing) in result.output and not missing.exists()
+    defaults = {p.name: p.default for p in serve.params}
+    assert defaults["host"] == "127.0.0.1" and defaults["port"] == 8000
+    assert next(p for p in serve.params if p.name == "review").is_flag  # read-only unless given
+    assert "127.0.0.1" in allowed_hosts("127.0.0.1") and "evil.example" not in allowed_hosts("127.0.0.1")
+    assert allowed_hosts("10.0.0.5")[0] == "10.0.0.5" and allowed_hosts("0.0.0.0") is None

@@ -8,6 +8,17 @@ from ..archive.commands import _open, archive_option, lang_option
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
+def allowed_hosts(host: str) -> list[str] | None:
+    """The Host headers answered when listening on ``host`` (a page of another site cannot
+    reach the app through a DNS name of its own pointing at 127.0.0.1); ``None``: any, when
+    listening on every address."""
+    if host in ("0.0.0.0", "::"):
+        return None
+    if host in LOCAL_HOSTS:
+        return [*LOCAL_HOSTS, "[::1]"]
+    return [host, *LOCAL_HOSTS]
+
+
 @click.command()
 @archive_option
 @click.option("--host", default="127.0.0.1", show_default=True,
@@ -31,12 +42,7 @@ def serve(archive_url: str | None, host: str, port: int, review: bool, lang: str
     from .app import create_app
 
     archive = _open(archive_url, lang, create=False)
-    allowed = None
-    if host in LOCAL_HOSTS:
-        allowed = [*LOCAL_HOSTS, "[::1]"]
-    elif host not in ("0.0.0.0", "::"):
-        allowed = [host, *LOCAL_HOSTS]
-    app = create_app(archive, review=review, lang=lang, allowed_hosts=allowed)
+    app = create_app(archive, review=review, lang=lang, allowed_hosts=allowed_hosts(host))
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"cchc serve: {archive.name} → http://{shown}:{port}/"
                + (" (review)" if review else " (read-only)"), err=True)
