@@ -536,3 +536,49 @@ def test_serve_command_refuses_a_missing_archive_and_binds_locally(tmp_path):
     assert next(p for p in serve.params if p.name == "review").is_flag  # read-only unless given
     assert "127.0.0.1" in allowed_hosts("127.0.0.1") and "evil.example" not in allowed_hosts("127.0.0.1")
     assert allowed_hosts("10.0.0.5")[0] == "10.0.0.5" and allowed_hosts("0.0.0.0") is None
+
+
+def _xlsx_rows(content: bytes) -> list[list]:
+    """The cells of an XLSX's one sheet (inline strings and numbers), read with the standard
+    library."""
+    import io
+    import zipfile
+    from xml.etree import ElementTree
+
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    with zipfile.ZipFile(io.BytesIO(content)) as z:
+        assert {"[Content_Types].xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml"} <= set(z.namelist())
+        sheet = ElementTree.fromstring(z.read("xl/worksheets/sheet1.xml"))
+    rows = []
+    for row in sheet.iterfind(".//m:sheetData/m:row", ns):
+        cells = []
+        for c in row.iterfind("m:c", ns):
+            assert c.find("m:f", ns) is None  # never a formula
+            if c.get("t") == "inlineStr":
+                cells.append(c.find("m:is/m:t", ns).text or "")
+            else:
+                v = c.find("m:v", ns).text
+                cells.append(float(v) if "." in v or "e" in v.lower() else int(v))
+        rows.append(cells)
+    return rows
+
+
+def test_xlsx_twins_hold_the_same_rows(reviewer):
+    import csv
+    import io
+
+    for path in ["/findings", "/search?q=ho+so", "/figures?metric=dossiers.resolved"]:
+        base, _, query = path.partition("?")
+        response = reviewer.get(f"{base}.xlsx" + (f"?{query}" if query else ""))
+        assert response.status_code == 200
+        assert response.headers["content-type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        rows = _xlsx_rows(response.content)
+        table = list(csv.reader(io.StringIO(reviewer.get(f"{base}.csv" + (f"?{query}" if query else "")).content.decode("utf-8-sig"))))
+        assert rows[0] == table[0] and len(rows) == len(table) > 1, path
+    rows = _xlsx_rows(reviewer.get("/findings.xlsx?kind=difference_mismatch").content)
+    header = rows[0]
+    assert rows[1][header.index("stated")] == 673 and rows[1][header.index("expected")] == 637
+    # The hostile document's text stays text, whatever it looks like.
+    rows = _xlsx_rows(reviewer.get("/search.xlsx?q=alert").content)
+    assert any("<script>alert(1)</script>" in str(cell) for row in rows for cell in row)
+    assert reviewer.get("/findings?format=xlsx").content[:2] == b"PK"

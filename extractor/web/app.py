@@ -155,12 +155,20 @@ def create_app(archive, *, review: bool = False, lang: str = "vi", secret: bytes
     def wants_json(request: Request) -> bool:
         return request.url.path.endswith(".json") or request.query_params.get("format") == "json"
 
-    def wants_csv(request: Request) -> bool:
-        return request.url.path.endswith(".csv") or request.query_params.get("format") == "csv"
+    def wants_table(request: Request) -> str | None:
+        """``csv`` or ``xlsx`` when the spreadsheet twin is asked for."""
+        for fmt in ("csv", "xlsx"):
+            if request.url.path.endswith("." + fmt) or request.query_params.get("format") == fmt:
+                return fmt
+        return None
 
-    def csv_response(name: str, table: tuple[list[str], list[dict[str, Any]]]) -> Response:
-        return Response(tables.to_csv(*table), media_type="text/csv; charset=utf-8",
-                        headers={"content-disposition": f'attachment; filename="cchc-{name}.csv"'})
+    def table_response(request: Request, name: str, table: tuple[list[str], list[dict[str, Any]]]) -> Response:
+        fmt = wants_table(request)
+        headers = {"content-disposition": f'attachment; filename="cchc-{name}.{fmt}"'}
+        if fmt == "xlsx":
+            return Response(tables.to_xlsx(*table, sheet=name), headers=headers,
+                            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        return Response(tables.to_csv(*table), media_type="text/csv; charset=utf-8", headers=headers)
 
     def render(request: Request, template: str, payload: dict[str, Any], status: int = 200,
                **extra: Any) -> Response:
@@ -213,10 +221,10 @@ def create_app(archive, *, review: bool = False, lang: str = "vi", secret: bytes
                                    issuer=q.get("issuer") or None, province=q.get("province") or None,
                                    year=year, kind=q.get("kind") or None,
                                    severity=q.get("severity") or None, page=page)
-        if wants_csv(request):
+        if wants_table(request):
             params.page = 1
             result = data.run_search(engine, params, page_size=data.FACET_LIMIT, snippets=False)
-            return csv_response("search", tables.search_rows(result))
+            return table_response(request, "search", tables.search_rows(result))
         result = data.run_search(engine, params)
         return render(request, "search.html", result)
 
@@ -241,8 +249,8 @@ def create_app(archive, *, review: bool = False, lang: str = "vi", secret: bytes
         if decision is not None and decision not in data.DECISIONS:
             raise HTTPException(400)
         result = data.list_findings(engine, severity=severity, kind=kind, decision=decision)
-        if wants_csv(request):
-            return csv_response("findings", tables.findings_rows(result))
+        if wants_table(request):
+            return table_response(request, "findings", tables.findings_rows(result))
         return render(request, "findings.html", result)
 
     def figures_page(request: Request) -> Response:
@@ -250,8 +258,8 @@ def create_app(archive, *, review: bool = False, lang: str = "vi", secret: bytes
         result = data.figures(engine, q.get("body") or None, q.get("metric") or None)
         for entry in result["metrics"]:
             entry["label"] = metric_label(page_lang(request), entry["value"])
-        if wants_csv(request):
-            return csv_response("figures", tables.figures_rows(result))
+        if wants_table(request):
+            return table_response(request, "figures", tables.figures_rows(result))
         if wants_json(request):
             return render(request, "figures.html", result)
         return render(request, "figures.html", result, chart=data.chart(result["periods"]))
@@ -299,13 +307,16 @@ def create_app(archive, *, review: bool = False, lang: str = "vi", secret: bytes
         Route("/search", search_page, name="search"),
         Route("/search.json", search_page),
         Route("/search.csv", search_page),
+        Route("/search.xlsx", search_page),
         Route("/documents/{id}", document_page, name="document"),
         Route("/findings", findings_page, name="findings"),
         Route("/findings.json", findings_page),
         Route("/findings.csv", findings_page),
+        Route("/findings.xlsx", findings_page),
         Route("/figures", figures_page, name="figures"),
         Route("/figures.json", figures_page),
         Route("/figures.csv", figures_page),
+        Route("/figures.xlsx", figures_page),
         Route("/overview", overview_page, name="overview"),
         Route("/overview.json", overview_page),
         Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static"),
