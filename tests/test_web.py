@@ -64,6 +64,11 @@ def test_every_page_answers_with_security_headers(client):
     assert client.get("/static/style.css").status_code == 200
     assert client.get("/documents/99999").status_code == 404
     assert client.get("/documents/abc").status_code == 404
+    # A page not found links back within the site only, whatever its path.
+    missing = client.get("http://testserver//evil.example/x")
+    assert missing.status_code == 404
+    assert all(href.startswith("/") and not href.startswith("//")
+               for href in re.findall(r'href="([^"]*)"', missing.text))
 
 
 def test_search_ranks_folded_matches_with_highlighted_snippets(client, web_archive):

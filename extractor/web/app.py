@@ -193,7 +193,8 @@ def create_app(archive, *, review: bool = False, lang: str = "vi", secret: bytes
                 params.pop("lang")
             elif "lang" not in params and lang_ != default_lang:
                 params["lang"] = lang_
-            path = request.url.path.removesuffix(".json")
+            # One leading slash: "//host/…" would be a link to another site.
+            path = "/" + request.url.path.removesuffix(".json").lstrip("/")
             return path + ("?" + urlencode(params) if params else "")
 
         def t(label: str, /, **fields: Any) -> str:
