@@ -587,3 +587,22 @@ def test_xlsx_twins_hold_the_same_rows(reviewer):
     rows = _xlsx_rows(reviewer.get("/search.xlsx?q=alert").content)
     assert any("<script>alert(1)</script>" in str(cell) for row in rows for cell in row)
     assert reviewer.get("/findings?format=xlsx").content[:2] == b"PK"
+
+
+def test_findings_come_a_page_at_a_time(client, monkeypatch):
+    from extractor.web import app as web_app
+
+    total = client.get("/findings.json").json()["total"]
+    monkeypatch.setattr(web_app, "FINDINGS_PAGE", 5)
+    first = client.get("/findings.json").json()
+    assert len(first["findings"]) == 5 and first["total"] == total and first["pages"] == -(-total // 5)
+    last = client.get(f"/findings.json?page={first['pages']}").json()
+    assert len(last["findings"]) == total - 5 * (first["pages"] - 1)
+    keys = [f["key"] for p in range(1, first["pages"] + 1)
+            for f in client.get(f"/findings.json?page={p}").json()["findings"]]
+    assert len(set(keys)) == total
+    page = client.get("/findings?page=2").text
+    assert 'href="/findings?page=3"' in page and 'href="/findings?page=1"' in page
+    assert client.get("/findings?page=x").status_code == 400
+    # The spreadsheet twin has them all.
+    assert client.get("/findings.csv").text.count("\r\n") == total + 1

@@ -42,6 +42,7 @@ SECURITY_HEADERS = {
 CSRF_MAX_AGE = 12 * 3600  # seconds a review form stays valid
 MAX_FORM_BYTES = 64 * 1024  # a review form's body
 MAX_NOTE = 4000  # characters of a review note kept
+FINDINGS_PAGE = 100  # findings shown per page
 
 
 class SecurityHeaders:
@@ -207,7 +208,7 @@ def create_app(archive, *, review: bool = False, lang: str = "vi", secret: bytes
                    # A review form's token: the finding's key, signed and dated (valid for
                    # that finding only, for CSRF_MAX_AGE).
                    "csrf_token": (lambda key: signer.dumps(key)) if review else (lambda key: None),
-                   "severities": data.SEVERITIES, **extra}
+                   "severities": data.SEVERITIES, "cited_by_limit": data.CITED_BY_LIMIT, **extra}
         html = env.get_template(template).render(context)
         return HTMLResponse(html, status_code=status)
 
@@ -249,9 +250,18 @@ def create_app(archive, *, review: bool = False, lang: str = "vi", secret: bytes
         decision = q.get("decision") or None
         if decision is not None and decision not in data.DECISIONS:
             raise HTTPException(400)
+        try:
+            page = int(q.get("page") or 1)
+        except ValueError:
+            raise HTTPException(400)
         result = data.list_findings(engine, severity=severity, kind=kind, decision=decision)
         if wants_table(request):
             return table_response(request, "findings", tables.findings_rows(result))
+        # One page of findings at a time (the spreadsheet twins have them all).
+        result["pages"] = max(1, -(-result["total"] // FINDINGS_PAGE))
+        result["page"] = min(max(1, page), result["pages"])
+        start = (result["page"] - 1) * FINDINGS_PAGE
+        result["findings"] = result["findings"][start:start + FINDINGS_PAGE]
         return render(request, "findings.html", result)
 
     def figures_page(request: Request) -> Response:

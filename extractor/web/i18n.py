@@ -48,6 +48,7 @@ LABELS: dict[str, dict[str, str]] = {
         "flag": "Có phát hiện", "review_mode": "Chế độ xem xét",
         "highlight_legend": "Di chuột lên phần được tô để xem giá trị.", "document_findings": "Phát hiện trong văn bản",
         "open_document": "mở văn bản", "facets_over": "bộ lọc đếm trên {count} văn bản khớp nhất",
+        "newest": "{count} văn bản mới nhất",
     },
     "en": {
         "app": "CCHC document archive", "search": "Search", "documents": "Documents",
@@ -90,6 +91,7 @@ LABELS: dict[str, dict[str, str]] = {
         "flag": "Finding", "review_mode": "Review mode",
         "highlight_legend": "Hover over a highlight to see its value.", "document_findings": "Findings in this document",
         "open_document": "open document", "facets_over": "facets count the {count} best matches",
+        "newest": "the {count} newest",
     },
 }
 
