@@ -129,7 +129,7 @@ def run_search(engine, params: SearchParams, page_size: int = PAGE_SIZE,
             rows = {r.id: r for r in _document_rows(conn, ids)}
         facets = _facets([rows[i] for i in ids if i in rows], findings_by_doc)
         texts = dict(conn.execute(sa.select(TEXTS.c.document_id, TEXTS.c.text)
-                                  .where(TEXTS.c.document_id.in_(shown))).all()) if shown and snippets else {}
+                                  .where(TEXTS.c.document_id.in_(shown))).all()) if shown and snippets and query is not None else {}
     total = len(ids)
     if len(ids) >= FACET_LIMIT and not (params.kind or params.severity):
         # More matched than are listed and counted: the facets count the best FACET_LIMIT.
@@ -153,8 +153,7 @@ def _browse_all(engine, params: SearchParams, page_size: int, snippets: bool,
         findings_by_doc = _findings_of(conn, None)
         facets = _archive_facets(conn, findings_by_doc)
         rows = {r.id: r for r in _document_rows(conn, shown)}
-        texts = dict(conn.execute(sa.select(TEXTS.c.document_id, TEXTS.c.text)
-                                  .where(TEXTS.c.document_id.in_(shown))).all()) if shown and snippets else {}
+        texts: dict[int, str] = {}
     out.update(total=total, page=page, pages=pages, facets=facets,
                documents=_page_documents(shown, rows, texts, None, {}, findings_by_doc, snippets))
     return out
@@ -166,9 +165,10 @@ def _page_documents(shown, rows, texts, query, score, findings_by_doc, snippets)
         doc = _document_row(rows[i])
         doc["score"] = score.get(i)
         text = texts.get(i) or ""
-        if snippets:
-            hits = fold.find_hits(text, query, limit=400) if query is not None else []
-            doc["snippet"] = snippet_parts(text, fold.make_snippet(text, hits))
+        # A snippet around the hits; a listing without a query shows the title alone (the
+        # text's opening is its header, which the title, number and issuer already say).
+        if snippets and query is not None:
+            doc["snippet"] = snippet_parts(text, fold.make_snippet(text, fold.find_hits(text, query, limit=400)))
         else:
             doc["snippet"] = []
         doc["findings"] = dict(Counter(f["severity"] for f in findings_by_doc.get(i, ())))
