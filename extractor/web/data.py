@@ -128,8 +128,10 @@ def run_search(engine, params: SearchParams, page_size: int = PAGE_SIZE,
         if not rows:
             rows = {r.id: r for r in _document_rows(conn, ids)}
         facets = _facets([rows[i] for i in ids if i in rows], findings_by_doc)
-        texts = dict(conn.execute(sa.select(TEXTS.c.document_id, TEXTS.c.text)
-                                  .where(TEXTS.c.document_id.in_(shown))).all()) if shown and snippets and query is not None else {}
+        texts = {}
+        if shown and snippets and query is not None:
+            texts = dict(conn.execute(sa.select(TEXTS.c.document_id, TEXTS.c.text)
+                                      .where(TEXTS.c.document_id.in_(shown))).all())
     total = len(ids)
     if len(ids) >= FACET_LIMIT and not (params.kind or params.severity):
         # More matched than are listed and counted: the facets count the best FACET_LIMIT.
