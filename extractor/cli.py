@@ -16,7 +16,7 @@ from .read import ReadError, iter_inputs, read_document, reading_options
 FACT_KINDS = ("doc_ref", "date", "period", "ratio", "percent", "money", "quantity", "person", "organization")
 
 # The archive's commands, loaded (with SQLAlchemy and its drivers) only when one is run or listed.
-ARCHIVE_COMMANDS = ("ingest", "search", "export", "review")
+ARCHIVE_COMMANDS = ("ingest", "search", "export", "review", "serve")
 
 
 class _Cli(click.Group):
@@ -26,8 +26,9 @@ class _Cli(click.Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in ARCHIVE_COMMANDS and name not in self.commands:
             from .archive.commands import COMMANDS
+            from .web.commands import COMMANDS as WEB_COMMANDS
 
-            for command in COMMANDS:
+            for command in (*COMMANDS, *WEB_COMMANDS):
                 self.add_command(command)
         return super().get_command(ctx, name)
 

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Install the Debian packages the readers need: Tesseract with its Vietnamese model (OCR of
-# scans), antiword (Word 97-2003 .doc), poppler-utils (PDF tools), DejaVu fonts (test PDFs).
+# scans), antiword (Word 97-2003 .doc), poppler-utils (PDF tools), DejaVu fonts (test PDFs), and
+# chromium for the web app's browser tests (tests/test_web_browser.py drives it with Playwright,
+# whose own browser download is never used).
 # The second recogniser of handwritten header digits (RapidOCR) needs none: it comes from PyPI
 # with OpenCV headless, which, unlike opencv-python, does not load libGL.
 # Idempotent and quiet: apt is not touched when everything is already installed.
 set -euo pipefail
 
-PACKAGES=(tesseract-ocr tesseract-ocr-vie antiword poppler-utils fonts-dejavu-core)
+PACKAGES=(tesseract-ocr tesseract-ocr-vie antiword poppler-utils fonts-dejavu-core chromium)
 
 missing=()
 for package in "${PACKAGES[@]}"; do

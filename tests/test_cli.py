@@ -176,5 +176,6 @@ def test_audit_command_table_json_and_html(tmp_path):
 def test_the_archive_commands_are_listed_before_they_are_loaded():
     from extractor.archive.commands import COMMANDS
     from extractor.cli import ARCHIVE_COMMANDS
+    from extractor.web.commands import COMMANDS as WEB_COMMANDS
 
-    assert sorted(ARCHIVE_COMMANDS) == sorted(c.name for c in COMMANDS)
+    assert sorted(ARCHIVE_COMMANDS) == sorted(c.name for c in (*COMMANDS, *WEB_COMMANDS))
