@@ -31,7 +31,7 @@ ANNOTATIONS = ROOT / "bench" / "annotations" / "relations"
 PUBLIC = ROOT.parent / "shared" / "corpus" / "public"
 ARITHMETIC_FINDINGS = {"sum_mismatch", "percent_mismatch", "percent_impossible", "difference_mismatch",
                        "table_total_mismatch", "remainder_mismatch", "restated_differently",
-                       "figure_restated_differently", "product_mismatch", "share_mismatch"}
+                       "figure_restated_differently", "figure_restated_within", "product_mismatch", "share_mismatch"}
 
 
 def figure_spans(relation: dict) -> list[tuple[int, int]]:
