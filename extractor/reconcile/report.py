@@ -11,7 +11,7 @@ from ..messages import message
 SEVERITIES = ("gross", "error", "minor", "possible")
 # The report's words, each the catalogue's report_<label>.
 LABELS = ("title", "documents", "findings", "severity", "none", "read_error", "claims", "holding",
-          "rule", "stated", "expected", "evidence", "page", "across", *SEVERITIES)
+          "rule", "stated", "expected", "evidence", "page", "across")
 
 STYLE = """
 body{font-family:system-ui,'Segoe UI',Roboto,sans-serif;margin:2rem;color:#1d232a;max-width:70rem}
@@ -26,7 +26,8 @@ mark{background:#ffe58a;padding:0 .1rem}.meta{color:#556;font-size:.85rem}
 
 
 def labels(lang: str) -> dict[str, str]:
-    return {label: message(f"report_{label}", lang) for label in LABELS}
+    return {**{label: message(f"report_{label}", lang) for label in LABELS},
+            **{severity: message(f"severity_{severity}", lang) for severity in SEVERITIES}}
 
 
 def render_html(audit: dict[str, Any], lang: str = "vi") -> str:

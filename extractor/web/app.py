@@ -27,7 +27,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from . import data, tables
-from .i18n import LANGS, kind_label, metric_label, translate
+from ..messages import message
+from .i18n import LANGS, kind_label, metric_label, severity_label, translate
 
 HERE = Path(__file__).resolve().parent
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; font-src 'self'; "
@@ -129,7 +130,7 @@ def highlighted_text(text: str, facts: list[dict[str, Any]], outline: list[dict[
             out.append("</mark>")
             for finding in f["findings"]:
                 out.append(f'<a class="flag sev-{escape(finding["severity"])}" href="#finding-{escape(finding["key"])}"'
-                           f' title="{escape(translate(lang, "flag"))}: {escape(finding["kind"])}">!</a>')
+                           f' title="{escape(message("web_flag", lang))}: {escape(finding["kind"])}">!</a>')
             pos = m.end
         plain(pos, e)
 
@@ -203,6 +204,7 @@ def create_app(archive, *, review: bool = False, lang: str = "vi", secret: bytes
 
         context = {"t": t, "url": url, "here": here, "lang": lang_, "review": review,
                    "metric": lambda m: metric_label(lang_, m), "kind": lambda k: kind_label(lang_, k),
+                   "sev": lambda s: severity_label(lang_, s),
                    "other_lang": "en" if lang_ == "vi" else "vi", "d": payload,
                    "archive_name": archive.name, "json_url": here(format="json"),
                    # A review form's token: the finding's key, signed and dated (valid for
@@ -286,26 +288,26 @@ def create_app(archive, *, review: bool = False, lang: str = "vi", secret: bytes
         except ValueError:
             length = MAX_FORM_BYTES + 1
         if length > MAX_FORM_BYTES:
-            return _error(render, request, 413, translate(lang_, "bad_request"))
+            return _error(render, request, 413, message("web_bad_request", lang_))
         form = await request.form(max_files=0, max_fields=10)
         origin = request.headers.get("origin")
         if origin and origin != f"{request.url.scheme}://{request.headers.get('host')}":
-            return _error(render, request, 403, translate(lang_, "csrf_failed"))
+            return _error(render, request, 403, message("web_csrf_failed", lang_))
         try:
             signed_for = signer.loads(str(form.get("csrf_token") or ""), max_age=CSRF_MAX_AGE)
         except BadData:
-            return _error(render, request, 403, translate(lang_, "csrf_failed"))
+            return _error(render, request, 403, message("web_csrf_failed", lang_))
         if signed_for != key:
-            return _error(render, request, 403, translate(lang_, "csrf_failed"))
+            return _error(render, request, 403, message("web_csrf_failed", lang_))
         decision = str(form.get("decision") or "")
         note = str(form.get("note") or "").strip()[:MAX_NOTE] or None
         who = str(form.get("who") or "").strip() or None
         if decision not in ("confirm", "dismiss"):
-            return _error(render, request, 400, translate(lang_, "bad_request"))
+            return _error(render, request, 400, message("web_bad_request", lang_))
         if not who:
-            return _error(render, request, 400, translate(lang_, "who_required"))
+            return _error(render, request, 400, message("web_who_required", lang_))
         if not data.finding_exists(engine, key):
-            return _error(render, request, 404, translate(lang_, "unknown_finding", key=key))
+            return _error(render, request, 404, message("web_unknown_finding", lang_, key=key))
         # The same library call as `cchc review KEY --confirm/--dismiss --note --who`.
         archive.judge(decision=decision, finding_key=key, note=note, who=who[:128])
         target = str(form.get("next") or "")
@@ -337,8 +339,8 @@ def create_app(archive, *, review: bool = False, lang: str = "vi", secret: bytes
 
     async def not_found(request: Request, exc: HTTPException) -> Response:
         status = getattr(exc, "status_code", 500)
-        key = {404: "not_found", 400: "bad_request"}.get(status, "bad_request")
-        return _error(render, request, status, translate(page_lang(request), key))
+        return _error(render, request, status,
+                      message("web_not_found" if status == 404 else "web_bad_request", page_lang(request)))
 
     middleware = [Middleware(SecurityHeaders)]
     if allowed_hosts:
