@@ -12,7 +12,7 @@ import pytest
 from extractor.archive.ingest import OUTCOMES
 from extractor.messages import LANGS, catalogue, message
 from extractor.reconcile import report
-from extractor.web import data as web_data
+from extractor.web.data import common as web_data
 
 PACKAGE = Path(__file__).resolve().parent.parent / "extractor"
 # Calls whose first argument is a message code: the renderer, and the errors, warnings and

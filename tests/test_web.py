@@ -519,10 +519,10 @@ def test_every_page_on_postgresql(pg_server, tmp_path):
 
 
 def test_facets_of_a_large_result_count_its_best_matches(client, monkeypatch):
-    from extractor.web import data
+    from extractor.web.data import search
 
     full = client.get("/search.json?q=ho+so").json()
-    monkeypatch.setattr(data, "FACET_LIMIT", 3)
+    monkeypatch.setattr(search, "FACET_LIMIT", 3)
     capped = client.get("/search.json?q=ho+so").json()
     assert capped["facets_over"] == 3 and capped["total"] == full["total"] > 3
     assert sum(f["count"] for f in capped["facets"]["province"]) <= 3

@@ -26,7 +26,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from . import data, tables
+from . import tables
+from .data import common, documents, figures, findings, overview, search
 from ..messages import message
 from .i18n import LANGS, kind_label, metric_label, severity_label, translate
 
@@ -116,7 +117,7 @@ def highlighted_text(text: str, facts: list[dict[str, Any]], outline: list[dict[
                 pos = p
         out.append(str(escape(text[pos:e])))
 
-    def emit(s: int, e: int, children: list[data.Mark]) -> None:
+    def emit(s: int, e: int, children: list[documents.Mark]) -> None:
         pos = s
         for m in children:
             plain(pos, m.start)
@@ -134,7 +135,7 @@ def highlighted_text(text: str, facts: list[dict[str, Any]], outline: list[dict[
             pos = m.end
         plain(pos, e)
 
-    emit(0, len(text), data.marks(facts))
+    emit(0, len(text), documents.marks(facts))
     return Markup("".join(out))
 
 
@@ -210,7 +211,7 @@ def create_app(archive, *, review: bool = False, lang: str = "vi", secret: bytes
                    # A review form's token: the finding's key, signed and dated (valid for
                    # that finding only, for CSRF_MAX_AGE).
                    "csrf_token": (lambda key: signer.dumps(key)) if review else (lambda key: None),
-                   "severities": data.SEVERITIES, "cited_by_limit": data.CITED_BY_LIMIT, **extra}
+                   "severities": common.SEVERITIES, "cited_by_limit": documents.CITED_BY_LIMIT, **extra}
         html = env.get_template(template).render(context)
         return HTMLResponse(html, status_code=status)
 
@@ -221,15 +222,15 @@ def create_app(archive, *, review: bool = False, lang: str = "vi", secret: bytes
             page = int(q.get("page") or 1)
         except ValueError:
             raise HTTPException(400)
-        params = data.SearchParams(q=q.get("q", ""), doc_type=q.get("type") or None,
+        params = search.SearchParams(q=q.get("q", ""), doc_type=q.get("type") or None,
                                    issuer=q.get("issuer") or None, province=q.get("province") or None,
                                    year=year, kind=q.get("kind") or None,
                                    severity=q.get("severity") or None, page=page)
         if wants_table(request):
             params.page = 1
-            result = data.run_search(engine, params, page_size=data.FACET_LIMIT, snippets=False)
+            result = search.run(engine, params, page_size=search.FACET_LIMIT, snippets=False)
             return table_response(request, "search", tables.search_rows(result))
-        result = data.run_search(engine, params)
+        result = search.run(engine, params)
         return render(request, "search.html", result)
 
     def document_page(request: Request) -> Response:
@@ -237,7 +238,7 @@ def create_app(archive, *, review: bool = False, lang: str = "vi", secret: bytes
             document_id = int(request.path_params["id"].removesuffix(".json"))
         except ValueError:
             raise HTTPException(404)
-        doc = data.document(engine, document_id)
+        doc = documents.read(engine, document_id)
         if doc is None:
             raise HTTPException(404)
         if wants_json(request):
@@ -250,13 +251,13 @@ def create_app(archive, *, review: bool = False, lang: str = "vi", secret: bytes
         severity = q.get("severity") or None
         kind = q.get("kind") or None
         decision = q.get("decision") or None
-        if decision is not None and decision not in data.DECISIONS:
+        if decision is not None and decision not in findings.DECISIONS:
             raise HTTPException(400)
         try:
             page = int(q.get("page") or 1)
         except ValueError:
             raise HTTPException(400)
-        result = data.list_findings(engine, severity=severity, kind=kind, decision=decision)
+        result = findings.list_findings(engine, severity=severity, kind=kind, decision=decision)
         if wants_table(request):
             return table_response(request, "findings", tables.findings_rows(result))
         # One page of findings at a time (the spreadsheet twins have them all).
@@ -268,17 +269,17 @@ def create_app(archive, *, review: bool = False, lang: str = "vi", secret: bytes
 
     def figures_page(request: Request) -> Response:
         q = request.query_params
-        result = data.figures(engine, q.get("body") or None, q.get("metric") or None)
+        result = figures.series(engine, q.get("body") or None, q.get("metric") or None)
         for entry in result["metrics"]:
             entry["label"] = metric_label(page_lang(request), entry["value"])
         if wants_table(request):
             return table_response(request, "figures", tables.figures_rows(result))
         if wants_json(request):
             return render(request, "figures.html", result)
-        return render(request, "figures.html", result, chart=data.chart(result["periods"]))
+        return render(request, "figures.html", result, chart=figures.chart(result["periods"]))
 
     def overview_page(request: Request) -> Response:
-        return render(request, "overview.html", data.overview(engine))
+        return render(request, "overview.html", overview.counts(engine))
 
     async def review_post(request: Request) -> Response:
         key = request.path_params["key"]
@@ -306,7 +307,7 @@ def create_app(archive, *, review: bool = False, lang: str = "vi", secret: bytes
             return _error(render, request, 400, message("web_bad_request", lang_))
         if not who:
             return _error(render, request, 400, message("web_who_required", lang_))
-        if not data.finding_exists(engine, key):
+        if not findings.finding_exists(engine, key):
             return _error(render, request, 404, message("web_unknown_finding", lang_, key=key))
         # The same library call as `cchc review KEY --confirm/--dismiss --note --who`.
         archive.judge(decision=decision, finding_key=key, note=note, who=who[:128])
