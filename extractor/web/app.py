@@ -316,23 +316,19 @@ def create_app(archive, *, review: bool = False, lang: str = "vi", secret: bytes
             target = "/findings"
         return RedirectResponse(target.split("#")[0] + f"#finding-{key}", status_code=303)
 
+    def page(path: str, endpoint, twins: tuple[str, ...]) -> list[Route]:
+        """A page's route and its twins' (``/findings.json``, ``/findings.csv``…)."""
+        return [Route(path, endpoint, name=path.strip("/")),
+                *(Route(f"{path}.{twin}", endpoint) for twin in twins)]
+
+    tabular = ("json", "csv", "xlsx")
     routes = [
         Route("/", search_page, name="home"),
-        Route("/search", search_page, name="search"),
-        Route("/search.json", search_page),
-        Route("/search.csv", search_page),
-        Route("/search.xlsx", search_page),
+        *page("/search", search_page, tabular),
         Route("/documents/{id}", document_page, name="document"),
-        Route("/findings", findings_page, name="findings"),
-        Route("/findings.json", findings_page),
-        Route("/findings.csv", findings_page),
-        Route("/findings.xlsx", findings_page),
-        Route("/figures", figures_page, name="figures"),
-        Route("/figures.json", figures_page),
-        Route("/figures.csv", figures_page),
-        Route("/figures.xlsx", figures_page),
-        Route("/overview", overview_page, name="overview"),
-        Route("/overview.json", overview_page),
+        *page("/findings", findings_page, tabular),
+        *page("/figures", figures_page, tabular),
+        *page("/overview", overview_page, ("json",)),
         Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
     if review:
