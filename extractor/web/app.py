@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import json
 import secrets
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-import jinja2
 from itsdangerous import BadData, URLSafeTimedSerializer
 from markupsafe import Markup, escape
 from starlette.applications import Starlette
@@ -26,12 +24,11 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from . import tables
+from . import tables, templating
 from .data import common, documents, figures, findings, overview, search
 from ..messages import message
-from .i18n import LANGS, kind_label, metric_label, severity_label, translate
+from .i18n import LANGS, metric_label
 
-HERE = Path(__file__).resolve().parent
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; font-src 'self'; "
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 SECURITY_HEADERS = {
@@ -66,29 +63,6 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
-
-
-def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(HERE / "templates")),
-                             autoescape=True, undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True)
-    env.filters["num"] = _format_number
-    return env
-
-
-def _format_number(value: Any, lang: str = "vi") -> str:
-    """A figure as the language writes it: 14.911 and 72,42 in Vietnamese."""
-    if isinstance(value, list):
-        return ", ".join(_format_number(v, lang) for v in value)
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return "" if value is None else str(value)
-    if isinstance(value, float) and not value.is_integer():
-        text = f"{value:,.4f}".rstrip("0").rstrip(".")
-    else:
-        text = f"{int(value):,}"
-    if lang == "vi":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
 
 
 def highlighted_text(text: str, facts: list[dict[str, Any]], outline: list[dict[str, Any]],
@@ -148,7 +122,7 @@ def create_app(archive, *, review: bool = False, lang: str = "vi", secret: bytes
     for each process); ``allowed_hosts``: the Host headers answered (DNS rebinding guard)."""
     engine = archive.engine
     default_lang = lang if lang in LANGS else "vi"
-    env = _environment()
+    env = templating.environment()
     signer = URLSafeTimedSerializer(secret or secrets.token_bytes(32), salt="cchc-review")
 
     def page_lang(request: Request) -> str:
@@ -200,12 +174,7 @@ def create_app(archive, *, review: bool = False, lang: str = "vi", secret: bytes
             path = "/" + request.url.path.removesuffix(".json").lstrip("/")
             return path + ("?" + urlencode(params) if params else "")
 
-        def t(label: str, /, **fields: Any) -> str:
-            return translate(lang_, label, **fields)
-
-        context = {"t": t, "url": url, "here": here, "lang": lang_, "review": review,
-                   "metric": lambda m: metric_label(lang_, m), "kind": lambda k: kind_label(lang_, k),
-                   "sev": lambda s: severity_label(lang_, s),
+        context = {**templating.words(lang_), "url": url, "here": here, "review": review,
                    "other_lang": "en" if lang_ == "vi" else "vi", "d": payload,
                    "archive_name": archive.name, "json_url": here(format="json"),
                    # A review form's token: the finding's key, signed and dated (valid for
@@ -329,7 +298,7 @@ def create_app(archive, *, review: bool = False, lang: str = "vi", secret: bytes
         *page("/findings", findings_page, tabular),
         *page("/figures", figures_page, tabular),
         *page("/overview", overview_page, ("json",)),
-        Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static"),
+        Mount("/static", app=StaticFiles(directory=str(templating.STATIC)), name="static"),
     ]
     if review:
         routes.append(Route("/findings/{key}/review", review_post, methods=["POST"]))
