@@ -53,3 +53,31 @@ def test_seed_audits_give_exactly_the_expected_findings(shared_dir):
         audit = audit_paths([str(gold_path.parent / gold["file"])])
         assert sorted(f.kind for f, _ in audit.all_findings()) == sorted(
             f["kind"] for f in gold["expected_findings"]), gold["file"]
+
+
+def test_findings_have_the_archive_keys_and_evidence_its_line(tmp_path):
+    """A paths audit gives each finding the key the archive stores for it (its own findings at
+    ingest, the cross-document ones at `cchc audit --archive`), so a report and a review
+    speak of the same finding."""
+    import sqlite3
+
+    from extractor.archive import Archive
+    from extractor.audit import audit_archive
+
+    broken = Q1.replace("100 hồ sơ từ kỳ trước", "101 hồ sơ từ kỳ trước")
+    paths = [write(tmp_path, "q1.txt", broken), write(tmp_path, "6m.txt", SIX_MONTHS),
+             write(tmp_path, "q3.txt", Q3)]
+    record = audit_paths(paths).to_dict()
+    keys = [f["key"] for f in record["findings"]]
+    assert len(set(keys)) == len(keys) and all(len(k) == 32 for k in keys)
+    archive_path = tmp_path / "archive.sqlite"
+    with Archive.open(str(archive_path)) as archive:
+        archive.ingest(paths, jobs=1)
+        audit_archive(archive)
+    stored = {k for (k,) in sqlite3.connect(archive_path).execute("SELECT key FROM findings")}
+    assert set(keys) == stored
+    assert audit_paths(paths).to_dict("en")["findings"][0]["key"] == keys[0]  # whatever the language
+    for finding in record["findings"]:
+        for e in finding["evidence"]:
+            text = Path(e["document"]).read_text(encoding="utf-8")
+            assert e["line"] == text.count("\n", 0, e["start"]) + 1

@@ -16,7 +16,8 @@ from .common import (
 DECISIONS = ("confirm", "dismiss", "undecided")
 
 
-def _judgements(conn, keys: list[str] | None = None) -> dict[str, list[dict[str, Any]]]:
+def judgements(conn, keys: list[str] | None = None) -> dict[str, list[dict[str, Any]]]:
+    """The decisions on each finding (of ``keys``; ``None``: every finding), oldest first."""
     statement = (sa.select(JUDGEMENTS).where(JUDGEMENTS.c.subject == "finding")
                  .order_by(JUDGEMENTS.c.id))
     if keys is not None:
@@ -77,14 +78,15 @@ def _evidence(conn, finding_rows) -> dict[int, list[dict[str, Any]]]:
 
 def quotes(evidence: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The evidence as quoted sentences: pieces of evidence in one sentence are marked in one
-    quote of it, in the order the finding gives them."""
+    quote of it, in the order the finding gives them (with the line of the first, when the
+    evidence knows its line)."""
     groups: dict[tuple, dict[str, Any]] = {}
     for e in evidence:
         key = (e["path"], e["sentence_start"], e["sentence"])
         if not e["sentence"] or e["sentence_start"] is None:
             key = (e["path"], e["start"], id(e))
         g = groups.setdefault(key, {"document_id": e["document_id"], "name": e["name"], "page": e["page"],
-                                    "fact_id": e["fact_id"], "sentence": e["sentence"],
+                                    "line": e.get("line"), "fact_id": e["fact_id"], "sentence": e["sentence"],
                                     "sentence_start": e["sentence_start"], "items": []})
         g["items"].append(e)
     out = []
@@ -104,7 +106,7 @@ def quotes(evidence: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 pos = e
             parts.append({"text": sentence[pos:], "hit": False})
         out.append({"document_id": g["document_id"], "name": g["name"], "page": g["page"],
-                    "fact_id": g["fact_id"], "parts": parts,
+                    "line": g["line"], "fact_id": g["fact_id"], "parts": parts,
                     "where": ", ".join(f"{e['start']}–{e['end']}" for e in g["items"])})
     return out
 
@@ -139,7 +141,7 @@ def list_findings(engine, severity: str | None = None, kind: str | None = None,
                                                FINDINGS.c.id.in_(linked)))
         rows = conn.execute(statement).all()
         evidence = _evidence(conn, rows)
-        history = _judgements(conn, [r.key for r in rows])
+        history = judgements(conn, [r.key for r in rows])
     everything = [_finding_dict(r, evidence[r.id], history.get(r.key, [])) for r in rows]
     if document_id is not None:
         everything = [f for f in everything if document_id in f["documents"]]
