@@ -11,7 +11,6 @@ import pytest
 
 from extractor.archive.ingest import OUTCOMES
 from extractor.messages import LANGS, catalogue, message
-from extractor.reconcile import report
 from extractor.web.data import common as web_data
 
 PACKAGE = Path(__file__).resolve().parent.parent / "extractor"
@@ -21,8 +20,8 @@ CODE_TAKERS = {"message", "ReadError", "ReadWarning", "ArchiveError", "SearchErr
                "Problem", "StructureProblem"}
 CODE_METHODS = {"problem"}  # the structure analysis's self.problem(code, ...)
 # A web template's word, t("label"), is the code web_<label>.
-# t("status_" ~ status) is a prefix.
-TEMPLATE_WORD = re.compile(r"""\bt\(\s*(["'])([a-z0-9_]+)\1(\s*~)?""")
+# t("status_" ~ status) is a prefix; msg("code") names a code in full (the audit report's).
+TEMPLATE_WORD = re.compile(r"""\b(t|msg)\(\s*(["'])([a-z0-9_]+)\2(\s*~)?""")
 # What the templates name from data: t(value ~ "ed"), t("status_" ~ status), t(search error).
 WEB_CODES_BUILT = ({f"web_{d}ed" for d in ("confirm", "dismiss")}
                    | {f"web_status_{s}" for s in ("ok", "failed", "missing")} | {"web_empty_query"})
@@ -65,8 +64,8 @@ def _codes_used() -> tuple[dict[str, str], dict[str, str]]:
         text = path.read_text(encoding="utf-8")
         for match in TEMPLATE_WORD.finditer(text):
             line = text.count("\n", 0, match.start()) + 1
-            (prefixes if match.group(3) else codes)["web_" + match.group(2)] = \
-                f"{path.relative_to(PACKAGE.parent)}:{line}"
+            code = ("web_" if match.group(1) == "t" else "") + match.group(3)
+            (prefixes if match.group(4) else codes)[code] = f"{path.relative_to(PACKAGE.parent)}:{line}"
     return codes, prefixes
 
 
@@ -93,8 +92,7 @@ def test_every_code_used_is_in_the_catalogue():
     assert {p: where for p, where in prefixes.items() if not any(c.startswith(p) for c in known)} == {}
     # The codes built from a prefix, in full.
     assert {f"status_{outcome}" for outcome in OUTCOMES} <= known
-    assert {f"report_{label}" for label in report.LABELS} <= known
-    assert {f"severity_{severity}" for severity in report.SEVERITIES + web_data.SEVERITIES} <= known
+    assert {f"severity_{severity}" for severity in web_data.SEVERITIES} <= known
     assert {f"finding_kind_{kind}" for kind in FINDING_KINDS} <= known
     assert WEB_CODES_BUILT <= known
     assert sum(code.startswith("web_") for code in codes) > 50, "the scan finds the templates' words"
