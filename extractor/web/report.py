@@ -24,11 +24,11 @@ from .data.findings import judgements, quotes
 # Rules of the report's own on top of the web app's stylesheet.
 REPORT_STYLE = """
 main{max-width:70rem}
-nav.contents ol{margin:.2rem 0;padding-left:1.4rem}nav.contents li{margin:.1rem 0}nav.contents a{margin-right:0}
+nav.contents ol{margin:.2rem 0;padding-left:1.4rem}nav.contents li{margin:.1rem 0}nav.contents a{margin-right:0;opacity:1}nav.contents a:hover{border-bottom:0}
 table.counts{border-collapse:collapse;margin:.4rem 0}
 table.counts td,table.counts th{border:1px solid var(--line);padding:.25rem .6rem;text-align:left}
 table.counts td.num,table.counts th.num{text-align:right;font-variant-numeric:tabular-nums}
-dl.meta-list{max-width:36rem}
+dl.meta-list{max-width:52rem}
 .finding-docs{font-size:.85rem;color:var(--muted);margin-top:.8rem}
 """
 
