@@ -158,9 +158,10 @@ def audit(paths: tuple[str, ...], fmt: str, output: str | None, archive_url: str
     Example: cchc audit corpus/ --format html --output bao-cao-kiem-tra.html
     """
     from .audit import audit_archive, audit_paths, severity_rank
-    from .reconcile.report import render_html
+    from .web.report import decision_history, render_html
 
     inputs = list(iter_inputs(paths))
+    history = None  # the reviewers' decisions, from an archive
     if archive_url:
         from .archive.commands import _open
 
@@ -170,6 +171,7 @@ def audit(paths: tuple[str, ...], fmt: str, output: str | None, archive_url: str
                 with reading_options(ocr=ocr, ocr_timeout=ocr_timeout):
                     archive.ingest(inputs, jobs=1, lang=lang)
             result = audit_archive(archive)
+            history = decision_history(archive)
     else:
         if not inputs:
             raise click.ClickException(message("no_input", lang, paths=", ".join(paths) or "-"))
@@ -188,7 +190,7 @@ def audit(paths: tuple[str, ...], fmt: str, output: str | None, archive_url: str
         return
     if fmt == "html" or output:
         target = Path(output or "audit-report.html")
-        target.write_text(render_html(record, lang), encoding="utf-8")
+        target.write_text(render_html(record, lang, history), encoding="utf-8")
         click.echo(message("report_written", lang, path=str(target)), err=True)
     if fmt == "table":
         _print_findings(record, lang, severity_rank)

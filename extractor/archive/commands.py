@@ -338,24 +338,29 @@ def _search_table(rows: list[dict], lang: str, facts: bool, result) -> None:
 @click.command()
 @click.argument("tables", nargs=-1)
 @archive_option
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "sql"]), default="jsonl",
-              show_default=True, help="JSON lines, CSV with a header, or an SQL script.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "sql", "xlsx"]), default="jsonl",
+              show_default=True, help="JSON lines, CSV with a header, an SQL script, or an Excel workbook.")
 @click.option("--output", "-o", default="cchc-export", show_default=True, metavar="DIR",
               help="Folder to write the files into; - for standard output.")
 @click.option("--dialect", type=click.Choice(["postgresql", "sqlite"]), default="postgresql",
               show_default=True, help="SQL flavour of --format sql.")
 @click.option("--no-text", is_flag=True, help="Leave out the documents' full texts (document_texts).")
+@click.option("--no-bom", is_flag=True,
+              help="Start CSV files without the UTF-8 byte-order mark (which tells a spreadsheet the encoding).")
 @lang_option
 def export(tables: tuple[str, ...], archive_url: str | None, fmt: str, output: str, dialect: str,
-           no_text: bool, lang: str) -> None:
+           no_text: bool, no_bom: bool, lang: str) -> None:
     """Export the archive for another database or a spreadsheet.
 
     TABLES are groups (documents, facts, references, entities, findings, runs) or table names
     (document_texts, refs, citations, bodies, people, mentions, finding_facts, judgements); all
-    groups by default. jsonl and csv write one file per table into the --output folder; sql writes one
-    script (CREATE TABLE and INSERT, for PostgreSQL or SQLite) to load with psql or sqlite3.
+    groups by default. jsonl and csv write one file per table into the --output folder (CSV in
+    UTF-8 with a byte-order mark unless --no-bom); sql writes one script (CREATE TABLE and
+    INSERT, for PostgreSQL or SQLite) to load with psql or sqlite3; xlsx writes one workbook,
+    cchc-archive.xlsx, a sheet per table, with typed cells, texts past Excel's cell limit cut
+    with a note, and each finding's documents (number, title, path) beside its key.
 
-    Example: cchc export facts references --format csv --output export/
+    Example: cchc export findings --format xlsx --output export/
     """
     from .export import ExportError
 
@@ -363,7 +368,7 @@ def export(tables: tuple[str, ...], archive_url: str | None, fmt: str, output: s
     with archive, _database_errors(archive, lang):
         try:
             report = archive.export(output, list(tables), fmt, dialect=dialect,
-                                    include_text=not no_text)
+                                    include_text=not no_text, bom=not no_bom, lang=lang)
         except ExportError as exc:
             raise click.ClickException(message(exc.code, lang, **exc.fields)) from None
     if output != "-":

@@ -29,12 +29,12 @@ def en_number(value: Any) -> str:
 
 
 def metric_label(metric: str, lang: str) -> str:
-    from .vocabulary import document
+    """What a metric measures, in words (``hồ sơ tiếp nhận mới``), from ``metrics.yaml``; in
+    Vietnamese for another language, and its id when no metric has it."""
+    from .vocabulary import vocabulary
 
-    for entry in document().get("metrics", []):
-        if entry["id"] == metric and entry.get("label"):
-            return entry["label"].get(lang, metric)
-    return metric
+    found = vocabulary().metric(metric)
+    return found.label.get(lang) or found.label["vi"] if found else metric
 
 
 def finding_message(finding, lang: str = "vi") -> str:
