@@ -16,6 +16,7 @@ from ..structure.tables import table_in
 from ..normalize import NormalizedText, normalize
 from ..patterns import Pattern, ScanGroup, load_patterns, scan_groups
 from . import dates, numbers, refs
+from .relations import assign_relations
 from .cells import cell_facts
 from .prefilter import matches_at, prefilter
 
@@ -242,6 +243,7 @@ def extract_facts(text: str, pages: Sequence[tuple[int, int, int]] = (), *,
     """
     norm = norm if norm is not None else normalize(text)
     candidates, problems = find_candidates(Context(norm.text, norm.encoded))
+    assign_relations(norm.text, [c for c in candidates if c.kind == "doc_ref"])
     in_cells = cell_facts(norm.text, [table_in(norm, t) for t in tables],
                           [(c.start, c.end) for c in candidates])
     page_starts = [p[1] for p in pages]

@@ -1,0 +1,175 @@
+"""What each citation does: ``value.relation`` (and ``value.articles``) of every ``doc_ref``.
+
+Run in the extraction stage, after references (full and short) are found: the relation is read
+from the words right around a citation in the normalised text, which is what this stage has
+already, and the structure stage needs nothing of it. The cue words are data
+(``patterns/relations.yaml``); the rules that use them are here:
+
+1. a citation listed right after another (``, `` ``; `` ``và``) shares the first one's relation;
+2. else the nearest cue written before it governs it, when no clause break (a paragraph break
+   for paragraph cues such as ``Căn cứ``) stands between them, and the cue is not in the title
+   of an earlier citation of the same clause;
+3. else a cue written after it in its clause (``… hết hiệu lực``);
+4. else none: ``relation: null``.
+"""
+from __future__ import annotations
+
+import bisect
+import functools
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import regex
+
+from ..patterns import _alternation, _load_yaml, patterns_dir
+from .refs import _word_key
+
+# How far before a citation a cue is looked for, and after it.
+BEFORE_WINDOW = 400
+AFTER_WINDOW = 300
+
+_PARAGRAPH_BREAK = r"[;.:!?][ \t]*\r?\n|\n[ \t]*\r?\n|\n[ \t]*[-+•*][ \t]|\.[ \t]+(?=\p{Lu})|\.$"
+_CLAUSE_BREAK = _PARAGRAPH_BREAK + r"|[,;()]"
+PARAGRAPH_BREAK = regex.compile(_PARAGRAPH_BREAK, regex.MULTILINE)
+CLAUSE_BREAK = regex.compile(_CLAUSE_BREAK, regex.MULTILINE)
+# Between two citations of one list.
+LIST_GAP = regex.compile(r"[ \t]*(?:[,;][ \t]*)?(?:\r?\n[ \t]*)?(?:(?:và|hoặc)[ \t]+)?", regex.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Cue:
+    relation: str | None  # None: a neutral cue, which stops the search
+    scope: str
+
+
+@dataclass(frozen=True)
+class Relations:
+    before: regex.Pattern
+    after: regex.Pattern
+    before_cues: dict[str, Cue]
+    after_cues: dict[str, Cue]
+    articles: regex.Pattern
+    article: regex.Pattern
+    data: dict[str, Any]
+
+
+def _words(words: list[str]) -> regex.Pattern:
+    return regex.compile(r"(?<![\p{L}\p{N}])" + _alternation(words, ignore_case=True) + r"(?![\p{L}\p{N}])")
+
+
+@functools.lru_cache(maxsize=1)
+def relations() -> Relations:
+    data = _load_yaml(patterns_dir() / "relations.yaml")
+    before: dict[str, Cue] = {}
+    after: dict[str, Cue] = {}
+    for word in data["neutral"]["words"]:
+        before[_word_key(word)] = Cue(None, "clause")
+    for entry in data["relations"]:
+        for word in entry.get("before") or ():
+            before[_word_key(word)] = Cue(entry["relation"], entry["scope"])
+        for word in entry.get("after") or ():
+            after[_word_key(word)] = Cue(entry["relation"], "clause")
+    return Relations(_words(list(before)), _words(list(after)), before, after,
+                     regex.compile(data["articles"]["regex"]), regex.compile(data["articles"]["article"]), data)
+
+
+def _masked(text: str, start: int, end: int, spans: Sequence[tuple[int, int]]) -> str:
+    """``text[start:end]`` with the citations in it blanked (their dots and commas are no breaks)."""
+    piece = list(text[start:end])
+    for s, e in spans:
+        if e <= start or s >= end:
+            continue
+        for i in range(max(s, start), min(e, end)):
+            piece[i - start] = " "
+    return "".join(piece)
+
+
+def assign_relations(text: str, refs: Sequence[Any]) -> None:
+    """Set ``value["relation"]`` (and ``value["articles"]``) on every reference candidate.
+
+    ``refs`` have ``start``, ``end`` and ``value`` in ``text`` offsets, sorted by start; values
+    are updated in place. The header's own number and self references get no relation.
+    """
+    rel = relations()
+    citations = [r for r in refs if not r.value.get("own") and not r.value.get("self")]
+    spans = [(r.start, r.end) for r in refs]
+    starts = [s for s, _ in spans]
+    cues = [m for m in rel.before.finditer(text) if not _inside(m.start(), m.end(), spans, starts)]
+    cue_ends = [m.end() for m in cues]
+    for r in refs:
+        if r.value.get("own") or r.value.get("self"):
+            continue
+        r.value["relation"] = None
+        r.value["articles"] = None
+    from_before: set[int] = set()
+    previous = None
+    for ref in citations:
+        if previous is not None and id(previous) in from_before and previous.value["relation"] \
+                and LIST_GAP.fullmatch(text, previous.end, ref.start):
+            ref.value["relation"] = previous.value["relation"]
+            from_before.add(id(ref))
+            previous = ref
+            continue
+        previous = ref
+        found = _before(text, ref, cues, cue_ends, spans, rel)
+        if found is not None:
+            relation, articles = found
+            if relation is not None:
+                ref.value["relation"], ref.value["articles"] = relation, articles
+                from_before.add(id(ref))
+            continue
+        ref.value["relation"] = _after(text, ref, spans, starts, rel)
+
+
+def _inside(start: int, end: int, spans: Sequence[tuple[int, int]], starts: Sequence[int]) -> bool:
+    i = bisect.bisect_right(starts, start) - 1
+    return i >= 0 and spans[i][1] > start
+
+
+def _before(text: str, ref: Any, cues: list, cue_ends: list[int], spans, rel: Relations
+            ) -> tuple[str | None, list[str] | None] | None:
+    """(relation, articles) of the nearest governing cue before ``ref``; None when there is none.
+    A neutral cue gives (None, None)."""
+    lo = max(0, ref.start - BEFORE_WINDOW)
+    i = bisect.bisect_right(cue_ends, ref.start) - 1
+    while i >= 0 and cues[i].end() > lo:
+        m = cues[i]
+        i -= 1
+        cue = rel.before_cues[_word_key(m.group())]
+        between = _masked(text, m.end(), ref.start, spans)
+        articles_match = rel.articles.match(text, m.end(), ref.start)
+        if articles_match:
+            between = " " * (articles_match.end() - m.end()) + between[articles_match.end() - m.end():]
+        breaks = PARAGRAPH_BREAK if cue.scope == "paragraph" else CLAUSE_BREAK
+        if breaks.search(between):
+            return None
+        if _in_title(text, m.start(), lo, spans):
+            continue
+        articles = None
+        if articles_match and cue.relation in ("amends", "repeals"):
+            articles = rel.article.findall(articles_match.group()) or None
+        return cue.relation, articles
+    return None
+
+
+def _in_title(text: str, cue_start: int, lo: int, spans) -> bool:
+    """Whether the cue follows an earlier citation of its clause with no break: it is then in
+    that citation's title ("Nghị định số 107/2021/NĐ-CP sửa đổi, bổ sung …")."""
+    earlier = [(s, e) for s, e in spans if lo <= e <= cue_start]
+    if not earlier:
+        return False
+    s, e = earlier[-1]
+    return not CLAUSE_BREAK.search(text, e, cue_start)
+
+
+def _after(text: str, ref: Any, spans, starts, rel: Relations) -> str | None:
+    """The relation a cue written after ``ref`` in its clause gives it, or None."""
+    hi = min(len(text), ref.end + AFTER_WINDOW)
+    j = bisect.bisect_right(starts, ref.start)
+    if j < len(starts):
+        hi = min(hi, starts[j])
+    stop = CLAUSE_BREAK.search(text, ref.end, hi)
+    if stop:
+        hi = stop.start()
+    m = rel.after.search(text, ref.end, hi)
+    return rel.after_cues[_word_key(m.group())].relation if m else None
