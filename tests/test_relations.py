@@ -84,3 +84,13 @@ def test_the_header_number_has_no_relation():
     facts = extract_facts("Số: 74/QĐ-SGTVT\nCăn cứ Quyết định số 12/QĐ-UBND;").facts
     own = [f for f in facts if f.kind == "doc_ref" and f.value.get("own")]
     assert own and "relation" not in own[0].value
+
+
+@pytest.mark.parametrize("text", DATA["transparent"]["examples"])
+def test_transparent_cues_let_the_search_go_on(text):
+    assert citation(text)["relation"] is not None
+
+
+@pytest.mark.parametrize("text", DATA["transparent"]["counter_examples"])
+def test_transparent_cues_give_no_relation(text):
+    assert citation(text)["relation"] is None

@@ -108,7 +108,7 @@ FORM_COUNTER = [(f, e) for f in forms() for e in f.counter_examples]
 
 @pytest.mark.parametrize("form,text", FORM_EXAMPLES, ids=[f"{f.id}:{e[:40]}" for f, e in FORM_EXAMPLES])
 def test_form_examples_match_exactly(form, text):
-    m = re.search(r"<0>(.*?)</0>", text)
+    m = re.search(r"<0>(.*?)</0>", text, re.S)
     plain = text.replace("<0>", "").replace("</0>", "")
     assert [x.group() for x in form.compiled.finditer(plain)] == [m.group(1)]
 
@@ -116,3 +116,10 @@ def test_form_examples_match_exactly(form, text):
 @pytest.mark.parametrize("form,text", FORM_COUNTER, ids=[f"{f.id}:{e[:40]}" for f, e in FORM_COUNTER])
 def test_form_counter_examples_match_nothing(form, text):
     assert not list(form.compiled.finditer(text))
+
+
+def test_a_law_named_with_its_number_is_found_by_its_name_elsewhere():
+    text = "Căn cứ Luật Thủ đô <1>số 39/2024/QH15</1>;\nThực hiện khoản 1 Điều 35 <s>Luật Thủ đô</s>."
+    value, spans = short_at(text)
+    assert value["resolves_to"]["canonical"] == "39/2024/QH15"
+    assert (value["resolves_to"]["start"], value["resolves_to"]["end"]) == spans["1"]

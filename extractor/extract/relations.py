@@ -36,10 +36,19 @@ CLAUSE_BREAK = regex.compile(_CLAUSE_BREAK, regex.MULTILINE)
 LIST_GAP = regex.compile(r"[ \t]*(?:[,;][ \t]*)?(?:\r?\n[ \t]*)?(?:(?:và|hoặc)[ \t]+)?", regex.IGNORECASE)
 
 
+# A cue that neither gives a relation nor stops the search.
+TRANSPARENT = "transparent"
+# A cue right after a law's name is part of the name ("Luật Ban hành văn bản …").
+_IN_LAW_NAME = regex.compile(r"(?<![\p{L}])(?:Bộ[ \t]+luật|Luật)[ \t]+$")
+# After an after cue, "bởi"/"tại" names who amends or replaces: not this document.
+_BY_ANOTHER = regex.compile(r"[ \t]*(?:\r?\n[ \t]*)?(?:bởi|tại)(?![\p{L}])")
+
+
 @dataclass(frozen=True)
 class Cue:
     relation: str | None  # None: a neutral cue, which stops the search
     scope: str
+    not_after: tuple[str, ...] = ()  # words that, right before the cue, cancel it
 
 
 @dataclass(frozen=True)
@@ -64,9 +73,12 @@ def relations() -> Relations:
     after: dict[str, Cue] = {}
     for word in data["neutral"]["words"]:
         before[_word_key(word)] = Cue(None, "clause")
+    for word in data["transparent"]["words"]:
+        before[_word_key(word)] = Cue(TRANSPARENT, "clause")
     for entry in data["relations"]:
+        not_after = tuple(_word_key(w) for w in entry.get("not_after") or ())
         for word in entry.get("before") or ():
-            before[_word_key(word)] = Cue(entry["relation"], entry["scope"])
+            before[_word_key(word)] = Cue(entry["relation"], entry["scope"], not_after)
         for word in entry.get("after") or ():
             after[_word_key(word)] = Cue(entry["relation"], "clause")
     return Relations(_words(list(before)), _words(list(after)), before, after,
@@ -94,6 +106,8 @@ def assign_relations(text: str, refs: Sequence[Any]) -> None:
     citations = [r for r in refs if not r.value.get("own") and not r.value.get("self")]
     spans = [(r.start, r.end) for r in refs]
     starts = [s for s, _ in spans]
+    # A title follows a citation, never the header's number or "Quyết định này".
+    titled = [(r.start, r.end) for r in citations]
     cues = [m for m in rel.before.finditer(text) if not _inside(m.start(), m.end(), spans, starts)]
     cue_ends = [m.end() for m in cues]
     for r in refs:
@@ -111,7 +125,7 @@ def assign_relations(text: str, refs: Sequence[Any]) -> None:
             previous = ref
             continue
         previous = ref
-        found = _before(text, ref, cues, cue_ends, spans, rel)
+        found = _before(text, ref, cues, cue_ends, spans, titled, rel)
         if found is not None:
             relation, articles = found
             if relation is not None:
@@ -126,7 +140,7 @@ def _inside(start: int, end: int, spans: Sequence[tuple[int, int]], starts: Sequ
     return i >= 0 and spans[i][1] > start
 
 
-def _before(text: str, ref: Any, cues: list, cue_ends: list[int], spans, rel: Relations
+def _before(text: str, ref: Any, cues: list, cue_ends: list[int], spans, titled, rel: Relations
             ) -> tuple[str | None, list[str] | None] | None:
     """(relation, articles) of the nearest governing cue before ``ref``; None when there is none.
     A neutral cue gives (None, None)."""
@@ -136,6 +150,13 @@ def _before(text: str, ref: Any, cues: list, cue_ends: list[int], spans, rel: Re
         m = cues[i]
         i -= 1
         cue = rel.before_cues[_word_key(m.group())]
+        if cue.relation == TRANSPARENT or _IN_LAW_NAME.search(text, max(0, m.start() - 12), m.start()):
+            continue
+        if cue.not_after and _word_key(text[max(0, m.start() - 12):m.start()]).split()[-1:] in (
+                [w] for w in cue.not_after):
+            continue
+        if _in_title(text, m.start(), lo, titled):
+            continue
         between = _masked(text, m.end(), ref.start, spans)
         articles_match = rel.articles.match(text, m.end(), ref.start)
         if articles_match:
@@ -143,8 +164,6 @@ def _before(text: str, ref: Any, cues: list, cue_ends: list[int], spans, rel: Re
         breaks = PARAGRAPH_BREAK if cue.scope == "paragraph" else CLAUSE_BREAK
         if breaks.search(between):
             return None
-        if _in_title(text, m.start(), lo, spans):
-            continue
         articles = None
         if articles_match and cue.relation in ("amends", "repeals"):
             articles = rel.article.findall(articles_match.group()) or None
@@ -159,7 +178,11 @@ def _in_title(text: str, cue_start: int, lo: int, spans) -> bool:
     if not earlier:
         return False
     s, e = earlier[-1]
-    return not CLAUSE_BREAK.search(text, e, cue_start)
+    return not CLAUSE_BREAK.search(text, e, cue_start) and not _LINE_OPENS.search(text, e, cue_start)
+
+
+# A line that opens with a capital opens a new sentence (a wrapped title goes on in lower case).
+_LINE_OPENS = regex.compile(r"\n[ \t]*\p{Lu}")
 
 
 def _after(text: str, ref: Any, spans, starts, rel: Relations) -> str | None:
@@ -171,5 +194,7 @@ def _after(text: str, ref: Any, spans, starts, rel: Relations) -> str | None:
     stop = CLAUSE_BREAK.search(text, ref.end, hi)
     if stop:
         hi = stop.start()
-    m = rel.after.search(text, ref.end, hi)
-    return rel.after_cues[_word_key(m.group())].relation if m else None
+    for m in rel.after.finditer(text, ref.end, hi):
+        if not _BY_ANOTHER.match(text, m.end()):
+            return rel.after_cues[_word_key(m.group())].relation
+    return None

@@ -161,7 +161,40 @@ def find_short_refs(text: str, refs: Sequence[Any], make: Any) -> list[Any]:
                 found.append(make(m.start(), m.end(), f"doc_ref.short.{form.id}", value))
                 if form.id == "named_law" and value.get("resolved"):
                     named_laws.setdefault(_word_key(value["name"]), value["resolves_to"])
+    found += _laws_named_in_text(text, full, overlaps, [(c.start, c.end) for c in found], make)
     return found
+
+
+# "Luật Thủ đô số 39/2024/QH15": the law's name is what stands between "Luật" and "số".
+_LAW_BEFORE = regex.compile(r"(?<![\p{L}])(?:Bộ[ \t]+luật|Luật)[ \t]+(\p{Lu}[^;:.()\n\d]{1,80}?)[ \t]*\n?[ \t]*$")
+
+
+def _laws_named_in_text(text: str, full: Sequence[Any], overlaps, taken: list[tuple[int, int]], make) -> list[Any]:
+    """Mentions of a law by the name the document gives it with its number, anywhere in the
+    document, resolved to that citation (the first one when it is cited twice)."""
+    names: dict[str, Any] = {}
+    for ref in full:
+        if ref.value.get("doc_type") not in ("Luật", "Bộ luật", None) or not ref.value.get("year"):
+            continue
+        m = _LAW_BEFORE.search(text, max(0, ref.start - 100), ref.start)
+        if m and not regex.search(r"[,;]|(?<![\p{L}])(?:sửa|của|và)(?![\p{L}])", m.group(1)):
+            names.setdefault(" ".join(m.group(1).split()), ref)
+    if not names:
+        return []
+    pattern = regex.compile(r"(?<![\p{L}])(?:Bộ[ \t]+luật|Luật)[ \t]*\n?[ \t]*(?P<name>"
+                            + _alternation(list(names), ignore_case=False) + r")(?![\p{L}])")
+    keyed = {_word_key(n): r for n, r in names.items()}
+    out = []
+    for m in pattern.finditer(text):
+        if overlaps(m.start(), m.end()) or any(s < m.end() and m.start() < e for s, e in taken):
+            continue
+        ref = keyed[_word_key(m["name"])]
+        if 0 <= ref.start - m.end() <= 3:
+            continue  # the name of the citation itself
+        value = _short_value("named_law", "Luật", name=" ".join(m["name"].split()), resolved=True,
+                             resolves_to=_target(ref), candidates=[])
+        out.append(make(m.start(), m.end(), "doc_ref.short.named_law", value))
+    return out
 
 
 def _resolve(form: str, m: regex.Match, text: str, full: Sequence[Any], own: Any,
