@@ -348,23 +348,38 @@ def _section(section: Any) -> str | None:
     return json.dumps(section, ensure_ascii=False)
 
 
+def cited_canonical(value: dict) -> str | None:
+    """The reference a doc_ref fact cites: its canonical, or for a short reference the full
+    one it resolves to ("Kế hoạch nêu trên"); none for "Quyết định này" (the document itself)."""
+    if value.get("self"):
+        return None
+    if value.get("short") and value.get("resolves_to"):
+        return value["resolves_to"].get("canonical") or value.get("canonical")
+    return value.get("canonical")
+
+
 def _insert_citations(conn: Connection, document_id: int, facts: list[dict], fact_ids: list[int]) -> None:
-    cited = [(f, i) for f, i in zip(facts, fact_ids)
-             if f["kind"] == "doc_ref" and (f.get("value") or {}).get("canonical")]
+    cited = [(f, i, cited_canonical(f.get("value") or {})) for f, i in zip(facts, fact_ids)
+             if f["kind"] == "doc_ref"]
+    cited = [(f, i, c) for f, i, c in cited if c]
     if not cited:
         return
     refs = {}
-    for f, _ in cited:
+    for f, _, canonical in cited:
         v = f["value"]
-        refs.setdefault(v["canonical"], {
-            "canonical": v["canonical"], "key": fold.key(v["canonical"]).replace(" ", ""),
+        if v.get("short") and v.get("resolves_to"):
+            v = {"canonical": canonical}  # the type and code are the full reference's
+        refs.setdefault(canonical, {
+            "canonical": canonical, "key": fold.key(canonical).replace(" ", ""),
             "doc_type": v.get("doc_type"), "family": v.get("family"), "code": v.get("code"),
             "year": v.get("year") if isinstance(v.get("year"), int) else None})
     _insert_ignore(conn, REFS, list(refs.values()), "canonical")
     ids = _ids(conn, REFS, "canonical", refs)
     conn.execute(CITATIONS.insert(), [
-        {"ref_id": ids[f["value"]["canonical"]], "document_id": document_id, "fact_id": fact_id,
-         "own": bool(f["value"].get("own"))} for f, fact_id in cited])
+        {"ref_id": ids[canonical], "document_id": document_id, "fact_id": fact_id,
+         "own": bool(f["value"].get("own")), "relation": f["value"].get("relation"),
+         "articles": f["value"].get("articles"), "short": bool(f["value"].get("short"))}
+        for f, fact_id, canonical in cited])
 
 
 def _insert_mentions(conn: Connection, document_id: int, facts: list[dict], fact_ids: list[int],
