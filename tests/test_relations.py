@@ -7,7 +7,7 @@ import re
 import pytest
 
 from extractor import extract_facts
-from extractor.extract.relations import relations
+from extractor.extract.relations import article_numbers, relations
 
 MARK = re.compile(r"<0>(.*?)</0>", re.S)
 
@@ -61,7 +61,7 @@ def test_neutral_counter_examples(text):
 def test_article_lists(example):
     m = relations().articles.fullmatch(example["text"])
     assert m, example
-    assert relations().article.findall(m.group()) == example["articles"]
+    assert article_numbers(m.group()) == example["articles"]
 
 
 @pytest.mark.parametrize("text", DATA["articles"]["counter_examples"])
@@ -94,3 +94,8 @@ def test_transparent_cues_let_the_search_go_on(text):
 @pytest.mark.parametrize("text", DATA["transparent"]["counter_examples"])
 def test_transparent_cues_give_no_relation(text):
     assert citation(text)["relation"] is None
+
+
+def test_articles_listed_after_one_article_word():
+    value = citation("Sửa đổi, bổ sung Điều 8 và 9 của <0>Nghị định số 76/2018/NĐ-CP</0>")
+    assert (value["relation"], value["articles"]) == ("amends", ["8", "9"])

@@ -123,3 +123,9 @@ def test_a_law_named_with_its_number_is_found_by_its_name_elsewhere():
     value, spans = short_at(text)
     assert value["resolves_to"]["canonical"] == "39/2024/QH15"
     assert (value["resolves_to"]["start"], value["resolves_to"]["end"]) == spans["1"]
+
+
+def test_this_decree_is_the_number_of_a_header_laid_out_in_a_table_row():
+    value, spans = short_at("| CHÍNH PHỦ Số: <1>30/2020/NĐ-CP</1> | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\n"
+                            "NGHỊ ĐỊNH\nĐiều 1. Phạm vi điều chỉnh của <s>Nghị định này</s>.")
+    assert value["self"] is True and value["resolves_to"]["canonical"] == "30/2020/NĐ-CP"

@@ -85,6 +85,11 @@ def relations() -> Relations:
                      regex.compile(data["articles"]["regex"]), regex.compile(data["articles"]["article"]), data)
 
 
+def article_numbers(text: str) -> list[str]:
+    """The article numbers a cue's article list names: "Điều 5, Điều 7" and "Điều 8 và 9"."""
+    return [n for group in relations().article.findall(text) for n in regex.findall(r"\d+[a-z]?", group)]
+
+
 def _masked(text: str, start: int, end: int, spans: Sequence[tuple[int, int]]) -> str:
     """``text[start:end]`` with the citations in it blanked (their dots and commas are no breaks)."""
     piece = list(text[start:end])
@@ -110,6 +115,7 @@ def assign_relations(text: str, refs: Sequence[Any]) -> None:
     titled = [(r.start, r.end) for r in citations]
     cues = [m for m in rel.before.finditer(text) if not _inside(m.start(), m.end(), spans, starts)]
     cue_ends = [m.end() for m in cues]
+    cue_spans = [(m.start(), m.end()) for m in cues]
     for r in refs:
         if r.value.get("own") or r.value.get("self"):
             continue
@@ -132,7 +138,7 @@ def assign_relations(text: str, refs: Sequence[Any]) -> None:
                 ref.value["relation"], ref.value["articles"] = relation, articles
                 from_before.add(id(ref))
             continue
-        ref.value["relation"] = _after(text, ref, spans, starts, rel)
+        ref.value["relation"] = _after(text, ref, spans, cue_spans, rel)
 
 
 def _inside(start: int, end: int, spans: Sequence[tuple[int, int]], starts: Sequence[int]) -> bool:
@@ -166,7 +172,7 @@ def _before(text: str, ref: Any, cues: list, cue_ends: list[int], spans, titled,
             return None
         articles = None
         if articles_match and cue.relation in ("amends", "repeals"):
-            articles = rel.article.findall(articles_match.group()) or None
+            articles = article_numbers(articles_match.group()) or None
         return cue.relation, articles
     return None
 
@@ -185,15 +191,15 @@ def _in_title(text: str, cue_start: int, lo: int, spans) -> bool:
 _LINE_OPENS = regex.compile(r"\n[ \t]*\p{Lu}")
 
 
-def _after(text: str, ref: Any, spans, starts, rel: Relations) -> str | None:
-    """The relation a cue written after ``ref`` in its clause gives it, or None."""
+def _after(text: str, ref: Any, spans, cue_spans, rel: Relations) -> str | None:
+    """The relation a cue written after ``ref`` in its clause gives it, or None. The clause may
+    list more citations and their titles ("Nghị định số 110/2004/NĐ-CP … và Nghị định số
+    09/2010/NĐ-CP … sửa đổi, bổ sung … hết hiệu lực"): their own dots and commas are no breaks."""
     hi = min(len(text), ref.end + AFTER_WINDOW)
-    j = bisect.bisect_right(starts, ref.start)
-    if j < len(starts):
-        hi = min(hi, starts[j])
-    stop = CLAUSE_BREAK.search(text, ref.end, hi)
+    masked = _masked(text, ref.end, hi, list(spans) + cue_spans)
+    stop = CLAUSE_BREAK.search(masked)
     if stop:
-        hi = stop.start()
+        hi = ref.end + stop.start()
     for m in rel.after.finditer(text, ref.end, hi):
         if not _BY_ANOTHER.match(text, m.end()):
             return rel.after_cues[_word_key(m.group())].relation

@@ -24,6 +24,9 @@ from .refs import _word_key
 
 # How many candidates an unresolved short reference lists, nearest first.
 MAX_CANDIDATES = 5
+# Where a header's own number stands, when the reader did not see it as the header's.
+HEADER_CHARS = 1000
+_OWN_NUMBER = regex.compile(r"Số[ \t]*:")
 _PARAGRAPH = regex.compile(r"\n[ \t]*\n|[;.:!?][ \t]*\n|\n[ \t]*[-+•*][ \t]")
 
 
@@ -132,6 +135,10 @@ def find_short_refs(text: str, refs: Sequence[Any], make: Any) -> list[Any]:
     ("Nghị định số 61/NĐ-CP") are marked short in place."""
     full = [r for r in refs if r.value.get("canonical") and not r.value.get("own")]
     own = next((r for r in refs if r.value.get("own") and r.value.get("canonical")), None)
+    if own is None:
+        # A header laid out in a table row ("| CHÍNH PHỦ Số: 30/2020/NĐ-CP | …"): its "Số:".
+        own = next((r for r in refs if r.start < HEADER_CHARS and r.value.get("canonical")
+                    and _OWN_NUMBER.match(text, r.start)), None)
     spans = sorted((r.start, r.end) for r in refs)
     starts = [s for s, _ in spans]
 
