@@ -29,7 +29,8 @@ BEFORE_WINDOW = 400
 AFTER_WINDOW = 300
 
 _PARAGRAPH_BREAK = r"[;.:!?][ \t]*\r?\n|\n[ \t]*\r?\n|\n[ \t]*[-+•*][ \t]|\.[ \t]+(?=\p{Lu})|\.$"
-_CLAUSE_BREAK = _PARAGRAPH_BREAK + r"|[,;()]"
+# A comma between numbers lists them ("số thứ tự 107, 108, 109"): no clause break.
+_CLAUSE_BREAK = _PARAGRAPH_BREAK + r"|;|[()]|,(?![ \t]*\d)"
 PARAGRAPH_BREAK = regex.compile(_PARAGRAPH_BREAK, regex.MULTILINE)
 CLAUSE_BREAK = regex.compile(_CLAUSE_BREAK, regex.MULTILINE)
 # Between two citations of one list.
@@ -141,6 +142,17 @@ def assign_relations(text: str, refs: Sequence[Any]) -> None:
         ref.value["relation"] = _after(text, ref, spans, cue_spans, rel)
 
 
+# Markdown emphasis and blanks that may open a line.
+_LINE_LEAD = regex.compile(r"[ \t*_]*")
+
+
+def _list_goes_on(text: str, offset: int, spans) -> bool:
+    """Whether a paragraph cue's list goes on after a line break: the next line opens with a
+    citation ("Căn cứ Nghị định số 63/2010/NĐ-CP …;⏎Nghị định số 48/2013/NĐ-CP …")."""
+    start = _LINE_LEAD.match(text, offset).end()
+    return any(s == start for s, _ in spans)
+
+
 def _inside(start: int, end: int, spans: Sequence[tuple[int, int]], starts: Sequence[int]) -> bool:
     i = bisect.bisect_right(starts, start) - 1
     return i >= 0 and spans[i][1] > start
@@ -167,8 +179,10 @@ def _before(text: str, ref: Any, cues: list, cue_ends: list[int], spans, titled,
         articles_match = rel.articles.match(text, m.end(), ref.start)
         if articles_match:
             between = " " * (articles_match.end() - m.end()) + between[articles_match.end() - m.end():]
-        breaks = PARAGRAPH_BREAK if cue.scope == "paragraph" else CLAUSE_BREAK
-        if breaks.search(between):
+        if cue.scope == "paragraph":
+            if any(not _list_goes_on(text, m.end() + b.end(), spans) for b in PARAGRAPH_BREAK.finditer(between)):
+                return None
+        elif CLAUSE_BREAK.search(between):
             return None
         articles = None
         if articles_match and cue.relation in ("amends", "repeals"):
