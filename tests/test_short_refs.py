@@ -111,11 +111,12 @@ def test_form_examples_match_exactly(form, text):
     m = re.search(r"<0>(.*?)</0>", text, re.S)
     plain = text.replace("<0>", "").replace("</0>", "")
     assert [x.group() for x in form.compiled.finditer(plain)] == [m.group(1)]
+    assert [x.group() for x in form.finditer(plain)] == [m.group(1)], "the anchor misses it"
 
 
 @pytest.mark.parametrize("form,text", FORM_COUNTER, ids=[f"{f.id}:{e[:40]}" for f, e in FORM_COUNTER])
 def test_form_counter_examples_match_nothing(form, text):
-    assert not list(form.compiled.finditer(text))
+    assert not list(form.compiled.finditer(text)) and not list(form.finditer(text))
 
 
 def test_a_law_named_with_its_number_is_found_by_its_name_elsewhere():

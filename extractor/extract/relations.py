@@ -92,14 +92,20 @@ def article_numbers(text: str) -> list[str]:
 
 
 def _masked(text: str, start: int, end: int, spans: Sequence[tuple[int, int]]) -> str:
-    """``text[start:end]`` with the citations in it blanked (their dots and commas are no breaks)."""
-    piece = list(text[start:end])
+    """``text[start:end]`` with the citations in it blanked (their dots and commas are no breaks);
+    ``spans`` are sorted by start."""
+    pieces, at = [], start
     for s, e in spans:
         if e <= start or s >= end:
             continue
-        for i in range(max(s, start), min(e, end)):
-            piece[i - start] = " "
-    return "".join(piece)
+        s, e = max(s, start), min(e, end)
+        if s > at:
+            pieces.append(text[at:s])
+        if e > at:
+            pieces.append(" " * (e - max(s, at)))
+            at = e
+    pieces.append(text[at:end])
+    return "".join(pieces)
 
 
 def assign_relations(text: str, refs: Sequence[Any]) -> None:
@@ -113,10 +119,11 @@ def assign_relations(text: str, refs: Sequence[Any]) -> None:
     spans = [(r.start, r.end) for r in refs]
     starts = [s for s, _ in spans]
     # A title follows a citation, never the header's number or "Quyết định này".
-    titled = [(r.start, r.end) for r in citations]
-    cues = [m for m in rel.before.finditer(text) if not _inside(m.start(), m.end(), spans, starts)]
+    titled = _Titled([(r.start, r.end) for r in citations])
+    cues = [m for lo, hi in _windows(citations, len(text)) for m in rel.before.finditer(text, lo, hi)
+            if not _inside(m.start(), m.end(), spans, starts)]
     cue_ends = [m.end() for m in cues]
-    cue_spans = [(m.start(), m.end()) for m in cues]
+    masks = sorted(spans + [(m.start(), m.end()) for m in cues])
     for r in refs:
         if r.value.get("own") or r.value.get("self"):
             continue
@@ -139,7 +146,7 @@ def assign_relations(text: str, refs: Sequence[Any]) -> None:
                 ref.value["relation"], ref.value["articles"] = relation, articles
                 from_before.add(id(ref))
             continue
-        ref.value["relation"] = _after(text, ref, spans, cue_spans, rel)
+        ref.value["relation"] = _after(text, ref, masks, rel)
 
 
 # Markdown emphasis and blanks that may open a line.
@@ -191,13 +198,38 @@ def _before(text: str, ref: Any, cues: list, cue_ends: list[int], spans, titled,
     return None
 
 
-def _in_title(text: str, cue_start: int, lo: int, spans) -> bool:
+def _windows(citations: Sequence[Any], length: int) -> list[tuple[int, int]]:
+    """Where cues can govern a citation: the stretch before each (merged), so a long document
+    with few citations is not searched through."""
+    out: list[list[int]] = []
+    for r in citations:
+        lo, hi = max(0, r.start - BEFORE_WINDOW - 40), min(length, r.start)
+        if out and lo <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], hi)
+        else:
+            out.append([lo, hi])
+    return [(lo, hi) for lo, hi in out]
+
+
+class _Titled:
+    """The citations a title may follow, sorted, with the last one ending before an offset."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.spans = sorted(spans, key=lambda s: s[1])
+        self.ends = [e for _, e in self.spans]
+
+    def last_before(self, offset: int) -> tuple[int, int] | None:
+        i = bisect.bisect_right(self.ends, offset) - 1
+        return self.spans[i] if i >= 0 else None
+
+
+def _in_title(text: str, cue_start: int, lo: int, titled: _Titled) -> bool:
     """Whether the cue follows an earlier citation of its clause with no break: it is then in
     that citation's title ("Nghị định số 107/2021/NĐ-CP sửa đổi, bổ sung …")."""
-    earlier = [(s, e) for s, e in spans if lo <= e <= cue_start]
-    if not earlier:
+    earlier = titled.last_before(cue_start)
+    if earlier is None or earlier[1] < lo:
         return False
-    s, e = earlier[-1]
+    e = earlier[1]
     return not CLAUSE_BREAK.search(text, e, cue_start) and not _LINE_OPENS.search(text, e, cue_start)
 
 
@@ -205,12 +237,12 @@ def _in_title(text: str, cue_start: int, lo: int, spans) -> bool:
 _LINE_OPENS = regex.compile(r"\n[ \t]*\p{Lu}")
 
 
-def _after(text: str, ref: Any, spans, cue_spans, rel: Relations) -> str | None:
+def _after(text: str, ref: Any, masks, rel: Relations) -> str | None:
     """The relation a cue written after ``ref`` in its clause gives it, or None. The clause may
     list more citations and their titles ("Nghị định số 110/2004/NĐ-CP … và Nghị định số
     09/2010/NĐ-CP … sửa đổi, bổ sung … hết hiệu lực"): their own dots and commas are no breaks."""
     hi = min(len(text), ref.end + AFTER_WINDOW)
-    masked = _masked(text, ref.end, hi, list(spans) + cue_spans)
+    masked = _masked(text, ref.end, hi, masks)
     stop = CLAUSE_BREAK.search(masked)
     if stop:
         hi = ref.end + stop.start()

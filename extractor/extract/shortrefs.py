@@ -43,6 +43,24 @@ class Form:
     compiled: regex.Pattern
     examples: tuple[str, ...]
     counter_examples: tuple[str, ...]
+    anchor: regex.Pattern | None = None
+    reach: int = 0
+
+    def finditer(self, text: str):
+        """Every match; around the anchor's occurrences only, when the form has one."""
+        if self.anchor is None:
+            yield from self.compiled.finditer(text)
+            return
+        end = -1
+        for a in self.anchor.finditer(text):
+            lo = max(0, a.start() - self.reach, end)
+            if lo >= a.end():
+                continue
+            for m in self.compiled.finditer(text, lo, min(len(text), a.end() + self.reach + 200)):
+                if m.start() >= lo and m.start() <= a.start():
+                    end = max(end, m.end())
+                    yield m
+                    break
 
 
 @functools.lru_cache(maxsize=1)
@@ -64,7 +82,8 @@ def forms() -> tuple[Form, ...]:
     for entry in data["forms"]:
         source = _expand(entry["regex"], fragments, f"short_refs.yaml: {entry['id']}")
         out.append(Form(entry["id"], regex.compile(source, FLAGS), tuple(entry["examples"]),
-                        tuple(entry["counter_examples"])))
+                        tuple(entry["counter_examples"]),
+                        regex.compile(entry["anchor"]) if entry.get("anchor") else None, entry.get("reach", 0)))
     return tuple(out)
 
 
@@ -160,7 +179,7 @@ def find_short_refs(text: str, refs: Sequence[Any], make: Any) -> list[Any]:
     found = []
     named_laws: dict[str, Any] = {}
     for form in forms():
-        for m in form.compiled.finditer(text):
+        for m in form.finditer(text):
             if overlaps(m.start(), m.end()):
                 continue
             value = _resolve(form.id, m, text, full, own, named_laws)
