@@ -234,13 +234,13 @@ def find_candidates(ctx: Context, use_prefilter: bool = True) -> tuple[list[Cand
 
 def _with_short_refs(text: str, candidates: list[Candidate]) -> list[Candidate]:
     """The candidates with the short references added (resolved against the full ones), and
-    the relation of every citation (extract/relations.py): relations first for the full
-    references (a short "Quyết định này" may stand for the one the document is attached to),
-    then again once the short ones are in place."""
+    the relation of every citation (extract/relations.py). A short "Quyết định này" may stand
+    for the decision the document is attached to: the full references' relations are then read
+    first (``relate``), and all again once the short ones are in place."""
     refs = [c for c in candidates if c.kind == "doc_ref"]
-    assign_relations(text, refs)
     shorts = find_short_refs(text, refs, lambda start, end, pid, value: Candidate(
-        "doc_ref", start, end, ShortPattern(pid), value))  # type: ignore[arg-type]
+        "doc_ref", start, end, ShortPattern(pid), value),  # type: ignore[arg-type]
+        relate=lambda: assign_relations(text, refs))
     if shorts:
         taken = _Spans([(c.start, c.end) for c in shorts])
         # Dates stay (a citation's date is a date too); a figure inside a short reference goes.

@@ -24,6 +24,8 @@ import regex
 from ..patterns import _alternation, _load_yaml, patterns_dir
 from .refs import _word_key
 
+# The longest citation or cue a mask may start before the masked stretch.
+MAX_SPAN = 400
 # How far before a citation a cue is looked for, and after it.
 BEFORE_WINDOW = 400
 AFTER_WINDOW = 300
@@ -95,8 +97,12 @@ def _masked(text: str, start: int, end: int, spans: Sequence[tuple[int, int]]) -
     """``text[start:end]`` with the citations in it blanked (their dots and commas are no breaks);
     ``spans`` are sorted by start."""
     pieces, at = [], start
-    for s, e in spans:
-        if e <= start or s >= end:
+    # Spans end in the order they start (citations and cues do not nest): skip those before.
+    first = bisect.bisect_left(spans, (start - MAX_SPAN, 0))
+    for s, e in spans[first:]:
+        if s >= end:
+            break
+        if e <= start:
             continue
         s, e = max(s, start), min(e, end)
         if s > at:

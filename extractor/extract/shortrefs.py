@@ -147,11 +147,12 @@ def _short_value(form: str, doc_type: str | None, **extra: Any) -> dict:
     return value
 
 
-def find_short_refs(text: str, refs: Sequence[Any], make: Any) -> list[Any]:
+def find_short_refs(text: str, refs: Sequence[Any], make: Any, relate: Any = None) -> list[Any]:
     """Short reference candidates of ``text`` (normalised), resolved against ``refs`` (the
     document's full reference candidates, sorted). ``make(start, end, pattern_id, value)``
-    builds a candidate. Full references without a year that a full one completes
-    ("Nghị định số 61/NĐ-CP") are marked short in place."""
+    builds a candidate; ``relate()`` sets the full references' relations, when a short one
+    needs them. Full references without a year that a full one completes ("Nghị định số
+    61/NĐ-CP") are marked short in place."""
     full = [r for r in refs if r.value.get("canonical") and not r.value.get("own")]
     own = next((r for r in refs if r.value.get("own") and r.value.get("canonical")), None)
     if own is None:
@@ -178,11 +179,17 @@ def find_short_refs(text: str, refs: Sequence[Any], make: Any) -> list[Any]:
     full = [r for r in full if not r.value.get("short")]
     found = []
     named_laws: dict[str, Any] = {}
+    related = [relate is None]
+
+    def relations_read() -> None:
+        if not related[0]:
+            relate()
+            related[0] = True
     for form in forms():
         for m in form.finditer(text):
             if overlaps(m.start(), m.end()):
                 continue
-            value = _resolve(form.id, m, text, full, own, named_laws)
+            value = _resolve(form.id, m, text, full, own, named_laws, relations_read)
             if value is not None:
                 found.append(make(m.start(), m.end(), f"doc_ref.short.{form.id}", value))
                 if form.id == "named_law" and value.get("resolved"):
@@ -224,7 +231,7 @@ def _laws_named_in_text(text: str, full: Sequence[Any], overlaps, taken: list[tu
 
 
 def _resolve(form: str, m: regex.Match, text: str, full: Sequence[Any], own: Any,
-             named_laws: dict[str, Any]) -> dict | None:
+             named_laws: dict[str, Any], relations_read: Any = lambda: None) -> dict | None:
     g = m.groupdict()
     doc_type = _doc_type(g["type"]) if form != "named_law" else "Luật"
     if form == "self":
@@ -232,6 +239,7 @@ def _resolve(form: str, m: regex.Match, text: str, full: Sequence[Any], own: Any
         if own is not None and own.value.get("doc_type") == doc_type:
             value["resolves_to"] = _target(own)
         else:
+            relations_read()
             attached = _distinct([r for r in full if r.value.get("doc_type") == doc_type
                                   and r.value.get("relation") == "attached_to"])
             value["resolves_to"] = _target(attached[0]) if len(attached) == 1 else None
