@@ -176,6 +176,7 @@ def _before(text: str, ref: Any, cues: list, cue_ends: list[int], spans, titled,
     """(relation, articles) of the nearest governing cue before ``ref``; None when there is none.
     A neutral cue gives (None, None)."""
     lo = max(0, ref.start - BEFORE_WINDOW)
+    in_title_of: int | None = None
     i = bisect.bisect_right(cue_ends, ref.start) - 1
     while i >= 0 and cues[i].end() > lo:
         m = cues[i]
@@ -187,7 +188,13 @@ def _before(text: str, ref: Any, cues: list, cue_ends: list[int], spans, titled,
                 [w] for w in cue.not_after):
             continue
         if _in_title(text, m.start(), lo, titled):
+            # The citation stands in that title too ("Quyết định 897/… về việc … thực hiện theo
+            # Nghị quyết 66/NQ-CP"): a clause cue before the titled citation is that one's.
+            titled_start = titled.last_before(m.start())[0]
+            in_title_of = titled_start if in_title_of is None else min(in_title_of, titled_start)
             continue
+        if in_title_of is not None and cue.scope == "clause" and m.end() <= in_title_of:
+            return None
         between = _masked(text, m.end(), ref.start, spans)
         articles_match = rel.articles.match(text, m.end(), ref.start)
         if articles_match:
