@@ -92,3 +92,19 @@ def test_graph_of_an_unknown_reference_is_its_node_alone(archive_url, tmp_path):
     with Archive.open(archive_url) as archive:
         g = graph(archive.engine, "999/KH-XYZ")
     assert g.edges == [] and [n["id"] for n in g.to_dict()["nodes"]] == ["999/KH-XYZ"]
+
+
+def test_a_number_without_its_code_resolves_to_the_one_archived_document_that_fits(archive_url, tmp_path):  # noqa: F811
+    folder = ingested(archive_url, tmp_path)
+    later = folder / "later"
+    later.mkdir()
+    (later / "bc_50.txt").write_text(
+        "UBND TỈNH AN HÒA\nSỞ NỘI VỤ\n\nSố: 50/BC-SNV\n\nAn Hòa, ngày 20 tháng 7 năm 2024\n\nBÁO CÁO\n\n"
+        "Thực hiện Kế hoạch số 25 của Ủy ban nhân dân tỉnh, Sở Nội vụ báo cáo như sau.\n"
+        "Sở đã hoàn thành Kế hoạch số 99 đúng hạn.\n", encoding="utf-8")
+    with Archive.open(archive_url) as archive:
+        archive.ingest([str(later)])
+        assert names(archive.search(None, Filters(cites="25/KH-UBND")).documents) == ["bc_50.txt"]
+        g = graph(archive.engine, "50/BC-SNV")
+    assert {(e["source"], e["target"], e["relation"], e["short"]) for e in g.edges} == {
+        ("50/BC-SNV", "25/KH-UBND", "implements", True)}

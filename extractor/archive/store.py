@@ -280,7 +280,7 @@ def write_document(conn: Connection, payload: Payload, version: str, now: dt.dat
     conn.execute(_INSERT_TEXT, {"document_id": document_id, "text": payload.text or ""})
 
     fact_ids = _insert_facts(conn, document_id, payload.facts)
-    _insert_citations(conn, document_id, payload.facts, fact_ids)
+    _insert_citations(conn, document_id, payload.facts, fact_ids, typed)
     _insert_mentions(conn, document_id, payload.facts, fact_ids, meta, now)
     _insert_findings(conn, document_id, payload.path, payload.findings, payload.facts, fact_ids, now)
     _index(conn, key, document_id, typed, payload.text or "")
@@ -358,9 +358,38 @@ def cited_canonical(value: dict) -> str | None:
     return value.get("canonical")
 
 
-def _insert_citations(conn: Connection, document_id: int, facts: list[dict], fact_ids: list[int]) -> None:
+def archived_short_target(conn: Connection, document_id: int, value: dict, typed: dict) -> str | None:
+    """The reference an unresolved short one ("Kế hoạch số 862", no code) stands for across the
+    archive: the own number of the one archived document of that type and number that fits
+    (the citing document's province when both are known, the date written, not after the
+    citing document); None when none or several fit. Matched against what the archive holds
+    when the citing document is ingested."""
+    if value.get("form") != "number" or value.get("resolved") or not value.get("doc_type") \
+            or not str(value.get("number") or "").isdigit():
+        return None
+    number = str(int(value["number"]))
+    rows = conn.execute(
+        sa.select(REFS.c.canonical, DOCS.c.province_key, DOCS.c.doc_date)
+        .select_from(CITATIONS.join(REFS, REFS.c.id == CITATIONS.c.ref_id)
+                     .join(DOCS, DOCS.c.id == CITATIONS.c.document_id))
+        .where(CITATIONS.c.own.is_(True), REFS.c.doc_type == value["doc_type"],
+               sa.or_(REFS.c.canonical.like(number + "/%"), REFS.c.canonical.like(number + "-%")),
+               DOCS.c.status == "ok", DOCS.c.id != document_id)).all()
+    province, day = typed.get("province_key"), typed.get("doc_date")
+    written = _date(value.get("date"))
+    fitting = {r.canonical for r in rows
+               if not (province and r.province_key and r.province_key != province)
+               and not (written and r.doc_date and r.doc_date != written)
+               and not (day and r.doc_date and r.doc_date > day)}
+    return fitting.pop() if len(fitting) == 1 else None
+
+
+def _insert_citations(conn: Connection, document_id: int, facts: list[dict], fact_ids: list[int],
+                      typed: dict | None = None) -> None:
     cited = [(f, i, cited_canonical(f.get("value") or {})) for f, i in zip(facts, fact_ids)
              if f["kind"] == "doc_ref"]
+    cited = [(f, i, c if c else archived_short_target(conn, document_id, f.get("value") or {}, typed or {}))
+             for f, i, c in cited]
     cited = [(f, i, c) for f, i, c in cited if c]
     if not cited:
         return
