@@ -10,6 +10,7 @@ from typing import Any, Iterable
 from .facts import Fact
 from .pipeline import Processed, process
 from .reconcile.checks import Finding, evidence
+from .reconcile.citations import citation_graph_findings
 from .reconcile.crossdoc import check_documents
 
 SEVERITY_ORDER = ("gross", "error", "minor", "possible")
@@ -71,7 +72,8 @@ class Audit:
 
 def audit_paths(paths: Iterable[str]) -> Audit:
     documents = [process(path) for path in paths]
-    return Audit(documents, check_documents([d.view for d in documents if d.view is not None]))
+    views = [d.view for d in documents if d.view is not None]
+    return Audit(documents, check_documents(views) + citation_graph_findings(views))
 
 
 def severity_rank(severity: str) -> int:
@@ -124,7 +126,7 @@ def audit_archive(archive) -> Audit:
             stored = Document(path, sha256 or "", fmt or "", text)
             audited.append(process(stored, facts=facts, metadata=meta))
     views = [d.view for d in audited if d.view is not None]
-    audit = Audit(audited, check_documents(views))
+    audit = Audit(audited, check_documents(views) + citation_graph_findings(views))
     now = dt.datetime.now(dt.timezone.utc)
     with db.writer(archive.engine).begin() as conn:
         # Cross-document findings belong to no one document: the previous audit's are replaced.

@@ -16,7 +16,7 @@ from .read import ReadError, iter_inputs, read_document, reading_options
 FACT_KINDS = ("doc_ref", "date", "period", "ratio", "percent", "money", "quantity", "person", "organization")
 
 # The archive's commands, loaded (with SQLAlchemy and its drivers) only when one is run or listed.
-ARCHIVE_COMMANDS = ("ingest", "search", "export", "review", "serve")
+ARCHIVE_COMMANDS = ("ingest", "search", "export", "review", "serve", "graph")
 
 
 class _Cli(click.Group):

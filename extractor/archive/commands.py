@@ -195,6 +195,8 @@ def _kinds() -> list[str]:
 @click.option("--from", "date_from", metavar="DATE", help="Documents dated from (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option("--to", "date_to", metavar="DATE", help="Documents dated up to (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option("--cites", metavar="REF", help="Documents citing this reference (130/2005/NĐ-CP).")
+@click.option("--cited-by", "cited_by", metavar="REF", help="Archived documents that the document numbered REF cites.")
+@click.option("--replaces", metavar="REF", help="Documents that replace the one numbered REF.")
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(_kinds()),
               help="List facts of this kind (repeatable) instead of documents: those in the "
                    "sentences with the query's words, or all of them in the documents the "
@@ -209,8 +211,8 @@ def _kinds() -> list[str]:
 @lang_option
 def search(query: tuple[str, ...], archive_url: str | None, doc_type: str | None,
            issuer: str | None, province: str | None, year: int | None, date_from: str | None,
-           date_to: str | None, cites: str | None, kinds: tuple[str, ...], limit: int, sort: str,
-           rank_all: bool, fmt: str, lang: str) -> None:
+           date_to: str | None, cites: str | None, cited_by: str | None, replaces: str | None,
+           kinds: tuple[str, ...], limit: int, sort: str, rank_all: bool, fmt: str, lang: str) -> None:
     """Search the archive: ranked full text, filters and fact queries.
 
     Search ignores tone marks, đ/d and case: "ke hoach giao thong" finds "Kế hoạch ... Giao
@@ -236,7 +238,7 @@ def search(query: tuple[str, ...], archive_url: str | None, doc_type: str | None
 
     filters = Filters(doc_type=doc_type, issuer=issuer, province=province, year=year,
                       date_from=day("--from", date_from, False), date_to=day("--to", date_to, True),
-                      cites=cites, kinds=kinds)
+                      cites=cites, kinds=kinds, cited_by=cited_by, replaces=replaces)
     archive = _open(archive_url, lang, create=False)
     with archive, _database_errors(archive, lang):
         try:
@@ -438,5 +440,33 @@ def review(finding_key: str | None, archive_url: str | None, decision: str | Non
         Console(width=180).print(table)
 
 
-COMMANDS = (ingest, search, export, review)
+# ---------------------------------------------------------------------------------------------
+# graph (the walk itself is extractor/archive/graph.py)
+
+
+@click.command()
+@click.argument("reference", metavar="REF")
+@archive_option
+@click.option("--depth", type=click.IntRange(min=1, max=10), default=1, show_default=True,
+              help="How many citations away from REF to follow, out of it and into it.")
+@click.option("--format", "fmt", type=click.Choice(["json", "dot"]), default="json", show_default=True,
+              help="One JSON object (nodes and edges) or a Graphviz digraph.")
+@lang_option
+def graph(reference: str, archive_url: str | None, depth: int, fmt: str, lang: str) -> None:
+    """The citation graph around a reference: the documents it cites and that cite it, each
+    edge labelled with what the citation does (basis, replaces, amends, repeals, guides,
+    implements, attached_to, reports_on, proposed_by). A reference numbered by exactly one
+    archived document is that document; others are shown by their number alone.
+
+    Example: cchc graph 862/KH-SGTVT --depth 2 --format dot | dot -Tsvg > graph.svg
+    """
+    from .graph import graph as build
+
+    archive = _open(archive_url, lang, create=False)
+    with archive, _database_errors(archive, lang):
+        result = build(archive.engine, reference, depth)
+    click.echo(result.to_json() if fmt == "json" else result.to_dot(), nl=fmt == "json")
+
+
+COMMANDS = (ingest, search, export, review, graph)
 __all__ = ["ingest", "search", "export", "COMMANDS"]

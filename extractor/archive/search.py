@@ -62,10 +62,13 @@ class Filters:
     date_to: dt.date | None = None
     cites: str | None = None
     kinds: tuple[str, ...] = ()
+    # The citation graph: documents the one numbered so cites, and documents replacing it.
+    cited_by: str | None = None
+    replaces: str | None = None
 
     def any(self) -> bool:
         return any((self.doc_type, self.issuer, self.province, self.year, self.date_from,
-                    self.date_to, self.cites))
+                    self.date_to, self.cites, self.cited_by, self.replaces))
 
 
 @dataclass
@@ -227,12 +230,37 @@ def filter_clauses(f: Filters, d: sa.Table = DOCS) -> list[sa.ColumnElement]:
     if f.date_to:
         clauses.append(d.c.doc_date <= f.date_to)
     if f.cites:
-        cited = (sa.select(CITATIONS.c.document_id)
-                 .where(CITATIONS.c.ref_id.in_(sa.select(REFS.c.id)
-                                               .where(REFS.c.key == reference_key(f.cites))),
-                        CITATIONS.c.own.is_(False)))
-        clauses.append(d.c.id.in_(cited))
+        clauses.append(d.c.id.in_(_citing(reference_key(f.cites))))
+        clauses.append(d.c.id.not_in(_owning(reference_key(f.cites))))
+    if f.replaces:
+        clauses.append(d.c.id.in_(_citing(reference_key(f.replaces), "replaces")))
+        clauses.append(d.c.id.not_in(_owning(reference_key(f.replaces))))
+    if f.cited_by:
+        key = reference_key(f.cited_by)
+        cited_refs = sa.select(CITATIONS.c.ref_id).where(CITATIONS.c.document_id.in_(_owning(key)),
+                                                         CITATIONS.c.own.is_(False))
+        clauses.append(d.c.id.in_(sa.select(CITATIONS.c.document_id).where(
+            CITATIONS.c.own.is_(True), CITATIONS.c.ref_id.in_(cited_refs))))
+        clauses.append(d.c.id.not_in(_owning(key)))
     return clauses
+
+
+def _ref_ids(key: str):
+    return sa.select(REFS.c.id).where(REFS.c.key == key)
+
+
+def _citing(key: str, relation: str | None = None):
+    """Documents citing the reference of ``key`` (with ``relation`` when given), not as their
+    own number."""
+    query = sa.select(CITATIONS.c.document_id).where(CITATIONS.c.ref_id.in_(_ref_ids(key)),
+                                                     CITATIONS.c.own.is_(False))
+    return query.where(CITATIONS.c.relation == relation) if relation else query
+
+
+def _owning(key: str):
+    """Documents whose own number is the reference of ``key``: never among those citing it."""
+    return sa.select(CITATIONS.c.document_id).where(CITATIONS.c.ref_id.in_(_ref_ids(key)),
+                                                    CITATIONS.c.own.is_(True))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -95,6 +95,9 @@ def finding_message(finding, lang: str = "vi") -> str:
                        parts=" + ".join(n(p) for p in d["parts"]), expected=n(finding.expected), stated=n(finding.stated))
     if finding.kind == "place_spelling":
         return message("finding_place_spelling", lang, text=d["text"], corrected=d["corrected"])
+    if d.get("message_code"):
+        # Checks that prepare their own fields (reconcile/citations.py).
+        return message(d["message_code"], lang, **d["message_fields"])
     return finding.kind
 
 
