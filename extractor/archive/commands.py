@@ -224,7 +224,7 @@ def search(query: tuple[str, ...], archive_url: str | None, doc_type: str | None
 
     Example: cchc search "ke hoach giao thong" --year 2023 --format table
     """
-    from .search import Filters, SearchError, parse_day
+    from .filters import Filters, SearchError, parse_day
 
     text = " ".join(query)
 

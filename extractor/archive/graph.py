@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from .models import Citation, Document, Ref
-from .search import reference_key
+from .filters import reference_key
 
 DOCS = Document.__table__
 REFS = Ref.__table__
