@@ -126,14 +126,16 @@ def markdown_tables(text: str) -> list[Table]:
         line = lines[i]
         if _SEPARATOR_ROW.fullmatch(line.strip()):
             continue
-        position = ends[i] - len(line)
+        # The cells are what stands between two '|' (``_CELL``; a line holds no line break but
+        # its last character).
+        pieces = line.split("|")
+        at = ends[i] - len(line) + len(pieces[0]) + 1
         cells = []
-        for m in _CELL.finditer(line):
-            raw = m.group()
-            lead = len(raw) - len(raw.lstrip())
+        for raw in pieces[1:-1]:
             content = raw.strip()
-            start = position + m.start() + lead
+            start = at + len(raw) - len(raw.lstrip())
             cells.append(Cell(content, start, start + len(content)))
+            at += len(raw) + 1
         if cells:
             rows.append(cells)
     if len(rows) >= MIN_MARKDOWN_ROWS:
