@@ -99,3 +99,75 @@ PIECES = sorted({e.text for p in PATTERNS for e in p.examples})
 def test_any_mix_of_examples_is_found_the_same_with_the_prefilter(pieces):
     text = "".join(pieces)
     assert found(text, True) == found(text, False)
+
+
+# Short references and relation cues (extract/citescan.py): their Hyperscan starts must give
+# the plain search's facts.
+
+def found_refs(text: str, use_prefilter: bool) -> list[tuple]:
+    from extractor.extract import _with_short_refs
+    ctx = Context(normalize(text).text)
+    candidates, _ = find_candidates(ctx, use_prefilter=True)
+    candidates = _with_short_refs(ctx.text, candidates, use_prefilter=use_prefilter)
+    return [(c.kind, c.start, c.end, c.pattern.id, repr(sorted(c.value.items()))) for c in candidates
+            if c.kind == "doc_ref"]
+
+
+def _ref_texts() -> list[str]:
+    from extractor.extract.relations import relations
+    from extractor.extract.shortrefs import forms
+    texts = {t for f in forms() for t in f.examples + f.counter_examples}
+    data = relations().data
+    for entry in [data["neutral"], data["transparent"], *data["relations"]]:
+        texts |= {t.replace("<0>", "").replace("</0>", "") for t in entry.get("examples", []) + entry.get("counter_examples", [])}
+    return sorted(texts)
+
+
+REF_TEXTS = _ref_texts()
+
+
+@needs_hyperscan
+@pytest.mark.parametrize("text", REF_TEXTS, ids=[t[:40] for t in REF_TEXTS])
+def test_short_refs_and_relations_are_found_the_same_with_the_prefilter(text):
+    assert found_refs(text, True) == found_refs(text, False)
+
+
+@needs_hyperscan
+@pytest.mark.parametrize("path", CORPUS, ids=[p.name for p in CORPUS])
+def test_corpus_short_refs_and_relations_are_found_the_same_with_the_prefilter(path):
+    text = path.read_text(encoding="utf-8")
+    assert found_refs(text, True) == found_refs(text, False)
+
+
+@needs_hyperscan
+def test_nested_cues_and_odd_cases_are_found_the_same_with_the_prefilter():
+    text = ("Việc này thực hiện theo quy định tại Nghị định số 33/2023/NĐ-CP; "
+            "THAY THẾ Quyết định số 12/2020/QĐ-UBND, Sửa Đổi Thông tư số 5/2019/TT-BNV. "
+            "Căn cứ\nLuật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015; Kế hoạch nêu trên 🙂 "
+            "Quyết định này có hiệu lực. Kế hoạch số 862 của Sở Nội vụ.")
+    assert found_refs(text, True) == found_refs(text, False)
+
+
+@pytest.mark.slow
+def test_cue_prefilters_match_every_case_the_regex_engine_matches():
+    from extractor.extract.citescan import cases
+    from extractor.extract.relations import relations
+    rel = relations()
+    letters = sorted({ch for w in [*rel.before_cues, *rel.after_cues] for ch in w if not ch.isspace()})
+    every = "".join(chr(i) for i in range(0x110000) if not 0xD800 <= i < 0xE000)
+    hits = set(regex.findall("(?i)[" + "".join(regex.escape(c) for c in letters) + "]", every))
+    for x in hits:
+        for c in letters:
+            if regex.fullmatch("(?i)" + regex.escape(c), x):
+                assert x in cases(c), (c, x)
+
+
+@pytest.mark.slow
+def test_public_short_refs_and_relations_are_found_the_same_with_the_prefilter(shared_dir):
+    if prefilter() is None:
+        pytest.skip("Hyperscan is not built for this platform")
+    public = shared_dir / "corpus" / "public"
+    paths = sorted(p for p in public.rglob("*") if p.suffix.lower() in (".md", ".txt"))
+    for path in paths:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        assert found_refs(text, True) == found_refs(text, False), path.name

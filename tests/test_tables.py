@@ -114,3 +114,39 @@ def test_a_total_column_against_the_columns_it_totals():
     (finding,) = table_findings(text, markdown_tables(text))
     assert finding.rule == "table.row_total" and (finding.stated, finding.expected) == (95, 90)
     assert [f.text for f in finding.facts] == ["95", "60", "30"]
+
+
+def _markdown_tables_line_by_line(text):
+    """The reading ``markdown_tables`` must give: every line visited in turn."""
+    from extractor.structure.tables import _CELL, _SEPARATOR_ROW, MIN_MARKDOWN_ROWS
+    tables, rows, position = [], [], 0
+    for line in text.splitlines(keepends=True):
+        if line.count("|") >= 2 and not _SEPARATOR_ROW.fullmatch(line.strip()):
+            cells = []
+            for m in _CELL.finditer(line):
+                raw = m.group()
+                start = position + m.start() + len(raw) - len(raw.lstrip())
+                cells.append(Cell(raw.strip(), start, start + len(raw.strip())))
+            if cells:
+                rows.append(cells)
+        elif not line.strip() or not _SEPARATOR_ROW.fullmatch(line.strip()):
+            if len(rows) >= MIN_MARKDOWN_ROWS:
+                tables.append(Table(None, rows))
+            rows = []
+        position += len(line)
+    if len(rows) >= MIN_MARKDOWN_ROWS:
+        tables.append(Table(None, rows))
+    return tables
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["|", "| a | b |\n", "|---|---|\n", "\n", "x\n", " \n", "---\n", "\r", "\r\n",
+                                 "\x0b", "\u2028", "| 1 | 2 | 3 |\n", ":-|\n", "a|b|c", " ", "\x85", "|x\n"]),
+                max_size=25))
+def test_markdown_tables_read_as_line_by_line(pieces):
+    text = "".join(pieces)
+    assert markdown_tables(text) == _markdown_tables_line_by_line(text)

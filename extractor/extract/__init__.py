@@ -19,6 +19,7 @@ from . import dates, numbers, refs
 from .relations import assign_relations
 from .shortrefs import ShortPattern, find_short_refs
 from .cells import cell_facts
+from .citescan import citation_starts
 from .prefilter import matches_at, prefilter
 
 BUILDERS: dict[str, Callable[..., Any]] = {
@@ -232,22 +233,24 @@ def find_candidates(ctx: Context, use_prefilter: bool = True) -> tuple[list[Cand
     return everything, problems
 
 
-def _with_short_refs(text: str, candidates: list[Candidate]) -> list[Candidate]:
+def _with_short_refs(text: str, candidates: list[Candidate], encoded: bytes | None = None,
+                     use_prefilter: bool = True) -> list[Candidate]:
     """The candidates with the short references added (resolved against the full ones), and
     the relation of every citation (extract/relations.py). A short "Quyết định này" may stand
     for the decision the document is attached to: the full references' relations are then read
     first (``relate``), and all again once the short ones are in place."""
     refs = [c for c in candidates if c.kind == "doc_ref"]
+    starts = citation_starts(text, encoded) if use_prefilter else None
     shorts = find_short_refs(text, refs, lambda start, end, pid, value: Candidate(
         "doc_ref", start, end, ShortPattern(pid), value),  # type: ignore[arg-type]
-        relate=lambda: assign_relations(text, refs))
+        relate=lambda: assign_relations(text, refs, starts), scan_starts=starts)
     if shorts:
         taken = _Spans([(c.start, c.end) for c in shorts])
         # Dates stay (a citation's date is a date too); a figure inside a short reference goes.
         candidates = [c for c in candidates if c.kind not in FIGURE_KINDS or not taken.overlaps(c.start, c.end)]
         candidates = sorted(candidates + shorts, key=lambda c: (c.start, c.end))
         refs = [c for c in candidates if c.kind == "doc_ref"]
-    assign_relations(text, refs)
+    assign_relations(text, refs, starts)
     return candidates
 
 
@@ -263,7 +266,7 @@ def extract_facts(text: str, pages: Sequence[tuple[int, int, int]] = (), *,
     """
     norm = norm if norm is not None else normalize(text)
     candidates, problems = find_candidates(Context(norm.text, norm.encoded))
-    candidates = _with_short_refs(norm.text, candidates)
+    candidates = _with_short_refs(norm.text, candidates, norm.encoded)
     in_cells = cell_facts(norm.text, [table_in(norm, t) for t in tables],
                           [(c.start, c.end) for c in candidates])
     page_starts = [p[1] for p in pages]

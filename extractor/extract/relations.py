@@ -114,20 +114,27 @@ def _masked(text: str, start: int, end: int, spans: Sequence[tuple[int, int]]) -
     return "".join(pieces)
 
 
-def assign_relations(text: str, refs: Sequence[Any]) -> None:
+def assign_relations(text: str, refs: Sequence[Any], starts: dict[int, list[int]] | None = None) -> None:
     """Set ``value["relation"]`` (and ``value["articles"]``) on every reference candidate.
 
     ``refs`` have ``start``, ``end`` and ``value`` in ``text`` offsets, sorted by start; values
     are updated in place. The header's own number and self references get no relation.
+    ``starts``: ``citescan.citation_starts(text)``, where the cues can start (None: search
+    them the plain way).
     """
     rel = relations()
+    cue_starts = starts
     citations = [r for r in refs if not r.value.get("own") and not r.value.get("self")]
     spans = [(r.start, r.end) for r in refs]
     starts = [s for s, _ in spans]
     # A title follows a citation, never the header's number or "Quyết định này".
     titled = _Titled([(r.start, r.end) for r in citations])
-    cues = [m for lo, hi in _windows(citations, len(text)) for m in rel.before.finditer(text, lo, hi)
-            if not _inside(m.start(), m.end(), spans, starts)]
+    windows = _windows(citations, len(text))
+    if cue_starts is None:
+        found_cues = (m for lo, hi in windows for m in rel.before.finditer(text, lo, hi))
+    else:
+        found_cues = _matches_in(rel.before, text, windows, cue_starts.get(BEFORE_CUES, []))
+    cues = [m for m in found_cues if not _inside(m.start(), m.end(), spans, starts)]
     cue_ends = [m.end() for m in cues]
     masks = sorted(spans + [(m.start(), m.end()) for m in cues])
     for r in refs:
@@ -152,7 +159,30 @@ def assign_relations(text: str, refs: Sequence[Any]) -> None:
                 ref.value["relation"], ref.value["articles"] = relation, articles
                 from_before.add(id(ref))
             continue
-        ref.value["relation"] = _after(text, ref, masks, rel)
+        ref.value["relation"] = _after(text, ref, masks, rel, cue_starts)
+
+
+# The scan ids of the cue starts (extract/citescan.py).
+BEFORE_CUES = -1
+AFTER_CUES = -2
+
+
+def _matches_in(compiled: regex.Pattern, text: str, windows: Sequence[tuple[int, int]], starts: list[int]):
+    """The matches ``compiled.finditer(text, lo, hi)`` gives in each window, trying only at
+    ``starts`` (sorted, a superset of where a match can start)."""
+    match = compiled.match
+    for lo, hi in windows:
+        end = lo
+        for i in range(bisect.bisect_left(starts, lo), len(starts)):
+            s = starts[i]
+            if s >= hi:
+                break
+            if s < end:
+                continue
+            m = match(text, s, hi)
+            if m is not None and m.end() > m.start():
+                yield m
+                end = m.end()
 
 
 # Markdown emphasis and blanks that may open a line.
@@ -250,7 +280,7 @@ def _in_title(text: str, cue_start: int, lo: int, titled: _Titled) -> bool:
 _LINE_OPENS = regex.compile(r"\n[ \t]*\p{Lu}")
 
 
-def _after(text: str, ref: Any, masks, rel: Relations) -> str | None:
+def _after(text: str, ref: Any, masks, rel: Relations, starts: dict[int, list[int]] | None = None) -> str | None:
     """The relation a cue written after ``ref`` in its clause gives it, or None. The clause may
     list more citations and their titles ("Nghị định số 110/2004/NĐ-CP … và Nghị định số
     09/2010/NĐ-CP … sửa đổi, bổ sung … hết hiệu lực"): their own dots and commas are no breaks."""
@@ -259,7 +289,9 @@ def _after(text: str, ref: Any, masks, rel: Relations) -> str | None:
     stop = CLAUSE_BREAK.search(masked)
     if stop:
         hi = ref.end + stop.start()
-    for m in rel.after.finditer(text, ref.end, hi):
+    found = (rel.after.finditer(text, ref.end, hi) if starts is None
+             else _matches_in(rel.after, text, [(ref.end, hi)], starts.get(AFTER_CUES, [])))
+    for m in found:
         if not _BY_ANOTHER.match(text, m.end()):
             return rel.after_cues[_word_key(m.group())].relation
     return None

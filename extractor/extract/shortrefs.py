@@ -20,6 +20,7 @@ import regex
 
 from ..patterns import FLAGS, _alternation, _expand, _load_yaml, _table_fragments, patterns_dir, tables
 from .dates import parse_date_text
+from .prefilter import matches_at
 from .refs import _word_key
 
 # How many candidates an unresolved short reference lists, nearest first.
@@ -45,19 +46,43 @@ class Form:
     counter_examples: tuple[str, ...]
     anchor: regex.Pattern | None = None
     reach: int = 0
+    # Hyperscan expression starting wherever a match can (extract/citescan.py), expanded.
+    prefilter: str | None = None
 
-    def finditer(self, text: str):
-        """Every match; around the anchor's occurrences only, when the form has one."""
+    def finditer(self, text: str, starts: list[int] | None = None, anchor_starts: list[int] | None = None):
+        """Every match; around the anchor's occurrences only, when the form has one.
+
+        ``starts`` (sorted): every offset where the form's match can start (its prefilter's
+        hits), and ``anchor_starts`` where its anchor can: the form is then only tried there,
+        with the same result. None: search the plain way."""
         if self.anchor is None:
-            yield from self.compiled.finditer(text)
+            if starts is None:
+                yield from self.compiled.finditer(text)
+            else:
+                yield from matches_at(self.compiled, text, starts)
             return
         end = -1
-        for a in self.anchor.finditer(text):
+        anchors = self.anchor.finditer(text) if anchor_starts is None else matches_at(self.anchor, text, anchor_starts)
+        match = self.compiled.match
+        for a in anchors:
             lo = max(0, a.start() - self.reach, end)
             if lo >= a.end():
                 continue
-            for m in self.compiled.finditer(text, lo, min(len(text), a.end() + self.reach + 200)):
-                if m.start() >= lo and m.start() <= a.start():
+            hi = min(len(text), a.end() + self.reach + 200)
+            if starts is None:
+                for m in self.compiled.finditer(text, lo, hi):
+                    if m.start() >= lo and m.start() <= a.start():
+                        end = max(end, m.end())
+                        yield m
+                        break
+                continue
+            # The leftmost match in [lo, hi), taken when it starts by the anchor's start.
+            for i in range(bisect.bisect_left(starts, lo), len(starts)):
+                s = starts[i]
+                if s > a.start() or s >= hi:
+                    break
+                m = match(text, s, hi)
+                if m is not None and m.end() > m.start():
                     end = max(end, m.end())
                     yield m
                     break
@@ -81,9 +106,12 @@ def forms() -> tuple[Form, ...]:
     out = []
     for entry in data["forms"]:
         source = _expand(entry["regex"], fragments, f"short_refs.yaml: {entry['id']}")
+        prefilter = (_expand(entry["prefilter"], fragments, f"short_refs.yaml: {entry['id']} prefilter")
+                     if entry.get("prefilter") else None)
         out.append(Form(entry["id"], regex.compile(source, FLAGS), tuple(entry["examples"]),
                         tuple(entry["counter_examples"]),
-                        regex.compile(entry["anchor"]) if entry.get("anchor") else None, entry.get("reach", 0)))
+                        regex.compile(entry["anchor"]) if entry.get("anchor") else None, entry.get("reach", 0),
+                        prefilter))
     return tuple(out)
 
 
@@ -147,12 +175,14 @@ def _short_value(form: str, doc_type: str | None, **extra: Any) -> dict:
     return value
 
 
-def find_short_refs(text: str, refs: Sequence[Any], make: Any, relate: Any = None) -> list[Any]:
+def find_short_refs(text: str, refs: Sequence[Any], make: Any, relate: Any = None,
+                    scan_starts: dict[int, list[int]] | None = None) -> list[Any]:
     """Short reference candidates of ``text`` (normalised), resolved against ``refs`` (the
     document's full reference candidates, sorted). ``make(start, end, pattern_id, value)``
     builds a candidate; ``relate()`` sets the full references' relations, when a short one
     needs them. Full references without a year that a full one completes ("Nghị định số
-    61/NĐ-CP") are marked short in place."""
+    61/NĐ-CP") are marked short in place. ``scan_starts``: ``citescan.citation_starts(text)``, where
+    the forms can start (None: search them the plain way)."""
     full = [r for r in refs if r.value.get("canonical") and not r.value.get("own")]
     own = next((r for r in refs if r.value.get("own") and r.value.get("canonical")), None)
     if own is None:
@@ -185,8 +215,11 @@ def find_short_refs(text: str, refs: Sequence[Any], make: Any, relate: Any = Non
         if not related[0]:
             relate()
             related[0] = True
-    for form in forms():
-        for m in form.finditer(text):
+    for k, form in enumerate(forms()):
+        form_starts, anchor_starts = (None, None)
+        if scan_starts is not None and 2 * k in scan_starts:
+            form_starts, anchor_starts = scan_starts[2 * k], scan_starts.get(2 * k + 1)
+        for m in form.finditer(text, form_starts, anchor_starts):
             if overlaps(m.start(), m.end()):
                 continue
             value = _resolve(form.id, m, text, full, own, named_laws, relations_read)

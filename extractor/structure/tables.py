@@ -8,6 +8,7 @@ gave none, from lines of ``|``-separated cells in the text (Markdown and crawled
 from __future__ import annotations
 
 import functools
+import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Sequence
 
@@ -99,29 +100,44 @@ _CELL = regex.compile(r"(?<=\|)[^|\n]*(?=\|)")
 
 
 def markdown_tables(text: str) -> list[Table]:
-    """Tables written as lines of '|'-separated cells, with each cell's offsets."""
+    """Tables written as lines of '|'-separated cells, with each cell's offsets.
+
+    Only the lines with two '|' or more are visited one by one (found, and the lines' offsets
+    summed, without a Python step per line): the lines between two of them matter only while a
+    table is open, and the first that is blank or prose ends it (a separator row does not)."""
     if "|" not in text:
         return []
+    lines = text.splitlines(keepends=True)
+    ends = list(itertools.accumulate(map(len, lines)))
+    piped = itertools.compress(range(len(lines)), map((2).__le__, map(str.count, lines, itertools.repeat("|"))))
     tables: list[Table] = []
     rows: list[list[Cell]] = []
-    position = 0
-    for line in text.splitlines(keepends=True):
-        if line.count("|") >= 2 and not _SEPARATOR_ROW.fullmatch(line.strip()):
-            cells = []
-            for m in _CELL.finditer(line):
-                raw = m.group()
-                lead = len(raw) - len(raw.lstrip())
-                content = raw.strip()
-                start = position + m.start() + lead
-                cells.append(Cell(content, start, start + len(content)))
-            if cells:
-                rows.append(cells)
-        elif not line.strip() or not _SEPARATOR_ROW.fullmatch(line.strip()):
-            # A blank line or a line of prose ends the table (a separator row does not).
-            if len(rows) >= MIN_MARKDOWN_ROWS:
-                tables.append(Table(None, rows))
-            rows = []
-        position += len(line)
+    previous = -1
+    for i in piped:
+        if rows and i > previous + 1:
+            for k in range(previous + 1, i):
+                stripped = lines[k].strip()
+                if not stripped or not _SEPARATOR_ROW.fullmatch(stripped):
+                    if len(rows) >= MIN_MARKDOWN_ROWS:
+                        tables.append(Table(None, rows))
+                    rows = []
+                    break
+        previous = i
+        line = lines[i]
+        if _SEPARATOR_ROW.fullmatch(line.strip()):
+            continue
+        # The cells are what stands between two '|' (``_CELL``; a line holds no line break but
+        # its last character).
+        pieces = line.split("|")
+        at = ends[i] - len(line) + len(pieces[0]) + 1
+        cells = []
+        for raw in pieces[1:-1]:
+            content = raw.strip()
+            start = at + len(raw) - len(raw.lstrip())
+            cells.append(Cell(content, start, start + len(content)))
+            at += len(raw) + 1
+        if cells:
+            rows.append(cells)
     if len(rows) >= MIN_MARKDOWN_ROWS:
         tables.append(Table(None, rows))
     return tables
