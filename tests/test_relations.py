@@ -99,3 +99,13 @@ def test_transparent_cues_give_no_relation(text):
 def test_articles_listed_after_one_article_word():
     value = citation("Sửa đổi, bổ sung Điều 8 và 9 của <0>Nghị định số 76/2018/NĐ-CP</0>")
     assert (value["relation"], value["articles"]) == ("amends", ["8", "9"])
+
+
+def test_a_cue_in_an_odd_case_is_read_like_its_plain_spelling():
+    # The caseless cue search finds 'ſửa đổi' (long s); its relation is looked up by the same
+    # folding, not lost in a KeyError.
+    from extractor import extract_facts
+
+    (ref,) = [f for f in extract_facts("ſửa đổi Điều 5 của Quyết định số 12/QĐ-UBND ngày 01/02/2024.").facts
+              if f.kind == "doc_ref"]
+    assert ref.value["relation"] == "amends"

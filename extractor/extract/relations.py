@@ -24,6 +24,12 @@ import regex
 from ..patterns import _alternation, _load_yaml, patterns_dir
 from .refs import _word_key
 
+
+def _cue_key(text: str) -> str:
+    """A cue word's key as the caseless regex finds it: case folded fully ('ſửa đổi' is 'sửa
+    đổi'), not only lowered."""
+    return _word_key(text).casefold()
+
 # The longest citation or cue a mask may start before the masked stretch.
 MAX_SPAN = 400
 # How far before a citation a cue is looked for, and after it.
@@ -75,15 +81,15 @@ def relations() -> Relations:
     before: dict[str, Cue] = {}
     after: dict[str, Cue] = {}
     for word in data["neutral"]["words"]:
-        before[_word_key(word)] = Cue(None, "clause")
+        before[_cue_key(word)] = Cue(None, "clause")
     for word in data["transparent"]["words"]:
-        before[_word_key(word)] = Cue(TRANSPARENT, "clause")
+        before[_cue_key(word)] = Cue(TRANSPARENT, "clause")
     for entry in data["relations"]:
-        not_after = tuple(_word_key(w) for w in entry.get("not_after") or ())
+        not_after = tuple(_cue_key(w) for w in entry.get("not_after") or ())
         for word in entry.get("before") or ():
-            before[_word_key(word)] = Cue(entry["relation"], entry["scope"], not_after)
+            before[_cue_key(word)] = Cue(entry["relation"], entry["scope"], not_after)
         for word in entry.get("after") or ():
-            after[_word_key(word)] = Cue(entry["relation"], "clause")
+            after[_cue_key(word)] = Cue(entry["relation"], "clause")
     return Relations(_words(list(before)), _words(list(after)), before, after,
                      regex.compile(data["articles"]["regex"]), regex.compile(data["articles"]["article"]), data)
 
@@ -211,10 +217,10 @@ def _before(text: str, ref: Any, cues: list, cue_ends: list[int], spans, titled,
     while i >= 0 and cues[i].end() > lo:
         m = cues[i]
         i -= 1
-        cue = rel.before_cues[_word_key(m.group())]
+        cue = rel.before_cues[_cue_key(m.group())]
         if cue.relation == TRANSPARENT or _IN_LAW_NAME.search(text, max(0, m.start() - 12), m.start()):
             continue
-        if cue.not_after and _word_key(text[max(0, m.start() - 12):m.start()]).split()[-1:] in (
+        if cue.not_after and _cue_key(text[max(0, m.start() - 12):m.start()]).split()[-1:] in (
                 [w] for w in cue.not_after):
             continue
         if _in_title(text, m.start(), lo, titled):
@@ -293,5 +299,5 @@ def _after(text: str, ref: Any, masks, rel: Relations, starts: dict[int, list[in
              else _matches_in(rel.after, text, [(ref.end, hi)], starts.get(AFTER_CUES, [])))
     for m in found:
         if not _BY_ANOTHER.match(text, m.end()):
-            return rel.after_cues[_word_key(m.group())].relation
+            return rel.after_cues[_cue_key(m.group())].relation
     return None
