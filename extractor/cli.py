@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from . import __version__, extract_document
-from .cli_options import lang_option, ocr_option, ocr_timeout_option
+from .cli_options import budget_options, lang_option, ocr_option, ocr_timeout_option
 from .messages import message
 from .read import ReadError, iter_inputs, read_document, reading_options
 
@@ -49,7 +49,9 @@ def cli() -> None:
 @lang_option
 @ocr_option
 @ocr_timeout_option
-def extract(paths: tuple[str, ...], fmt: str, lang: str, ocr: str, ocr_timeout: float) -> None:
+@budget_options
+def extract(paths: tuple[str, ...], fmt: str, lang: str, ocr: str, ocr_timeout: float, timeout: float | None,
+            max_memory: int | None) -> None:
     """Extract references, dates, periods and figures from documents.
 
     PATHS are files or folders (walked recursively for .txt, .md, .html, .pdf, .docx, .doc and
@@ -68,7 +70,7 @@ def extract(paths: tuple[str, ...], fmt: str, lang: str, ocr: str, ocr_timeout: 
     records = []
     failed = False
     for path in inputs:
-        with reading_options(ocr=ocr, ocr_timeout=ocr_timeout):
+        with reading_options(ocr=ocr, ocr_timeout=ocr_timeout, timeout=timeout, max_memory=max_memory):
             record = extract_document(path, lang)
         for warning in record["warnings"]:
             click.echo(warning, err=True)
@@ -143,8 +145,9 @@ def text(path: str, lang: str, ocr: str, ocr_timeout: float) -> None:
 @lang_option
 @ocr_option
 @ocr_timeout_option
+@budget_options
 def audit(paths: tuple[str, ...], fmt: str, output: str | None, archive_url: str | None, lang: str, ocr: str,
-          ocr_timeout: float) -> None:
+          ocr_timeout: float, timeout: float | None, max_memory: int | None) -> None:
     """Check the figures of documents, within each and across them all.
 
     Sums against their totals, percentages against their ratios, differences, numbering of an
@@ -167,13 +170,13 @@ def audit(paths: tuple[str, ...], fmt: str, output: str | None, archive_url: str
         archive = _open(archive_url, lang, create=True)
         with archive:
             if inputs:
-                with reading_options(ocr=ocr, ocr_timeout=ocr_timeout):
+                with reading_options(ocr=ocr, ocr_timeout=ocr_timeout, timeout=timeout, max_memory=max_memory):
                     archive.ingest(inputs, jobs=1, lang=lang)
             result = audit_archive(archive)
     else:
         if not inputs:
             raise click.ClickException(message("no_input", lang, paths=", ".join(paths) or "-"))
-        with reading_options(ocr=ocr, ocr_timeout=ocr_timeout):
+        with reading_options(ocr=ocr, ocr_timeout=ocr_timeout, timeout=timeout, max_memory=max_memory):
             result = audit_paths(inputs)
     record = result.to_dict(lang)
     for document in record["documents"]:

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from ..cli_options import lang_option, ocr_option, ocr_timeout_option
+from ..cli_options import budget_options, lang_option, ocr_option, ocr_timeout_option
 from ..messages import message
 from .db import ArchiveError, DEFAULT_FILE
 
@@ -66,9 +66,10 @@ def _database_errors(archive, lang: str):
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no summary (errors are still shown).")
 @ocr_option
 @ocr_timeout_option
+@budget_options
 @lang_option
 def ingest(paths: tuple[str, ...], archive_url: str | None, jobs: int, force: bool, quiet: bool,
-           ocr: str, ocr_timeout: float, lang: str) -> None:
+           ocr: str, ocr_timeout: float, timeout: float | None, max_memory: int | None, lang: str) -> None:
     """Add documents and their facts to the archive, or bring it up to date.
 
     PATHS are files or folders (walked recursively like cchc extract). Unchanged files (same
@@ -83,7 +84,7 @@ def ingest(paths: tuple[str, ...], archive_url: str | None, jobs: int, force: bo
     from ..read.options import current_options
 
     archive = _open(archive_url, lang, create=True)
-    options = current_options().replace(ocr=ocr, ocr_timeout=ocr_timeout)
+    options = current_options().replace(ocr=ocr, ocr_timeout=ocr_timeout, timeout=timeout, max_memory=max_memory)
     with archive, _database_errors(archive, lang):
         report = _run_ingest(archive, paths, jobs, force, quiet, options, lang)
         if report.total == 0 and not report.documents:

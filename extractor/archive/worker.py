@@ -12,7 +12,8 @@ from pathlib import Path
 from .. import __version__
 from ..messages import message
 from ..patterns import patterns_dir, scan_groups
-from ..pipeline import Processed, process
+from ..budget import process_bounded
+from ..pipeline import Processed
 from ..read.options import ReadOptions
 from .store import Payload
 
@@ -61,7 +62,7 @@ def extract_file(path: str, options: ReadOptions | None = None, lang: str = "vi"
     Never raises for a bad file: the failure is in the payload.
     """
     try:
-        result = process(path, options)
+        result = process_bounded(path, options)
     except Exception as exc:  # noqa: BLE001 - one bad file never stops a batch
         reason = f"{type(exc).__name__}: {exc}"[:200]
         return Payload(path=path, ok=False,

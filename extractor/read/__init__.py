@@ -72,20 +72,28 @@ def _looks_like_html(head: bytes) -> bool:
 
 
 def _zip_kind(path: Path, shown: str, options: ReadOptions) -> str:
-    """DOCX or another zip; a zip bomb raises."""
+    """DOCX or another zip; a zip bomb raises.
+
+    The sizes a zip declares are checked first (cheap), then every member is inflated once,
+    counting what really comes out and stopping as soon as a limit is passed: headers that lie
+    about sizes cannot get a bomb past the guard.
+    """
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
             names = {i.filename for i in infos}
-            unpacked = sum(i.file_size for i in infos)
             packed = sum(i.compress_size for i in infos) or 1
-            # The XML parts are what gets parsed (in memory, several times their size).
-            xml = sum(i.file_size for i in infos if i.filename.endswith((".xml", ".rels")))
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise ReadError("corrupt", shown, format="DOCX/ZIP", reason=str(exc) or type(exc).__name__) from None
-    if (unpacked > options.max_unpacked_bytes or xml > options.max_unpacked_bytes // 4
-            or (unpacked > 50_000_000 and unpacked / packed > 100)):
-        raise ReadError("zip_bomb", shown, size=unpacked, packed=packed)
+            _check_unpacked(shown, packed, options, sum(i.file_size for i in infos),
+                            sum(i.file_size for i in infos if _is_xml(i.filename)))
+            unpacked = xml = 0
+            for info in infos:
+                with archive.open(info) as member:
+                    while chunk := member.read(1 << 20):
+                        unpacked += len(chunk)
+                        xml += len(chunk) if _is_xml(info.filename) else 0
+                        _check_unpacked(shown, packed, options, unpacked, xml)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as exc:
+        raise ReadError("corrupt", shown, format="DOCX/ZIP", reason=_short(exc)) from None
     if "word/document.xml" in names:
         return "DOCX"
     if "xl/workbook.xml" in names:
@@ -95,6 +103,17 @@ def _zip_kind(path: Path, shown: str, options: ReadOptions) -> str:
     if "content.xml" in names and "mimetype" in names:
         return "ODF"
     return "ZIP"
+
+
+def _is_xml(name: str) -> bool:
+    # The XML parts are what gets parsed (in memory, several times their size).
+    return name.endswith((".xml", ".rels"))
+
+
+def _check_unpacked(shown: str, packed: int, options: ReadOptions, unpacked: int, xml: int) -> None:
+    if (unpacked > options.max_unpacked_bytes or xml > options.max_unpacked_bytes // 4
+            or (unpacked > 50_000_000 and unpacked / packed > 100)):
+        raise ReadError("zip_bomb", shown, size=unpacked, packed=packed)
 
 
 def _is_encrypted_ooxml(path: Path) -> bool:
@@ -140,6 +159,8 @@ def read_document(path: str | Path, options: ReadOptions | None = None) -> Docum
     except ReadError:
         raise
     except MemoryError:
+        if options.max_memory:
+            raise ReadError("memory_limit", shown, limit=options.max_memory // (1024 * 1024)) from None
         raise ReadError("too_large", shown, size=size, limit=options.max_bytes) from None
     except RecursionError:
         raise ReadError("corrupt", shown, format=kind, reason="nesting too deep") from None

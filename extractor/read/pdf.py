@@ -28,6 +28,9 @@ from .options import ReadOptions
 from .quality import measure
 from .errors import ReadError, ReadWarning
 
+# Pixels of one page rendered for OCR: a larger page (a 14,400-pt "page" is 3.6 billion pixels
+# at 300 dpi) is rendered at the resolution that fits, so its memory is bounded before rendering.
+MAX_RENDER_PIXELS = 40_000_000  # A0 at about 250 dpi
 STAMP_CHARS = 400  # a page-size image with less text than this carries only a stamp or a caption
 
 
@@ -406,15 +409,26 @@ def _renderers(path: Path, indexes: list[int], dpi: int):
             def render(index: int = index):
                 page = document[index]
                 try:
-                    bitmap = page.render(scale=dpi / 72.0, grayscale=True)
+                    scale = render_scale(*page.get_size(), dpi)
+                    bitmap = page.render(scale=scale, grayscale=True)
                     image = bitmap.to_pil()
                     bitmap.close()
-                    return image, dpi
+                    return image, max(1, round(scale * 72))
                 finally:
                     page.close()
             yield index, render
     finally:
         document.close()
+
+
+def render_scale(width: float, height: float, dpi: int) -> float:
+    """Pixels per point for rendering a page of ``width`` x ``height`` points at ``dpi``, lowered
+    so the bitmap holds at most :data:`MAX_RENDER_PIXELS`."""
+    scale = dpi / 72.0
+    area = max(width, 1.0) * max(height, 1.0)
+    if area * scale * scale > MAX_RENDER_PIXELS:
+        scale = (MAX_RENDER_PIXELS / area) ** 0.5
+    return scale
 
 
 def _ranges(numbers: list[int]) -> str:
