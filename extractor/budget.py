@@ -41,6 +41,7 @@ from typing import Any, Callable
 
 from .read.errors import ReadError
 from .read.options import ReadOptions, current_options
+from .read.paths import shown_path
 
 DEFAULT_TIMEOUT = ReadOptions.timeout
 DEFAULT_MAX_MEMORY = ReadOptions.max_memory
@@ -194,7 +195,7 @@ def process_bounded(path: str, options: ReadOptions | None = None, *, reconcile:
     warm()
     outcome = run_bounded(_process, (path, options, reconcile), timeout=options.timeout,
                           max_memory=options.max_memory)
-    shown = str(path)
+    shown = shown_path(path)
     if outcome.kind == "ok":
         result = outcome.value
     elif outcome.kind == "timeout":

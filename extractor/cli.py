@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from . import __version__, extract_document
-from .cli_options import budget_options, lang_option, ocr_option, ocr_timeout_option
+from .cli_options import budget_options, lang_option, ocr_option, ocr_timeout_option, walking_options
 from .messages import message
 from .read import ReadError, iter_inputs, read_document, reading_options
 
@@ -50,8 +50,9 @@ def cli() -> None:
 @ocr_option
 @ocr_timeout_option
 @budget_options
+@walking_options
 def extract(paths: tuple[str, ...], fmt: str, lang: str, ocr: str, ocr_timeout: float, timeout: float | None,
-            max_memory: int | None) -> None:
+            max_memory: int | None, follow_links: bool) -> None:
     """Extract references, dates, periods and figures from documents.
 
     PATHS are files or folders (walked recursively for .txt, .md, .html, .pdf, .docx, .doc and
@@ -64,7 +65,7 @@ def extract(paths: tuple[str, ...], fmt: str, lang: str, ocr: str, ocr_timeout: 
 
     Example: cchc extract corpus/ --format jsonl > facts.jsonl
     """
-    inputs = list(iter_inputs(paths))
+    inputs = list(iter_inputs(paths, follow_links=follow_links, on_skip=_warn(lang)))
     if not inputs:
         raise click.ClickException(message("no_input", lang, paths=", ".join(paths)))
     records = []
@@ -87,6 +88,11 @@ def extract(paths: tuple[str, ...], fmt: str, lang: str, ocr: str, ocr_timeout: 
         _print_table(records, lang)
     if failed:
         sys.exit(1)
+
+
+def _warn(lang: str):
+    """Print a walking warning (a file skipped) on stderr."""
+    return lambda warning: click.echo(warning.message(lang), err=True)
 
 
 def _print_table(records: list[dict], lang: str) -> None:
@@ -146,8 +152,9 @@ def text(path: str, lang: str, ocr: str, ocr_timeout: float) -> None:
 @ocr_option
 @ocr_timeout_option
 @budget_options
+@walking_options
 def audit(paths: tuple[str, ...], fmt: str, output: str | None, archive_url: str | None, lang: str, ocr: str,
-          ocr_timeout: float, timeout: float | None, max_memory: int | None) -> None:
+          ocr_timeout: float, timeout: float | None, max_memory: int | None, follow_links: bool) -> None:
     """Check the figures of documents, within each and across them all.
 
     Sums against their totals, percentages against their ratios, differences, numbering of an
@@ -163,7 +170,7 @@ def audit(paths: tuple[str, ...], fmt: str, output: str | None, archive_url: str
     from .audit import audit_archive, audit_paths, severity_rank
     from .reconcile.report import render_html
 
-    inputs = list(iter_inputs(paths))
+    inputs = list(iter_inputs(paths, follow_links=follow_links, on_skip=_warn(lang)))
     if archive_url:
         from .archive.commands import _open
 

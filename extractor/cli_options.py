@@ -49,3 +49,15 @@ max_memory_option = click.option(
 def budget_options(command):
     """``--timeout`` and ``--max-memory``: the hard budget of each document."""
     return timeout_option(max_memory_option(command))
+
+
+follow_links_option = click.option(
+    "--follow-links", is_flag=True,
+    help="Follow symbolic links that lead out of the folders given (by default they are skipped "
+         "with a warning: a link to /etc/passwd in a corpus folder is not read).",
+)
+
+
+def walking_options(command):
+    """``--follow-links``: how folders are walked."""
+    return follow_links_option(command)

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from ..cli_options import budget_options, lang_option, ocr_option, ocr_timeout_option
+from ..cli_options import budget_options, lang_option, ocr_option, ocr_timeout_option, walking_options
 from ..messages import message
 from .db import ArchiveError, DEFAULT_FILE
 
@@ -67,9 +67,11 @@ def _database_errors(archive, lang: str):
 @ocr_option
 @ocr_timeout_option
 @budget_options
+@walking_options
 @lang_option
 def ingest(paths: tuple[str, ...], archive_url: str | None, jobs: int, force: bool, quiet: bool,
-           ocr: str, ocr_timeout: float, timeout: float | None, max_memory: int | None, lang: str) -> None:
+           ocr: str, ocr_timeout: float, timeout: float | None, max_memory: int | None, follow_links: bool,
+           lang: str) -> None:
     """Add documents and their facts to the archive, or bring it up to date.
 
     PATHS are files or folders (walked recursively like cchc extract). Unchanged files (same
@@ -84,7 +86,8 @@ def ingest(paths: tuple[str, ...], archive_url: str | None, jobs: int, force: bo
     from ..read.options import current_options
 
     archive = _open(archive_url, lang, create=True)
-    options = current_options().replace(ocr=ocr, ocr_timeout=ocr_timeout, timeout=timeout, max_memory=max_memory)
+    options = current_options().replace(ocr=ocr, ocr_timeout=ocr_timeout, timeout=timeout, max_memory=max_memory,
+                                        follow_links=follow_links)
     with archive, _database_errors(archive, lang):
         report = _run_ingest(archive, paths, jobs, force, quiet, options, lang)
         if report.total == 0 and not report.documents:
@@ -101,13 +104,13 @@ def _run_ingest(archive, paths, jobs, force, quiet, options, lang):
     err = Console(stderr=True)
     if quiet:
         def on_event(event):
-            if event.kind == "file" and event.error:
+            if event.kind in ("file", "skipped") and event.error:
                 click.echo(event.error, err=True)
         return archive.ingest(paths, jobs=jobs, force=force, options=options, lang=lang,
                               on_event=on_event)
     if not err.is_terminal:
         def on_event(event):
-            if event.kind != "file":
+            if event.kind not in ("file", "skipped"):
                 return
             if event.error:
                 click.echo(event.error, err=True)
@@ -132,7 +135,7 @@ def _ingest_with_bar(archive, paths, jobs, force, options, lang, console):
     progress = Progress(
         SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
         Rate(), TextColumn("[red]{task.fields[errors]} " + message("errors_count", lang)),
-        TimeElapsedColumn(), TimeRemainingColumn(), TextColumn("{task.fields[current]}"),
+        TimeElapsedColumn(), TimeRemainingColumn(), TextColumn("{task.fields[current]}", markup=False),
         console=console, transient=False)
     task = progress.add_task(message("progress", lang), total=None, errors=0, current="")
 
@@ -143,6 +146,8 @@ def _ingest_with_bar(archive, paths, jobs, force, options, lang, console):
         if event.error:
             progress.console.print(event.error,
                                    markup=False, highlight=False)
+        if event.kind == "skipped":
+            return
         name = Path(event.path).name
         progress.update(task, completed=event.done, errors=event.errors,
                         current=name if len(name) <= 40 else name[:37] + "...")

@@ -35,6 +35,8 @@ class ReadOptions:
     # (bytes of data segment, RLIMIT_DATA) of the process reading it; ``None``: no limit.
     timeout: float | None = 300.0
     max_memory: int | None = 1024 * 1024 * 1024
+    # Follow symbolic links that lead out of a folder walked (iter_inputs).
+    follow_links: bool = False
 
     def __post_init__(self) -> None:
         if self.ocr not in OCR_MODES:
