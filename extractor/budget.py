@@ -117,7 +117,7 @@ def _child(function: Callable[..., Any], args: tuple, out: int, parent: int,
         # Its own process group, so a timeout kills the tesseract processes it started too;
         # and killed with its parent, so nothing outlives a killed cchc.
         os.setpgid(0, 0)
-        _die_with_parent()
+        die_with_parent()
         if os.getppid() != parent:
             os._exit(1)
         signal.signal(signal.SIGINT, signal.SIG_DFL)
@@ -138,12 +138,42 @@ def _child(function: Callable[..., Any], args: tuple, out: int, parent: int,
         os._exit(status)
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
+    """Have the kernel kill this process when its parent dies (Linux ``PR_SET_PDEATHSIG``)."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     except (OSError, AttributeError):  # not Linux: the parent's process group still reaches it
         pass
+
+
+def die_with(owner: int) -> None:
+    """Exit as soon as process ``owner`` ends (a thread waits on its pidfd, or polls where
+    there is none), and with the parent too: for worker processes whose parent is not the
+    process that owns them (the fork server's children)."""
+    import threading
+
+    die_with_parent()
+    try:
+        fd = os.pidfd_open(owner)
+    except ProcessLookupError:
+        os._exit(1)
+    except (AttributeError, OSError):
+        fd = None
+
+    def wait() -> None:
+        if fd is not None:
+            select.select([fd], [], [])
+        else:
+            while True:
+                try:
+                    os.kill(owner, 0)
+                except ProcessLookupError:
+                    break
+                time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=wait, name="cchc-owner-watch", daemon=True).start()
 
 
 def _kill(pid: int) -> None:
@@ -228,4 +258,4 @@ def _log(path: str, outcome: Outcome) -> None:
         fh.write(json.dumps(line, ensure_ascii=True) + "\n")
 
 
-__all__ = ["DEFAULT_MAX_MEMORY", "DEFAULT_TIMEOUT", "Outcome", "process_bounded", "run_bounded"]
+__all__ = ["DEFAULT_MAX_MEMORY", "DEFAULT_TIMEOUT", "Outcome", "die_with", "die_with_parent", "process_bounded", "run_bounded"]

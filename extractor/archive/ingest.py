@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from ..budget import die_with
 from ..messages import message
 from ..read.options import ReadOptions, current_options
 from ..read.paths import real_path, shown_path
@@ -138,7 +139,10 @@ def _executor(jobs: int) -> ProcessPoolExecutor:
         context.set_forkserver_preload(["extractor.archive.worker"])
     else:
         context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+    # Workers end with this process (their parent is the fork server, which waits for them
+    # before it exits): a killed ingest leaves no worker, reader or fork server behind.
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=die_with,
+                               initargs=(os.getpid(),))
 
 
 def ingest(engine: Engine, name: str, paths: Iterable[str], *, jobs: int = 1, force: bool = False,
