@@ -2,6 +2,8 @@
 that hands both from one reader to the next."""
 from __future__ import annotations
 
+import bisect
+
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Sequence
@@ -62,7 +64,8 @@ def read(text: str, facts: Sequence[Fact], layout: Layout) -> Reading:
     facts = sorted(facts, key=lambda f: f.start)
     figures = _figures(facts)
     ratios = [(f.start, f.end) for f in facts if f.kind == "ratio"]
-    figures = [f for f in figures if not _inside(f, ratios) and not _on_table_line(text, f.start)]
+    on_table_line = _table_lines(text)
+    figures = [f for f in figures if not _inside(f, ratios) and not on_table_line(f.start)]
     for figure in figures:
         figure.metric = metric_of(text, layout, figure.fact)
     return Reading(text, layout, facts, figures)
@@ -81,11 +84,21 @@ def _figures(facts: Sequence[Fact]) -> list[Figure]:
     return figures
 
 
-def _on_table_line(text: str, offset: int) -> bool:
-    """Cells of a Markdown or text table: their arithmetic runs along rows and columns."""
-    start = text.rfind("\n", 0, offset) + 1
-    end = text.find("\n", offset)
-    return text.count("|", start, len(text) if end < 0 else end) >= 2
+def _table_lines(text: str):
+    """Whether an offset is on a line of a Markdown or text table (whose cells' arithmetic runs
+    along rows and columns); each line is looked at once, so a one-line megabyte stays linear."""
+    newlines = [i for i, char in enumerate(text) if char == "\n"]
+    known: dict[int, bool] = {}
+
+    def on_table_line(offset: int) -> bool:
+        line = bisect.bisect_left(newlines, offset)
+        if line not in known:
+            start = newlines[line - 1] + 1 if line else 0
+            end = newlines[line] if line < len(newlines) else len(text)
+            known[line] = text.count("|", start, end) >= 2
+        return known[line]
+
+    return on_table_line
 
 
 def _inside(figure: Figure, spans: list[tuple[int, int]]) -> bool:
