@@ -112,7 +112,9 @@ def _zip_kind(path: Path, shown: str, options: ReadOptions) -> str:
                         unpacked += len(chunk)
                         xml += len(chunk) if _is_xml(info.filename) else 0
                         _check_unpacked(shown, packed, options, unpacked, xml)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as exc:
+    except ReadError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - zipfile, zlib, lzma, bz2: a bad zip is the file's fault
         raise ReadError("corrupt", shown, format="DOCX/ZIP", reason=_short(exc)) from None
     if "word/document.xml" in names:
         return "DOCX"
