@@ -206,7 +206,33 @@ def warm() -> None:
 def _process(path: str, options: ReadOptions, reconcile: bool):
     from .pipeline import process
 
+    _name_library_output(shown_path(path))
     return process(path, options, reconcile=reconcile)
+
+
+def _name_library_output(shown: str) -> None:
+    """In the child reading one file: what libraries log or warn (pdfminer's "Refusing to
+    execute circular reference", a decoder's warning) goes to stderr in one escaped line
+    naming the file."""
+    import logging
+    import sys
+    import warnings
+
+    from .terminal import line
+
+    class Named(logging.Formatter):
+        def format(self, record: logging.LogRecord) -> str:
+            return line(f"{shown}: {record.name}: {record.getMessage()}")
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(Named())
+    handler.setLevel(logging.WARNING)
+    logging.getLogger().handlers = [handler]
+
+    def show(message, category, filename, lineno, file=None, source=None) -> None:
+        sys.stderr.write(line(f"{shown}: {category.__name__}: {message}") + "\n")
+
+    warnings.showwarning = show
 
 
 def process_bounded(path: str, options: ReadOptions | None = None, *, reconcile: bool = True):

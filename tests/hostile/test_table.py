@@ -161,3 +161,21 @@ def test_hostile_input(tmp_path, case):
     assert elapsed < case.seconds, f"{case.name}: {elapsed:.1f} s, budget {case.seconds} s"
     for line in result.stderr.splitlines():
         assert line.isprintable(), line
+
+
+@pytest.mark.slow
+def test_library_warnings_name_the_file(tmp_path):
+    """pdfminer's own warning on a content stream that draws itself is one line naming the file."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    path = _write(tmp_path, "tu-ve.pdf", pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 /Resources 4 0 R >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources 4 0 R /Contents 5 0 R >>",
+        b"<< /XObject << /X 6 0 R >> >>", b"<< /Length 12 >>\nstream\nq /X Do Q BT\nendstream",
+        b"<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] /Resources 4 0 R /Length 6 >>\nstream\n/X Do \nendstream"]))
+    done = subprocess.run([sys.executable, "-m", "extractor", "extract", path], cwd=root, capture_output=True,
+                          text=True, env={**os.environ, "PYTHONPATH": str(root)}, timeout=60)
+    lines = done.stderr.splitlines()
+    assert lines and all(line.startswith(f"{path}: ") for line in lines), lines
