@@ -244,27 +244,59 @@ def process_bounded(path: str, options: ReadOptions | None = None, *, reconcile:
     options = options or current_options()
     if options.timeout is None and options.max_memory is None:
         return process(path, options, reconcile=reconcile)
-    if options.timeout is not None and options.ocr_timeout is not None:
-        options = options.replace(ocr_timeout=min(options.ocr_timeout, OCR_SHARE * options.timeout))
-    elif options.timeout is not None:
-        options = options.replace(ocr_timeout=OCR_SHARE * options.timeout)
+    options = _clipped(options)
     warm()
     outcome = run_bounded(_process, (path, options, reconcile), timeout=options.timeout,
                           max_memory=options.max_memory)
     shown = shown_path(path)
     if outcome.kind == "ok":
         result = outcome.value
-    elif outcome.kind == "timeout":
-        result = Processed(shown, error=ReadError("read_timeout", shown, limit=_number(options.timeout)))
-    elif outcome.kind == "memory":
-        result = Processed(shown, error=ReadError("memory_limit", shown,
-                                                   limit=(options.max_memory or 0) // (1024 * 1024)))
-    elif outcome.kind == "error":
-        result = Processed(shown, error=ReadError("internal_error", shown, reason=outcome.value))
     else:
-        result = Processed(shown, error=ReadError("worker_crashed", shown))
+        result = Processed(shown, error=_budget_error(outcome, shown, options))
     _log(shown, outcome)
     return result
+
+
+def _read(path: str, options: ReadOptions):
+    from .read import ReadError, read_document
+
+    _name_library_output(shown_path(path))
+    try:
+        return read_document(path, options)
+    except ReadError as exc:
+        return exc
+
+
+def read_bounded(path: str, options: ReadOptions | None = None):
+    """:func:`extractor.read.read_document` within the budget (``cchc text``): the document, or
+    :class:`ReadError` raised, a limit passed included."""
+    options = _clipped(options or current_options())
+    outcome = run_bounded(_read, (path, options), timeout=options.timeout, max_memory=options.max_memory)
+    shown = shown_path(path)
+    if outcome.kind == "ok":
+        if isinstance(outcome.value, ReadError):
+            raise outcome.value
+        return outcome.value
+    raise _budget_error(outcome, shown, options)
+
+
+def _clipped(options: ReadOptions) -> ReadOptions:
+    """The options with the OCR's soft limit held under the hard one."""
+    if options.timeout is not None and options.ocr_timeout is not None:
+        return options.replace(ocr_timeout=min(options.ocr_timeout, OCR_SHARE * options.timeout))
+    if options.timeout is not None:
+        return options.replace(ocr_timeout=OCR_SHARE * options.timeout)
+    return options
+
+
+def _budget_error(outcome: Outcome, shown: str, options: ReadOptions) -> ReadError:
+    if outcome.kind == "timeout":
+        return ReadError("read_timeout", shown, limit=_number(options.timeout))
+    if outcome.kind == "memory":
+        return ReadError("memory_limit", shown, limit=(options.max_memory or 0) // (1024 * 1024))
+    if outcome.kind == "error":
+        return ReadError("internal_error", shown, reason=outcome.value)
+    return ReadError("worker_crashed", shown)
 
 
 def _number(value: float | None) -> str:
@@ -284,4 +316,5 @@ def _log(path: str, outcome: Outcome) -> None:
         fh.write(json.dumps(line, ensure_ascii=True) + "\n")
 
 
-__all__ = ["DEFAULT_MAX_MEMORY", "DEFAULT_TIMEOUT", "Outcome", "die_with", "die_with_parent", "process_bounded", "run_bounded"]
+__all__ = ["DEFAULT_MAX_MEMORY", "DEFAULT_TIMEOUT", "Outcome", "die_with", "die_with_parent", "process_bounded", "read_bounded",
+           "run_bounded"]

@@ -127,14 +127,17 @@ def _print_table(records: list[dict], lang: str) -> None:
 @lang_option
 @ocr_option
 @ocr_timeout_option
-def text(path: str, lang: str, ocr: str, ocr_timeout: float) -> None:
+@budget_options
+def text(path: str, lang: str, ocr: str, ocr_timeout: float, timeout: float | None, max_memory: int | None) -> None:
     """Print the document text that fact offsets index into.
 
     Example: cchc text corpus/bc_quy1_so_tai_chinh.txt
     """
     try:
-        with reading_options(ocr=ocr, ocr_timeout=ocr_timeout):
-            document = read_document(path)
+        from .budget import read_bounded
+
+        with reading_options(ocr=ocr, ocr_timeout=ocr_timeout, timeout=timeout, max_memory=max_memory):
+            document = read_bounded(path) if timeout or max_memory else read_document(path)
     except ReadError as exc:
         raise click.ClickException(exc.message(lang)) from exc
     click.echo(document.text, nl=False)
