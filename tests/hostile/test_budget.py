@@ -31,6 +31,7 @@ def _eat(*args, **kwargs):
         hoard.append(bytearray(10_000_000))
 
 
+@pytest.mark.slow
 def test_a_loop_is_killed_at_its_time_limit():
     started = time.monotonic()
     outcome = run_bounded(_spin, timeout=0.5, max_memory=None)
@@ -48,6 +49,7 @@ def test_an_exception_comes_back_as_one_line():
     assert outcome.kind == "error" and outcome.value.startswith("ZeroDivisionError")
 
 
+@pytest.mark.slow
 def test_the_bounded_result_is_the_unbounded_one():
     bounded = process_bounded(str(SAMPLE)).record()
     with reading_options(timeout=None, max_memory=None):
@@ -55,6 +57,7 @@ def test_the_bounded_result_is_the_unbounded_one():
     assert bounded == plain == process(str(SAMPLE)).record()
 
 
+@pytest.mark.slow
 def test_a_document_over_time_fails_in_one_line_naming_it(monkeypatch):
     monkeypatch.setattr(pipeline, "read_document", _spin)
     with reading_options(timeout=0.5):
@@ -72,6 +75,7 @@ def test_a_document_over_memory_fails_in_one_line_naming_it(monkeypatch):
                                 "--max-memory nới giới hạn"]
 
 
+@pytest.mark.slow
 def test_the_batch_goes_on_past_a_document_over_budget(monkeypatch, tmp_path):
     slow = tmp_path / "cham.txt"
     slow.write_text("Báo cáo chậm", encoding="utf-8")
@@ -97,6 +101,7 @@ def test_budget_options_are_shared_by_extract_audit_and_ingest():
         assert "--timeout" in help_text and "--max-memory" in help_text, command
 
 
+@pytest.mark.slow
 def test_the_child_dies_with_its_parent(tmp_path):
     """A reader forked by a process that is then killed does not outlive it."""
     pid_file = tmp_path / "child.pid"
