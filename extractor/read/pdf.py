@@ -31,7 +31,8 @@ from .errors import ReadError, ReadWarning
 # Pixels of one page rendered for OCR: a larger page (a 14,400-pt "page" is 3.6 billion pixels
 # at 300 dpi) is rendered at the resolution that fits, so its memory is bounded before rendering.
 MAX_RENDER_PIXELS = 40_000_000  # A0 at about 250 dpi
-STAMP_CHARS = 400  # a page-size image with less text than this carries only a stamp or a caption
+STAMP_CHARS = 400
+GARBLED_VALID = 0.85  # share of words that are Vietnamese syllables below which a layer is garbled  # a page-size image with less text than this carries only a stamp or a caption
 
 
 @dataclass
@@ -285,7 +286,11 @@ def ocr_reason(info: PageInfo, mode: str) -> str | None:
         return "empty text layer" if info.image_cover > 0.1 or info.curves > 100 else None
     if info.image_cover >= 0.5 and visible < STAMP_CHARS:
         return "scan with a signature stamp only"
-    if measure(text).garbled:
+    quality = measure(text)
+    if quality.garbled and (quality.valid < GARBLED_VALID or info.image_cover >= 0.5):
+        # Words that are not Vietnamese syllables, or a scan's OCR layer that lost every
+        # diacritic. Well-formed syllables without tone marks on a page that is no scan are text
+        # written unaccented: a text layer, not a reason to OCR every page.
         return "garbled text layer"
     return None
 

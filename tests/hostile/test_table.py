@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from extractor.cli import cli
 
-from .build import docx_parts, lying_zip, paragraph_xml, pdf, scan_pdf
+from .build import docx_parts, lying_zip, paragraph_xml, pdf, scan_pdf, text_pdf
 
 GOOD = "Báo cáo số 12/BC-STC ngày 15/3/2023: tiếp nhận 100 hồ sơ, trong đó 30 hồ sơ qua mạng.\n"
 
@@ -106,6 +106,12 @@ def _huge_table(folder):
     return [_write(folder, "bang.md", ("Đơn vị tính: hồ sơ\n\n" + "\n".join(rows) + "\n").encode())]
 
 
+def _unaccented_pdf(folder):
+    words = ("UBND THANH PHO DA NANG CONG HOA XA HOI CHU NGHIA VIET NAM Doc lap Tu do Hanh phuc "
+             "Ke hoach so 862/KH-UBND ngay 29 thang 3 nam 2023 ve cai cach hanh chinh")
+    return [_write(folder, "khong-dau.pdf", text_pdf(words))]
+
+
 def _ok(records, stderr):
     return all(not r["errors"] for r in records) and all(r["facts"] or r["document"] for r in records)
 
@@ -136,6 +142,8 @@ CASES = [
     Case("digits and dots", _repeated("digits-dots", "1."), 10, _ok),
     Case("nested parentheses", _repeated("parens", "(("), 10, _ok),
     Case("huge table", _huge_table, 60, _ok, slow=True),
+    Case("unaccented text PDF", _unaccented_pdf, 5,
+         lambda r, e: _ok(r, e) and not r[0]["source"]["ocr_pages"] and "862/KH-UBND" in json.dumps(r[0])),
 ]
 
 
