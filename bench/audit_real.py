@@ -12,7 +12,11 @@ its ratio, a restatement …) is matched against what the audit read:
   drafts, spelling) are counted apart, and so is nothing outside the part of a document its
   annotation covers (``coverage``).
 
-    python3 bench/audit_real.py [--set dev|held_out|all] [--show]
+    python3 bench/audit_real.py [--set dev|held_out|all] [--show] [--mutate]
+
+With ``--mutate``, each relation that holds is broken by changing one digit of its first figure
+(in the document text and in the reader's table cells), the document is audited again, and the
+mutant counts as caught when a finding covers the relation's figures.
 """
 from __future__ import annotations
 
@@ -26,12 +30,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from extractor import process  # noqa: E402
+from extractor.document import Cell, Table  # noqa: E402
 
 ANNOTATIONS = ROOT / "bench" / "annotations" / "relations"
 PUBLIC = ROOT.parent / "shared" / "corpus" / "public"
 ARITHMETIC_FINDINGS = {"sum_mismatch", "percent_mismatch", "percent_impossible", "difference_mismatch",
                        "table_total_mismatch", "remainder_mismatch", "restated_differently",
-                       "figure_restated_differently", "product_mismatch", "share_mismatch"}
+                       "figure_restated_differently", "figure_restated_within", "product_mismatch", "share_mismatch"}
 
 
 def figure_spans(relation: dict) -> list[tuple[int, int]]:
@@ -106,6 +111,49 @@ def score(files: list[Path], show: bool) -> dict:
     return {"totals": totals, "by_kind": by_kind, "by_kind_read": by_kind_read}
 
 
+# Relations whose figures are arithmetic on the page: a changed figure must break them.
+MUTABLE = ("sum", "share", "difference", "product", "score", "percent_change", "complement", "mean")
+
+
+def mutated(document, span: tuple[int, int]):
+    """The document with the last digit of the figure at ``span`` changed (same length, so
+    every other offset holds)."""
+    start, end = span
+    digits = [i for i in range(start, end) if document.text[i].isdigit()]
+    if not digits:
+        return None
+    at = digits[-1]
+    text = document.text[:at] + str((int(document.text[at]) + 1) % 10) + document.text[at + 1:]
+
+    def cell(c: Cell) -> Cell:
+        if c.start is None or not (c.start <= at < c.end):
+            return c
+        return Cell(text[c.start:c.end], c.start, c.end)
+
+    tables = [Table(t.page, [[cell(c) for c in row] for row in t.rows]) for t in document.tables]
+    return type(document)(document.path, document.sha256, document.format, text, document.pages, tables)
+
+
+def mutation_score(files: list[Path]) -> Counter:
+    counts = Counter()
+    for path in files:
+        annotation = json.loads(path.read_text(encoding="utf-8"))
+        original = process(str(PUBLIC / annotation["path"]), reconcile=False)
+        if not original.ok:
+            continue
+        for relation in annotation["relations"]:
+            spans = figure_spans(relation)
+            if not relation["holds"] or relation["kind"] not in MUTABLE or len(spans) < 2:
+                continue
+            document = mutated(original.document, spans[0])
+            if document is None:
+                continue
+            counts["mutants"] += 1
+            result = process(document)
+            counts["caught"] += any(covers(f.facts, spans) for f in result.findings)
+    return counts
+
+
 def share(a: int, b: int) -> str:
     return f"{a}/{b} = {a / b:.0%}" if b else f"{a}/0"
 
@@ -115,6 +163,7 @@ def main() -> None:
     parser.add_argument("--set", choices=["dev", "held_out", "all"], default="all")
     parser.add_argument("--annotations", type=Path, default=ANNOTATIONS)
     parser.add_argument("--show", action="store_true", help="list relations not read, broken ones missed, false alarms")
+    parser.add_argument("--mutate", action="store_true", help="also break each holding relation and count it caught")
     args = parser.parse_args()
     if not PUBLIC.is_dir():
         sys.exit(f"{PUBLIC} is absent: the annotated documents are there")
@@ -128,6 +177,10 @@ def main() -> None:
         print(f"findings right        {share(t['findings_right'], t['findings'])}"
               f"  (and {t['other_findings']} findings that are not arithmetic)")
         print("read by kind          " + ", ".join(f"{k} {s['by_kind_read'][k]}/{n}" for k, n in s["by_kind"].most_common()))
+        if args.mutate:
+            m = mutation_score(files)
+            print(f"mutants caught        {share(m['caught'], m['mutants'])}"
+                  f"  (precision: the findings right above, on the untouched documents)")
 
 
 if __name__ == "__main__":

@@ -1,12 +1,16 @@
 """Audit a set of documents: every check within each document and across them all."""
 from __future__ import annotations
 
+import bisect
+import os
+import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
 from .facts import Fact
 from .pipeline import Processed, process
 from .reconcile.checks import Finding, evidence
+from .reconcile.citations import citation_graph_findings
 from .reconcile.crossdoc import check_documents
 
 SEVERITY_ORDER = ("gross", "error", "minor", "possible")
@@ -31,17 +35,31 @@ class Audit:
         return self._owners.get(id(fact)) or finding.detail.get("document", "?")
 
     def to_dict(self, lang: str = "vi") -> dict[str, Any]:
+        """The audit as JSON. Each finding has the archive's stable ``key`` (computed as
+        ``cchc ingest`` and ``cchc audit --archive`` store it: the same finding of the same file
+        has the same key in the archive and in a report of its path), and each piece of
+        evidence its document's ``line`` beside its page and offsets."""
+        from .archive.store import finding_key
+
         by_path = {d.path: d for d in self.documents}
+        within = sum(len(d.findings) for d in self.documents)  # the first findings are the documents' own
+        seen: dict[str, set[str]] = {}  # keys taken, per document ("*": across documents)
+        lines: dict[str, list[int]] = {}
         findings = []
-        for finding, paths in self.all_findings():
+        for n, (finding, paths) in enumerate(self.all_findings()):
             record = finding.to_dict("", lang, with_evidence=False)
             record["documents"] = paths
             quoted = []
             for fact in finding.facts:
                 path = paths[0] if len(paths) == 1 else self._owner(finding, fact)
                 document = by_path[path]
-                quoted.append(dict(evidence(document.text, fact, document.layout), document=path))
+                if path not in lines:
+                    lines[path] = [m.start() for m in re.finditer("\n", document.text)]
+                quoted.append(dict(evidence(document.text, fact, document.layout), document=path,
+                                   line=bisect.bisect_left(lines[path], fact.start) + 1))
             record["evidence"] = quoted
+            owner = os.path.abspath(paths[0]) if n < within else "*"
+            record["key"] = finding_key(owner, record, seen.setdefault(owner, set()))
             findings.append(record)
         return {
             "documents": [{"path": d.path, "facts": len(d.facts), "claims": len(d.results),
@@ -56,7 +74,8 @@ def audit_paths(paths: Iterable[str]) -> Audit:
     from .budget import process_bounded
 
     documents = [process_bounded(path) for path in paths]
-    return Audit(documents, check_documents([d.view for d in documents if d.view is not None]))
+    views = [d.view for d in documents if d.view is not None]
+    return Audit(documents, check_documents(views) + citation_graph_findings(views))
 
 
 def severity_rank(severity: str) -> int:
@@ -86,7 +105,6 @@ def audit_archive(archive) -> Audit:
     from .archive import db
     from .document import Document
     from .archive.models import TABLES
-    from .archive.store import finding_key
 
     documents_t, texts_t, facts_t = TABLES["documents"], TABLES["document_texts"], TABLES["facts"]
     findings_t, links_t = TABLES["findings"], TABLES["finding_facts"]
@@ -110,15 +128,14 @@ def audit_archive(archive) -> Audit:
             stored = Document(path, sha256 or "", fmt or "", text)
             audited.append(process(stored, facts=facts, metadata=meta))
     views = [d.view for d in audited if d.view is not None]
-    audit = Audit(audited, check_documents(views))
+    audit = Audit(audited, check_documents(views) + citation_graph_findings(views))
     now = dt.datetime.now(dt.timezone.utc)
-    seen: set[str] = set()
     with db.writer(archive.engine).begin() as conn:
         # Cross-document findings belong to no one document: the previous audit's are replaced.
         conn.execute(findings_t.delete().where(findings_t.c.document_id.is_(None)))
         record = audit.to_dict("vi")["findings"][-len(audit.cross_findings):] if audit.cross_findings else []
         for finding, shown in zip(audit.cross_findings, record):
-            key = finding_key("*", shown, seen)
+            key = shown["key"]
             new_id = conn.execute(findings_t.insert().values(
                 key=key, document_id=None, kind=finding.kind, severity=finding.severity, rule=finding.rule,
                 message=shown["message"], stated=shown["stated"], expected=shown["expected"],

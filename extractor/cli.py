@@ -18,7 +18,7 @@ from .terminal import cell, echo, line
 FACT_KINDS = ("doc_ref", "date", "period", "ratio", "percent", "money", "quantity", "person", "organization")
 
 # The archive's commands, loaded (with SQLAlchemy and its drivers) only when one is run or listed.
-ARCHIVE_COMMANDS = ("ingest", "search", "export", "review", "serve")
+ARCHIVE_COMMANDS = ("ingest", "search", "export", "review", "serve", "graph")
 
 
 class _Cli(click.Group):
@@ -174,11 +174,12 @@ def audit(paths: tuple[str, ...], fmt: str, output: str | None, archive_url: str
     Example: cchc audit corpus/ --format html --output bao-cao-kiem-tra.html
     """
     from .audit import audit_archive, audit_paths, severity_rank
-    from .reconcile.report import render_html
+    from .web.report import decision_history, render_html
 
     target = _output_target(output, fmt, lang)
     inputs = list(iter_inputs(paths, follow_links=follow_links, on_skip=_warn(lang)))
     ingest_errors: list[tuple[str, str]] = []
+    history = None  # the reviewers' decisions, from an archive
     if archive_url:
         from .archive.commands import _database_errors, _open
 
@@ -188,6 +189,7 @@ def audit(paths: tuple[str, ...], fmt: str, output: str | None, archive_url: str
                 with reading_options(ocr=ocr, ocr_timeout=ocr_timeout, timeout=timeout, max_memory=max_memory):
                     ingest_errors = archive.ingest(inputs, jobs=1, lang=lang).errors
             result = audit_archive(archive)
+            history = decision_history(archive)
     else:
         if not inputs:
             raise click.ClickException(message("no_input", lang, paths=", ".join(paths) or "-"))
@@ -204,7 +206,7 @@ def audit(paths: tuple[str, ...], fmt: str, output: str | None, archive_url: str
     if fmt == "json":
         payload = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
     elif fmt == "html":
-        payload = render_html(record, lang)
+        payload = render_html(record, lang, history)
     else:
         payload = _findings_table(record, lang, severity_rank, plain=target is not None)
     if target is None:

@@ -3,6 +3,7 @@ code uses is in it."""
 from __future__ import annotations
 
 import ast
+import re
 import string
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 
 from extractor.archive.ingest import OUTCOMES
 from extractor.messages import LANGS, catalogue, message
-from extractor.reconcile import report
+from extractor.web.data import common as web_data
 
 PACKAGE = Path(__file__).resolve().parent.parent / "extractor"
 # Calls whose first argument is a message code: the renderer, and the errors, warnings and
@@ -18,6 +19,18 @@ PACKAGE = Path(__file__).resolve().parent.parent / "extractor"
 CODE_TAKERS = {"message", "ReadError", "ReadWarning", "ArchiveError", "SearchError", "ExportError",
                "Problem", "StructureProblem"}
 CODE_METHODS = {"problem"}  # the structure analysis's self.problem(code, ...)
+# A web template's word, t("label"), is the code web_<label>.
+# t("status_" ~ status) is a prefix; msg("code") names a code in full (the audit report's).
+TEMPLATE_WORD = re.compile(r"""\b(t|msg)\(\s*(["'])([a-z0-9_]+)\2(\s*~)?""")
+# What the templates name from data: t(value ~ "ed"), t("status_" ~ status), t(search error).
+WEB_CODES_BUILT = ({f"web_{d}ed" for d in ("confirm", "dismiss")}
+                   | {f"web_status_{s}" for s in ("ok", "failed", "missing")} | {"web_empty_query"})
+# Finding kinds the web app and the report name (finding_kind_<kind>).
+FINDING_KINDS = ("sum_mismatch", "table_total_mismatch", "percent_mismatch", "percent_impossible",
+                 "difference_mismatch", "numbering_order", "unnumbered_draft", "blank_day_draft",
+                 "ref_date_conflict", "ref_type_conflict", "ref_dated_after_citing",
+                 "period_total_mismatch", "carry_over_mismatch", "figure_restated_differently",
+                 "duplicate_differs", "place_spelling", "body_spelling")
 
 
 def _fields(template: str) -> set[tuple[str, str, str | None]]:
@@ -47,6 +60,12 @@ def _codes_used() -> tuple[dict[str, str], dict[str, str]]:
                     prefixes[arg.left.value] = where
                 elif isinstance(arg, ast.JoinedStr) and isinstance(arg.values[0], ast.Constant):
                     prefixes[arg.values[0].value] = where
+    for path in (PACKAGE / "web" / "templates").glob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        for match in TEMPLATE_WORD.finditer(text):
+            line = text.count("\n", 0, match.start()) + 1
+            code = ("web_" if match.group(1) == "t" else "") + match.group(3)
+            (prefixes if match.group(4) else codes)[code] = f"{path.relative_to(PACKAGE.parent)}:{line}"
     return codes, prefixes
 
 
@@ -73,7 +92,17 @@ def test_every_code_used_is_in_the_catalogue():
     assert {p: where for p, where in prefixes.items() if not any(c.startswith(p) for c in known)} == {}
     # The codes built from a prefix, in full.
     assert {f"status_{outcome}" for outcome in OUTCOMES} <= known
-    assert {f"report_{label}" for label in report.LABELS} <= known
+    assert {f"severity_{severity}" for severity in web_data.SEVERITIES} <= known
+    assert {f"finding_kind_{kind}" for kind in FINDING_KINDS} <= known
+    assert WEB_CODES_BUILT <= known
+    assert sum(code.startswith("web_") for code in codes) > 50, "the scan finds the templates' words"
+
+
+def test_every_web_code_is_used():
+    """The web app's words are all used (a code only the templates name is easily left over)."""
+    codes, _ = _codes_used()
+    web = {code for code in catalogue("vi") if code.startswith("web_")}
+    assert web - set(codes) - WEB_CODES_BUILT == set()
 
 
 def test_an_unknown_code_shows_itself_and_an_unknown_language_is_vietnamese():

@@ -36,13 +36,21 @@ def summary(text: str, name: str) -> dict:
     for fact in result.facts + [f for finding in result.findings for f in finding.facts]:
         assert text[fact.start:fact.end] == fact.text
     return {
-        "facts": [(f.kind, normalize(f.text).text, to_jsonable(f.value)) for f in result.facts],
+        "facts": [(f.kind, normalize(f.text).text, _offsets_as_text(to_jsonable(f.value), text)) for f in result.facts],
         "claims": [(r.claim.kind, r.claim.rule, r.holds, [normalize(f.text).text for f in r.claim.facts])
                    for r in result.results],
         "findings": [(f.kind, f.severity, f.rule, to_jsonable(f.stated), to_jsonable(f.expected),
                       [normalize(x.text).text for x in f.facts]) for f in result.findings],
         "sentences": len(result.layout.sentences),
     }
+
+
+def _offsets_as_text(value: dict, text: str) -> dict:
+    """A short reference points at its full reference by offsets: compare the text there."""
+    target = value.get("resolves_to")
+    if target and target.get("start") is not None:
+        value["resolves_to"] = {**target, "start": normalize(text[target["start"]:target["end"]]).text, "end": None}
+    return value
 
 
 @pytest.mark.parametrize("report", REPORTS)

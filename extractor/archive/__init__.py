@@ -26,7 +26,8 @@ from . import db
 from .db import DEFAULT_FILE, ArchiveError
 from .export import ExportReport
 from .models import Document, Fact, Judgement, Ref
-from .search import DocumentHit, FactHit, Filters, SearchError, SearchResult
+from .filters import Filters, SearchError
+from .search import DocumentHit, FactHit, SearchResult
 
 __all__ = ["Archive", "ArchiveError", "Filters", "SearchError", "SearchResult", "DocumentHit",
            "FactHit", "DEFAULT_FILE"]

@@ -212,6 +212,8 @@ def _kinds() -> list[str]:
 @click.option("--from", "date_from", metavar="DATE", help="Documents dated from (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option("--to", "date_to", metavar="DATE", help="Documents dated up to (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option("--cites", metavar="REF", help="Documents citing this reference (130/2005/NĐ-CP).")
+@click.option("--cited-by", "cited_by", metavar="REF", help="Archived documents that the document numbered REF cites.")
+@click.option("--replaces", metavar="REF", help="Documents that replace the one numbered REF.")
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(_kinds()),
               help="List facts of this kind (repeatable) instead of documents: those in the "
                    "sentences with the query's words, or all of them in the documents the "
@@ -226,8 +228,8 @@ def _kinds() -> list[str]:
 @lang_option
 def search(query: tuple[str, ...], archive_url: str | None, doc_type: str | None,
            issuer: str | None, province: str | None, year: int | None, date_from: str | None,
-           date_to: str | None, cites: str | None, kinds: tuple[str, ...], limit: int, sort: str,
-           rank_all: bool, fmt: str, lang: str) -> None:
+           date_to: str | None, cites: str | None, cited_by: str | None, replaces: str | None,
+           kinds: tuple[str, ...], limit: int, sort: str, rank_all: bool, fmt: str, lang: str) -> None:
     """Search the archive: ranked full text, filters and fact queries.
 
     Search ignores tone marks, đ/d and case: "ke hoach giao thong" finds "Kế hoạch ... Giao
@@ -239,7 +241,7 @@ def search(query: tuple[str, ...], archive_url: str | None, doc_type: str | None
 
     Example: cchc search "ke hoach giao thong" --year 2023 --format table
     """
-    from .search import Filters, SearchError, parse_day
+    from .filters import Filters, SearchError, parse_day
 
     text = " ".join(query)
 
@@ -253,7 +255,7 @@ def search(query: tuple[str, ...], archive_url: str | None, doc_type: str | None
 
     filters = Filters(doc_type=doc_type, issuer=issuer, province=province, year=year,
                       date_from=day("--from", date_from, False), date_to=day("--to", date_to, True),
-                      cites=cites, kinds=kinds)
+                      cites=cites, kinds=kinds, cited_by=cited_by, replaces=replaces)
     archive = _open(archive_url, lang, create=False)
     with archive, _database_errors(archive, lang):
         try:
@@ -355,24 +357,29 @@ def _search_table(rows: list[dict], lang: str, facts: bool, result) -> None:
 @click.command()
 @click.argument("tables", nargs=-1)
 @archive_option
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "sql"]), default="jsonl",
-              show_default=True, help="JSON lines, CSV with a header, or an SQL script.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "sql", "xlsx"]), default="jsonl",
+              show_default=True, help="JSON lines, CSV with a header, an SQL script, or an Excel workbook.")
 @click.option("--output", "-o", default="cchc-export", show_default=True, metavar="DIR",
               help="Folder to write the files into; - for standard output.")
 @click.option("--dialect", type=click.Choice(["postgresql", "sqlite"]), default="postgresql",
               show_default=True, help="SQL flavour of --format sql.")
 @click.option("--no-text", is_flag=True, help="Leave out the documents' full texts (document_texts).")
+@click.option("--no-bom", is_flag=True,
+              help="Start CSV files without the UTF-8 byte-order mark (which tells a spreadsheet the encoding).")
 @lang_option
 def export(tables: tuple[str, ...], archive_url: str | None, fmt: str, output: str, dialect: str,
-           no_text: bool, lang: str) -> None:
+           no_text: bool, no_bom: bool, lang: str) -> None:
     """Export the archive for another database or a spreadsheet.
 
     TABLES are groups (documents, facts, references, entities, findings, runs) or table names
     (document_texts, refs, citations, bodies, people, mentions, finding_facts, judgements); all
-    groups by default. jsonl and csv write one file per table into the --output folder; sql writes one
-    script (CREATE TABLE and INSERT, for PostgreSQL or SQLite) to load with psql or sqlite3.
+    groups by default. jsonl and csv write one file per table into the --output folder (CSV in
+    UTF-8 with a byte-order mark unless --no-bom); sql writes one script (CREATE TABLE and
+    INSERT, for PostgreSQL or SQLite) to load with psql or sqlite3; xlsx writes one workbook,
+    cchc-archive.xlsx, a sheet per table, with typed cells, texts past Excel's cell limit cut
+    with a note, and each finding's documents (number, title, path) beside its key.
 
-    Example: cchc export facts references --format csv --output export/
+    Example: cchc export findings --format xlsx --output export/
     """
     from .export import ExportError
 
@@ -380,7 +387,7 @@ def export(tables: tuple[str, ...], archive_url: str | None, fmt: str, output: s
     with archive, _database_errors(archive, lang):
         try:
             report = archive.export(output, list(tables), fmt, dialect=dialect,
-                                    include_text=not no_text)
+                                    include_text=not no_text, bom=not no_bom, lang=lang)
         except ExportError as exc:
             raise click.ClickException(message(exc.code, lang, **exc.fields)) from None
     if output != "-":
@@ -450,5 +457,33 @@ def review(finding_key: str | None, archive_url: str | None, decision: str | Non
         Console(width=180).print(table)
 
 
-COMMANDS = (ingest, search, export, review)
+# ---------------------------------------------------------------------------------------------
+# graph (the walk itself is extractor/archive/graph.py)
+
+
+@click.command()
+@click.argument("reference", metavar="REF")
+@archive_option
+@click.option("--depth", type=click.IntRange(min=1, max=10), default=1, show_default=True,
+              help="How many citations away from REF to follow, out of it and into it.")
+@click.option("--format", "fmt", type=click.Choice(["json", "dot"]), default="json", show_default=True,
+              help="One JSON object (nodes and edges) or a Graphviz digraph.")
+@lang_option
+def graph(reference: str, archive_url: str | None, depth: int, fmt: str, lang: str) -> None:
+    """The citation graph around a reference: the documents it cites and that cite it, each
+    edge labelled with what the citation does (basis, replaces, amends, repeals, guides,
+    implements, attached_to, reports_on, proposed_by). A reference numbered by exactly one
+    archived document is that document; others are shown by their number alone.
+
+    Example: cchc graph 862/KH-SGTVT --depth 2 --format dot | dot -Tsvg > graph.svg
+    """
+    from .graph import graph as build
+
+    archive = _open(archive_url, lang, create=False)
+    with archive, _database_errors(archive, lang):
+        result = build(archive.engine, reference, depth)
+    click.echo(result.to_json() if fmt == "json" else result.to_dot(), nl=fmt == "json")
+
+
+COMMANDS = (ingest, search, export, review, graph)
 __all__ = ["ingest", "search", "export", "COMMANDS"]

@@ -146,6 +146,11 @@ class Citation(Base):
     document_id: Mapped[int] = mapped_column(sa.ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     fact_id: Mapped[int] = mapped_column(sa.ForeignKey("facts.id", ondelete="CASCADE"), index=True)
     own: Mapped[bool] = mapped_column(sa.Boolean)
+    # Revision 0004: what the citation does (basis, replaces, amends, …) and the articles it
+    # names, and whether it was a short reference resolved to this one.
+    relation: Mapped[str | None] = mapped_column(sa.String(32), index=True)
+    articles: Mapped[Any] = mapped_column(OptionalJSON, nullable=True)
+    short: Mapped[bool | None] = mapped_column(sa.Boolean)
 
 
 class IngestRun(Base):

@@ -280,7 +280,7 @@ def write_document(conn: Connection, payload: Payload, version: str, now: dt.dat
     conn.execute(_INSERT_TEXT, {"document_id": document_id, "text": payload.text or ""})
 
     fact_ids = _insert_facts(conn, document_id, payload.facts)
-    _insert_citations(conn, document_id, payload.facts, fact_ids)
+    _insert_citations(conn, document_id, payload.facts, fact_ids, typed)
     _insert_mentions(conn, document_id, payload.facts, fact_ids, meta, now)
     _insert_findings(conn, document_id, payload.path, payload.findings, payload.facts, fact_ids, now)
     _index(conn, key, document_id, typed, payload.text or "")
@@ -348,23 +348,67 @@ def _section(section: Any) -> str | None:
     return json.dumps(section, ensure_ascii=False)
 
 
-def _insert_citations(conn: Connection, document_id: int, facts: list[dict], fact_ids: list[int]) -> None:
-    cited = [(f, i) for f, i in zip(facts, fact_ids)
-             if f["kind"] == "doc_ref" and (f.get("value") or {}).get("canonical")]
+def cited_canonical(value: dict) -> str | None:
+    """The reference a doc_ref fact cites: its canonical, or for a short reference the full
+    one it resolves to ("Kế hoạch nêu trên"); none for "Quyết định này" (the document itself)."""
+    if value.get("self"):
+        return None
+    if value.get("short") and value.get("resolves_to"):
+        return value["resolves_to"].get("canonical") or value.get("canonical")
+    return value.get("canonical")
+
+
+def archived_short_target(conn: Connection, document_id: int, value: dict, typed: dict) -> str | None:
+    """The reference an unresolved short one ("Kế hoạch số 862", no code) stands for across the
+    archive: the own number of the one archived document of that type and number that fits
+    (the citing document's province when both are known, the date written, not after the
+    citing document); None when none or several fit. Matched against what the archive holds
+    when the citing document is ingested."""
+    if value.get("form") != "number" or value.get("resolved") or not value.get("doc_type") \
+            or not str(value.get("number") or "").isdigit():
+        return None
+    number = str(int(value["number"]))
+    rows = conn.execute(
+        sa.select(REFS.c.canonical, DOCS.c.province_key, DOCS.c.doc_date)
+        .select_from(CITATIONS.join(REFS, REFS.c.id == CITATIONS.c.ref_id)
+                     .join(DOCS, DOCS.c.id == CITATIONS.c.document_id))
+        .where(CITATIONS.c.own.is_(True), REFS.c.doc_type == value["doc_type"],
+               sa.or_(REFS.c.canonical.like(number + "/%"), REFS.c.canonical.like(number + "-%")),
+               DOCS.c.status == "ok", DOCS.c.id != document_id)).all()
+    province, day = typed.get("province_key"), typed.get("doc_date")
+    written = _date(value.get("date"))
+    fitting = {r.canonical for r in rows
+               if not (province and r.province_key and r.province_key != province)
+               and not (written and r.doc_date and r.doc_date != written)
+               and not (day and r.doc_date and r.doc_date > day)}
+    return fitting.pop() if len(fitting) == 1 else None
+
+
+def _insert_citations(conn: Connection, document_id: int, facts: list[dict], fact_ids: list[int],
+                      typed: dict | None = None) -> None:
+    cited = [(f, i, cited_canonical(f.get("value") or {})) for f, i in zip(facts, fact_ids)
+             if f["kind"] == "doc_ref"]
+    cited = [(f, i, c if c else archived_short_target(conn, document_id, f.get("value") or {}, typed or {}))
+             for f, i, c in cited]
+    cited = [(f, i, c) for f, i, c in cited if c]
     if not cited:
         return
     refs = {}
-    for f, _ in cited:
+    for f, _, canonical in cited:
         v = f["value"]
-        refs.setdefault(v["canonical"], {
-            "canonical": v["canonical"], "key": fold.key(v["canonical"]).replace(" ", ""),
+        if v.get("short") and v.get("resolves_to"):
+            v = {"canonical": canonical}  # the type and code are the full reference's
+        refs.setdefault(canonical, {
+            "canonical": canonical, "key": fold.key(canonical).replace(" ", ""),
             "doc_type": v.get("doc_type"), "family": v.get("family"), "code": v.get("code"),
             "year": v.get("year") if isinstance(v.get("year"), int) else None})
     _insert_ignore(conn, REFS, list(refs.values()), "canonical")
     ids = _ids(conn, REFS, "canonical", refs)
     conn.execute(CITATIONS.insert(), [
-        {"ref_id": ids[f["value"]["canonical"]], "document_id": document_id, "fact_id": fact_id,
-         "own": bool(f["value"].get("own"))} for f, fact_id in cited])
+        {"ref_id": ids[canonical], "document_id": document_id, "fact_id": fact_id,
+         "own": bool(f["value"].get("own")), "relation": f["value"].get("relation"),
+         "articles": f["value"].get("articles"), "short": bool(f["value"].get("short"))}
+        for f, fact_id, canonical in cited])
 
 
 def _insert_mentions(conn: Connection, document_id: int, facts: list[dict], fact_ids: list[int],

@@ -16,6 +16,8 @@ from ..structure.tables import table_in
 from ..normalize import NormalizedText, normalize
 from ..patterns import Pattern, ScanGroup, load_patterns, scan_groups
 from . import dates, numbers, refs
+from .relations import assign_relations
+from .shortrefs import ShortPattern, find_short_refs
 from .cells import cell_facts
 from .prefilter import matches_at, prefilter
 
@@ -230,6 +232,25 @@ def find_candidates(ctx: Context, use_prefilter: bool = True) -> tuple[list[Cand
     return everything, problems
 
 
+def _with_short_refs(text: str, candidates: list[Candidate]) -> list[Candidate]:
+    """The candidates with the short references added (resolved against the full ones), and
+    the relation of every citation (extract/relations.py). A short "Quyết định này" may stand
+    for the decision the document is attached to: the full references' relations are then read
+    first (``relate``), and all again once the short ones are in place."""
+    refs = [c for c in candidates if c.kind == "doc_ref"]
+    shorts = find_short_refs(text, refs, lambda start, end, pid, value: Candidate(
+        "doc_ref", start, end, ShortPattern(pid), value),  # type: ignore[arg-type]
+        relate=lambda: assign_relations(text, refs))
+    if shorts:
+        taken = _Spans([(c.start, c.end) for c in shorts])
+        # Dates stay (a citation's date is a date too); a figure inside a short reference goes.
+        candidates = [c for c in candidates if c.kind not in FIGURE_KINDS or not taken.overlaps(c.start, c.end)]
+        candidates = sorted(candidates + shorts, key=lambda c: (c.start, c.end))
+        refs = [c for c in candidates if c.kind == "doc_ref"]
+    assign_relations(text, refs)
+    return candidates
+
+
 def extract_facts(text: str, pages: Sequence[tuple[int, int, int]] = (), *,
                   norm: NormalizedText | None = None, tables: Sequence[Table] = ()) -> Extraction:
     """Extract every fact from a document's text.
@@ -242,6 +263,7 @@ def extract_facts(text: str, pages: Sequence[tuple[int, int, int]] = (), *,
     """
     norm = norm if norm is not None else normalize(text)
     candidates, problems = find_candidates(Context(norm.text, norm.encoded))
+    candidates = _with_short_refs(norm.text, candidates)
     in_cells = cell_facts(norm.text, [table_in(norm, t) for t in tables],
                           [(c.start, c.end) for c in candidates])
     page_starts = [p[1] for p in pages]
@@ -256,6 +278,10 @@ def extract_facts(text: str, pages: Sequence[tuple[int, int, int]] = (), *,
     facts = []
     for c in candidates:
         start, end = span(c.start, c.end)
+        target = c.value.get("resolves_to") if c.kind == "doc_ref" else None
+        if target and target.get("start") is not None:
+            t_start, t_end = span(target["start"], target["end"])
+            c.value["resolves_to"] = {**target, "start": t_start, "end": t_end}
         facts.append(Fact(c.kind, text[start:end], start, end, c.pattern.id, c.value,
                           page_of(start) if pages else None))
     for c in in_cells:

@@ -77,7 +77,7 @@ def check(claim: Claim) -> Result:
     v = claim.values
     if claim.kind == "sum":
         parts_sum = sum(v["parts"])
-        if parts_sum == v["total"]:
+        if parts_sum == v["total"] or (v.get("subset") and parts_sum <= v["total"]):
             return Result(claim, True)
         if parts_sum < v["total"] and v.get("exhaustive") is False:
             # "trong đó" may name only the main parts.

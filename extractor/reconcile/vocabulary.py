@@ -114,6 +114,14 @@ class Vocabulary:
     def _group_of_unit(self) -> dict[str, str]:
         return {unit: g.group for g in self.unit_groups for unit in g.units}
 
+    @functools.cached_property
+    def _metric_by_id(self) -> dict[str, Metric]:
+        return {m.id: m for m in self.metrics}
+
+    def metric(self, metric_id: str) -> Metric | None:
+        """The metric of an id (``dossiers.received``); ``None`` for an unknown id."""
+        return self._metric_by_id.get(metric_id)
+
     def group_of(self, unit: str) -> str:
         """The unit group of a canonical unit; a unit in no group is a group of its own."""
         return self._group_of_unit.get(unit, unit)
@@ -272,7 +280,7 @@ def vocabulary() -> Vocabulary:
 
 
 def document() -> dict[str, Any]:
-    """The file as loaded, for readers of fields with no typed accessor (metric labels)."""
+    """The file as loaded, for readers of fields with no typed accessor."""
     return vocabulary().document
 
 

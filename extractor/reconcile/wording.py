@@ -29,12 +29,12 @@ def en_number(value: Any) -> str:
 
 
 def metric_label(metric: str, lang: str) -> str:
-    from .vocabulary import document
+    """What a metric measures, in words (``hồ sơ tiếp nhận mới``), from ``metrics.yaml``; in
+    Vietnamese for another language, and its id when no metric has it."""
+    from .vocabulary import vocabulary
 
-    for entry in document().get("metrics", []):
-        if entry["id"] == metric and entry.get("label"):
-            return entry["label"].get(lang, metric)
-    return metric
+    found = vocabulary().metric(metric)
+    return found.label.get(lang) or found.label["vi"] if found else metric
 
 
 def finding_message(finding, lang: str = "vi") -> str:
@@ -95,6 +95,9 @@ def finding_message(finding, lang: str = "vi") -> str:
                        parts=" + ".join(n(p) for p in d["parts"]), expected=n(finding.expected), stated=n(finding.stated))
     if finding.kind == "place_spelling":
         return message("finding_place_spelling", lang, text=d["text"], corrected=d["corrected"])
+    if d.get("message_code"):
+        # Checks that prepare their own fields (reconcile/citations.py).
+        return message(d["message_code"], lang, **d["message_fields"])
     return finding.kind
 
 

@@ -94,16 +94,21 @@ class TableView:
         return ""
 
 
+_SEPARATOR_ROW = regex.compile(r"[|:\-\s]+")
+_CELL = regex.compile(r"(?<=\|)[^|\n]*(?=\|)")
+
+
 def markdown_tables(text: str) -> list[Table]:
     """Tables written as lines of '|'-separated cells, with each cell's offsets."""
+    if "|" not in text:
+        return []
     tables: list[Table] = []
     rows: list[list[Cell]] = []
     position = 0
     for line in text.splitlines(keepends=True):
-        stripped = line.strip()
-        if stripped.count("|") >= 2 and not regex.fullmatch(r"[|:\-\s]+", stripped):
+        if line.count("|") >= 2 and not _SEPARATOR_ROW.fullmatch(line.strip()):
             cells = []
-            for m in regex.finditer(r"(?<=\|)[^|\n]*(?=\|)", line):
+            for m in _CELL.finditer(line):
                 raw = m.group()
                 lead = len(raw) - len(raw.lstrip())
                 content = raw.strip()
@@ -111,8 +116,8 @@ def markdown_tables(text: str) -> list[Table]:
                 cells.append(Cell(content, start, start + len(content)))
             if cells:
                 rows.append(cells)
-        elif not stripped or not regex.fullmatch(r"[|:\-\s]*", stripped):
-            # A blank line or a line of prose ends the table.
+        elif not line.strip() or not _SEPARATOR_ROW.fullmatch(line.strip()):
+            # A blank line or a line of prose ends the table (a separator row does not).
             if len(rows) >= MIN_MARKDOWN_ROWS:
                 tables.append(Table(None, rows))
             rows = []

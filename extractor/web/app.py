@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import json
 import secrets
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-import jinja2
 from itsdangerous import BadData, URLSafeTimedSerializer
 from markupsafe import Markup, escape
 from starlette.applications import Starlette
@@ -26,10 +24,11 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from . import data, tables
-from .i18n import LANGS, kind_label, metric_label, translate
+from . import tables, templating
+from .data import common, documents, figures, findings, overview, search
+from ..messages import message
+from .i18n import LANGS, metric_label
 
-HERE = Path(__file__).resolve().parent
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; font-src 'self'; "
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 SECURITY_HEADERS = {
@@ -66,29 +65,6 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(HERE / "templates")),
-                             autoescape=True, undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True)
-    env.filters["num"] = _format_number
-    return env
-
-
-def _format_number(value: Any, lang: str = "vi") -> str:
-    """A figure as the language writes it: 14.911 and 72,42 in Vietnamese."""
-    if isinstance(value, list):
-        return ", ".join(_format_number(v, lang) for v in value)
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return "" if value is None else str(value)
-    if isinstance(value, float) and not value.is_integer():
-        text = f"{value:,.4f}".rstrip("0").rstrip(".")
-    else:
-        text = f"{int(value):,}"
-    if lang == "vi":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
-
-
 def highlighted_text(text: str, facts: list[dict[str, Any]], outline: list[dict[str, Any]],
                      lang: str) -> Markup:
     """The document text as HTML: every fact a ``<mark>`` (its value in ``title``), evidence of
@@ -115,7 +91,7 @@ def highlighted_text(text: str, facts: list[dict[str, Any]], outline: list[dict[
                 pos = p
         out.append(str(escape(text[pos:e])))
 
-    def emit(s: int, e: int, children: list[data.Mark]) -> None:
+    def emit(s: int, e: int, children: list[documents.Mark]) -> None:
         pos = s
         for m in children:
             plain(pos, m.start)
@@ -129,11 +105,11 @@ def highlighted_text(text: str, facts: list[dict[str, Any]], outline: list[dict[
             out.append("</mark>")
             for finding in f["findings"]:
                 out.append(f'<a class="flag sev-{escape(finding["severity"])}" href="#finding-{escape(finding["key"])}"'
-                           f' title="{escape(translate(lang, "flag"))}: {escape(finding["kind"])}">!</a>')
+                           f' title="{escape(message("web_flag", lang))}: {escape(finding["kind"])}">!</a>')
             pos = m.end
         plain(pos, e)
 
-    emit(0, len(text), data.marks(facts))
+    emit(0, len(text), documents.marks(facts))
     return Markup("".join(out))
 
 
@@ -146,7 +122,7 @@ def create_app(archive, *, review: bool = False, lang: str = "vi", secret: bytes
     for each process); ``allowed_hosts``: the Host headers answered (DNS rebinding guard)."""
     engine = archive.engine
     default_lang = lang if lang in LANGS else "vi"
-    env = _environment()
+    env = templating.environment()
     signer = URLSafeTimedSerializer(secret or secrets.token_bytes(32), salt="cchc-review")
 
     def page_lang(request: Request) -> str:
@@ -198,17 +174,13 @@ def create_app(archive, *, review: bool = False, lang: str = "vi", secret: bytes
             path = "/" + request.url.path.removesuffix(".json").lstrip("/")
             return path + ("?" + urlencode(params) if params else "")
 
-        def t(label: str, /, **fields: Any) -> str:
-            return translate(lang_, label, **fields)
-
-        context = {"t": t, "url": url, "here": here, "lang": lang_, "review": review,
-                   "metric": lambda m: metric_label(lang_, m), "kind": lambda k: kind_label(lang_, k),
+        context = {**templating.words(lang_), "url": url, "here": here, "review": review,
                    "other_lang": "en" if lang_ == "vi" else "vi", "d": payload,
                    "archive_name": archive.name, "json_url": here(format="json"),
                    # A review form's token: the finding's key, signed and dated (valid for
                    # that finding only, for CSRF_MAX_AGE).
                    "csrf_token": (lambda key: signer.dumps(key)) if review else (lambda key: None),
-                   "severities": data.SEVERITIES, "cited_by_limit": data.CITED_BY_LIMIT, **extra}
+                   "severities": common.SEVERITIES, "cited_by_limit": documents.CITED_BY_LIMIT, **extra}
         html = env.get_template(template).render(context)
         return HTMLResponse(html, status_code=status)
 
@@ -219,15 +191,15 @@ def create_app(archive, *, review: bool = False, lang: str = "vi", secret: bytes
             page = int(q.get("page") or 1)
         except ValueError:
             raise HTTPException(400)
-        params = data.SearchParams(q=q.get("q", ""), doc_type=q.get("type") or None,
+        params = search.SearchParams(q=q.get("q", ""), doc_type=q.get("type") or None,
                                    issuer=q.get("issuer") or None, province=q.get("province") or None,
                                    year=year, kind=q.get("kind") or None,
                                    severity=q.get("severity") or None, page=page)
         if wants_table(request):
             params.page = 1
-            result = data.run_search(engine, params, page_size=data.FACET_LIMIT, snippets=False)
+            result = search.run(engine, params, page_size=search.FACET_LIMIT, snippets=False)
             return table_response(request, "search", tables.search_rows(result))
-        result = data.run_search(engine, params)
+        result = search.run(engine, params)
         return render(request, "search.html", result)
 
     def document_page(request: Request) -> Response:
@@ -235,7 +207,7 @@ def create_app(archive, *, review: bool = False, lang: str = "vi", secret: bytes
             document_id = int(request.path_params["id"].removesuffix(".json"))
         except ValueError:
             raise HTTPException(404)
-        doc = data.document(engine, document_id)
+        doc = documents.read(engine, document_id)
         if doc is None:
             raise HTTPException(404)
         if wants_json(request):
@@ -248,13 +220,13 @@ def create_app(archive, *, review: bool = False, lang: str = "vi", secret: bytes
         severity = q.get("severity") or None
         kind = q.get("kind") or None
         decision = q.get("decision") or None
-        if decision is not None and decision not in data.DECISIONS:
+        if decision is not None and decision not in findings.DECISIONS:
             raise HTTPException(400)
         try:
             page = int(q.get("page") or 1)
         except ValueError:
             raise HTTPException(400)
-        result = data.list_findings(engine, severity=severity, kind=kind, decision=decision)
+        result = findings.list_findings(engine, severity=severity, kind=kind, decision=decision)
         if wants_table(request):
             return table_response(request, "findings", tables.findings_rows(result))
         # One page of findings at a time (the spreadsheet twins have them all).
@@ -266,17 +238,17 @@ def create_app(archive, *, review: bool = False, lang: str = "vi", secret: bytes
 
     def figures_page(request: Request) -> Response:
         q = request.query_params
-        result = data.figures(engine, q.get("body") or None, q.get("metric") or None)
+        result = figures.series(engine, q.get("body") or None, q.get("metric") or None)
         for entry in result["metrics"]:
             entry["label"] = metric_label(page_lang(request), entry["value"])
         if wants_table(request):
             return table_response(request, "figures", tables.figures_rows(result))
         if wants_json(request):
             return render(request, "figures.html", result)
-        return render(request, "figures.html", result, chart=data.chart(result["periods"]))
+        return render(request, "figures.html", result, chart=figures.chart(result["periods"]))
 
     def overview_page(request: Request) -> Response:
-        return render(request, "overview.html", data.overview(engine))
+        return render(request, "overview.html", overview.counts(engine))
 
     async def review_post(request: Request) -> Response:
         key = request.path_params["key"]
@@ -286,26 +258,26 @@ def create_app(archive, *, review: bool = False, lang: str = "vi", secret: bytes
         except ValueError:
             length = MAX_FORM_BYTES + 1
         if length > MAX_FORM_BYTES:
-            return _error(render, request, 413, translate(lang_, "bad_request"))
+            return _error(render, request, 413, message("web_bad_request", lang_))
         form = await request.form(max_files=0, max_fields=10)
         origin = request.headers.get("origin")
         if origin and origin != f"{request.url.scheme}://{request.headers.get('host')}":
-            return _error(render, request, 403, translate(lang_, "csrf_failed"))
+            return _error(render, request, 403, message("web_csrf_failed", lang_))
         try:
             signed_for = signer.loads(str(form.get("csrf_token") or ""), max_age=CSRF_MAX_AGE)
         except BadData:
-            return _error(render, request, 403, translate(lang_, "csrf_failed"))
+            return _error(render, request, 403, message("web_csrf_failed", lang_))
         if signed_for != key:
-            return _error(render, request, 403, translate(lang_, "csrf_failed"))
+            return _error(render, request, 403, message("web_csrf_failed", lang_))
         decision = str(form.get("decision") or "")
         note = str(form.get("note") or "").strip()[:MAX_NOTE] or None
         who = str(form.get("who") or "").strip() or None
         if decision not in ("confirm", "dismiss"):
-            return _error(render, request, 400, translate(lang_, "bad_request"))
+            return _error(render, request, 400, message("web_bad_request", lang_))
         if not who:
-            return _error(render, request, 400, translate(lang_, "who_required"))
-        if not data.finding_exists(engine, key):
-            return _error(render, request, 404, translate(lang_, "unknown_finding", key=key))
+            return _error(render, request, 400, message("web_who_required", lang_))
+        if not findings.finding_exists(engine, key):
+            return _error(render, request, 404, message("web_unknown_finding", lang_, key=key))
         # The same library call as `cchc review KEY --confirm/--dismiss --note --who`.
         archive.judge(decision=decision, finding_key=key, note=note, who=who[:128])
         target = str(form.get("next") or "")
@@ -313,32 +285,28 @@ def create_app(archive, *, review: bool = False, lang: str = "vi", secret: bytes
             target = "/findings"
         return RedirectResponse(target.split("#")[0] + f"#finding-{key}", status_code=303)
 
+    def page(path: str, endpoint, twins: tuple[str, ...]) -> list[Route]:
+        """A page's route and its twins' (``/findings.json``, ``/findings.csv``…)."""
+        return [Route(path, endpoint, name=path.strip("/")),
+                *(Route(f"{path}.{twin}", endpoint) for twin in twins)]
+
+    tabular = ("json", "csv", "xlsx")
     routes = [
         Route("/", search_page, name="home"),
-        Route("/search", search_page, name="search"),
-        Route("/search.json", search_page),
-        Route("/search.csv", search_page),
-        Route("/search.xlsx", search_page),
+        *page("/search", search_page, tabular),
         Route("/documents/{id}", document_page, name="document"),
-        Route("/findings", findings_page, name="findings"),
-        Route("/findings.json", findings_page),
-        Route("/findings.csv", findings_page),
-        Route("/findings.xlsx", findings_page),
-        Route("/figures", figures_page, name="figures"),
-        Route("/figures.json", figures_page),
-        Route("/figures.csv", figures_page),
-        Route("/figures.xlsx", figures_page),
-        Route("/overview", overview_page, name="overview"),
-        Route("/overview.json", overview_page),
-        Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static"),
+        *page("/findings", findings_page, tabular),
+        *page("/figures", figures_page, tabular),
+        *page("/overview", overview_page, ("json",)),
+        Mount("/static", app=StaticFiles(directory=str(templating.STATIC)), name="static"),
     ]
     if review:
         routes.append(Route("/findings/{key}/review", review_post, methods=["POST"]))
 
     async def not_found(request: Request, exc: HTTPException) -> Response:
         status = getattr(exc, "status_code", 500)
-        key = {404: "not_found", 400: "bad_request"}.get(status, "bad_request")
-        return _error(render, request, status, translate(page_lang(request), key))
+        return _error(render, request, status,
+                      message("web_not_found" if status == 404 else "web_bad_request", page_lang(request)))
 
     middleware = [Middleware(SecurityHeaders)]
     if allowed_hosts:

@@ -47,7 +47,7 @@ def test_the_report_is_written_in_the_format_asked(tmp_path, fmt, check):
 
 
 def test_a_failed_report_leaves_the_previous_one_whole(tmp_path, monkeypatch):
-    from extractor.reconcile import report
+    from extractor.web import report
 
     target = tmp_path / "r.html"
     target.write_text("previous", encoding="utf-8")

@@ -3,15 +3,17 @@ that hands both from one reader to the next."""
 from __future__ import annotations
 
 import bisect
-
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Sequence
 
+import regex
+
+from ...extract.numbers import parse_number
 from ...facts import Fact
 from ..metrics import metric_of
 from ...structure.layout import Layout
-from ..vocabulary import vocabulary
+from ..vocabulary import cue_pattern, cue_regex, vocabulary
 
 
 @dataclass
@@ -68,7 +70,61 @@ def read(text: str, facts: Sequence[Fact], layout: Layout) -> Reading:
     figures = [f for f in figures if not _inside(f, ratios) and not on_table_line(f.start)]
     for figure in figures:
         figure.metric = metric_of(text, layout, figure.fact)
+    figures = sorted(figures + _bare_counts(text, layout, facts, figures, on_table_line), key=lambda f: f.start)
     return Reading(text, layout, facts, figures)
+
+
+# A number standing alone: not part of a larger number, a date, a code or a percentage.
+_BARE_NUMBER = regex.compile(r"(?<![\p{L}\p{N}.,/\-])(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?(?![\p{N}]|[.,]\d|\s*[%/])")
+# "label: 20": a part named by the words before its colon.
+_COLON_LABEL = regex.compile(r"\p{L}[\p{L} ]{0,60}:[ \t]*\Z")
+# "là 225 (…": a whole stated with its parts in the parenthesis after it.
+_PAREN_AFTER = regex.compile(r"[ \t]*\((?=[^()]*:)")
+_COPULA = regex.compile(r"(?<!\p{L})(?:là|gồm|có)[ \t]*\Z", regex.IGNORECASE)
+# "20 hoàn thành": a part named by the words after it.
+_WORD_AFTER = regex.compile(r"[ \t]+\p{L}")
+# Years are not counts.
+_YEAR = range(1900, 2101)
+
+
+def _bare_counts(text: str, layout: Layout, facts: Sequence[Fact], figures: list[Figure],
+                 on_table_line) -> list[Figure]:
+    """Numbers written without the noun they count where the wording names them as parts of a
+    breakdown ("Số PAKN được tiếp nhận: 49, trong đó, tháng trước chuyển sang: 20, trong tháng:
+    29", "45 nhiệm vụ (trong đó 23 hoàn thành; 22 việc …)"). Each counts what the figure before
+    it in its sentence counts (its unit group), or, with none before it, what the other bare
+    numbers of its sentence count."""
+    spans = sorted((f.start, f.end) for f in facts)
+    starts = [s for s, _ in spans]
+    figure_starts = [f.start for f in figures]
+    lead = regex.compile(r"(?<!\p{L})(?:" + cue_pattern("bare_number_leads") + r")[ \t]*\Z", regex.IGNORECASE)
+    units, cues = cue_regex("bare_number_units", "^[ \t]*"), cue_regex("breakdown_cues")
+    found: list[Figure] = []
+    for m in _BARE_NUMBER.finditer(text):
+        i = bisect.bisect_right(starts, m.start()) - 1
+        if i >= 0 and spans[i][1] > m.start():
+            continue  # inside a fact: a date, a reference, a figure
+        value, decimals = parse_number(m.group())
+        if decimals or int(value) in _YEAR or on_table_line(m.start()):
+            continue  # a decimal is a measure or a rate, not a count; a year is not a count
+        sentence_start = layout.sentence_span(m.start())[0]
+        before = text[max(sentence_start, m.start() - 60):m.start()]
+        labelled = _COLON_LABEL.search(before) is not None
+        named_after = _WORD_AFTER.match(text, m.end()) is not None and not units.match(text, m.end())
+        # "… là 225 (đã triển khai: 161; …)": a whole whose parts the parenthesis names.
+        whole_of_paren = _PAREN_AFTER.match(text, m.end()) is not None and _COPULA.search(before) is not None
+        if not labelled and not whole_of_paren and not (named_after and cues.search(text, sentence_start, m.start())):
+            continue
+        if not labelled and lead.search(before):
+            continue  # "Điều 5", "tháng 3 …", "lần 2 …": an ordinal or a date part
+        previous = figure_starts[:bisect.bisect_left(figure_starts, m.start())]
+        owner = next((figures[k] for k in range(len(previous) - 1, -1, -1)
+                      if figures[k].start >= sentence_start), None)
+        group = owner.group if owner is not None else f"count@{layout.sentence(m.start())}"
+        fact = Fact("quantity", m.group(), m.start(), m.end(), "reconcile.bare_count",
+                    {"value": value, "decimals": decimals, "unit": None})
+        found.append(Figure(fact, value, group, True))
+    return found
 
 
 def _figures(facts: Sequence[Fact]) -> list[Figure]:

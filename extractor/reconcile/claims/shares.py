@@ -122,7 +122,8 @@ def _adjacent_ratio(text: str, layout: Layout, percent: Fact, ratios: list[Fact]
 @functools.lru_cache(maxsize=1)
 def _share_paren() -> regex.Pattern:
     """The opening of a parenthesis that holds a share of the ratio before it, up to the percentage."""
-    return regex.compile(r"\s*(?:" + cue_pattern("share_paren_words") + r")?[\s:]*\Z", regex.I)
+    # "(đạt tỷ lệ 100%)": the words may come two together.
+    return regex.compile(r"\s*(?:(?:" + cue_pattern("share_paren_words") + r")\s*){0,2}[\s:]*\Z", regex.I)
 
 
 def _part_before(text: str, layout: Layout, percent: Fact, figures: list[Figure]) -> Figure | None:

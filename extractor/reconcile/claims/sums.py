@@ -80,11 +80,18 @@ def _breakdown_claims(text: str, layout: Layout, figures: list[Figure]) -> list[
         if in_comparison(text, layout, total.start):
             continue
         parts = _breakdown(text, layout, figures, i)
+        cue = cue_regex("breakdown_cues").search(text, total.end, min(len(text), total.end + EXHAUSTIVE_CUE_WINDOW))
+        partial = bool(cue and cue_regex("partial_breakdown_cues", "^").match(cue.group()))
+        if len(parts) == 1 and partial and parts[0].start > cue.start():
+            # "đã xử lý: 21, trong đó, đúng hạn: 21": one part named, which the whole holds.
+            claims.append(Claim("sum", "sum.breakdown_subset", [total.fact, parts[0].fact],
+                                {"total": total.value, "parts": [parts[0].value], "exhaustive": False,
+                                 "subset": True}))
+            continue
         if len(parts) < 2 or not _one_partition(parts):
             continue
         claim = _sum_claim(total, parts, "sum.breakdown")
-        cue = cue_regex("breakdown_cues").search(text, total.end, min(len(text), total.end + EXHAUSTIVE_CUE_WINDOW))
-        claim.values["exhaustive"] = not (cue and cue_regex("partial_breakdown_cues", "^").match(cue.group()))
+        claim.values["exhaustive"] = not partial
         claims.append(claim)
     return claims
 
@@ -219,8 +226,11 @@ def _list_parts(text: str, layout: Layout, figures: list[Figure], first: int, gr
             break
         if figure.group != group:
             continue
-        if not _continuation().match(_without_parens(text, layout, parts[-1].end, figure.start)):
+        gap = _without_parens(text, layout, parts[-1].end, figure.start)
+        if not _continuation().match(gap):
             break
+        if ";" in gap and cue_regex("new_statement_openers", r"^\s*").match(gap.rsplit(";", 1)[1]):
+            break  # "…: 21; số PAKN đang xử lý: 28": the next statement, not a part
         parts.append(figure)
     return parts
 

@@ -1,0 +1,265 @@
+"""What each citation does: ``value.relation`` (and ``value.articles``) of every ``doc_ref``.
+
+Run in the extraction stage, after references (full and short) are found: the relation is read
+from the words right around a citation in the normalised text, which is what this stage has
+already, and the structure stage needs nothing of it. The cue words are data
+(``patterns/relations.yaml``); the rules that use them are here:
+
+1. a citation listed right after another (``, `` ``; `` ``và``) shares the first one's relation;
+2. else the nearest cue written before it governs it, when no clause break (a paragraph break
+   for paragraph cues such as ``Căn cứ``) stands between them, and the cue is not in the title
+   of an earlier citation of the same clause;
+3. else a cue written after it in its clause (``… hết hiệu lực``);
+4. else none: ``relation: null``.
+"""
+from __future__ import annotations
+
+import bisect
+import functools
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import regex
+
+from ..patterns import _alternation, _load_yaml, patterns_dir
+from .refs import _word_key
+
+# The longest citation or cue a mask may start before the masked stretch.
+MAX_SPAN = 400
+# How far before a citation a cue is looked for, and after it.
+BEFORE_WINDOW = 400
+AFTER_WINDOW = 300
+
+_PARAGRAPH_BREAK = r"[;.:!?][ \t]*\r?\n|\n[ \t]*\r?\n|\n[ \t]*[-+•*][ \t]|\.[ \t]+(?=\p{Lu})|\.$"
+# A comma between numbers lists them ("số thứ tự 107, 108, 109"): no clause break.
+_CLAUSE_BREAK = _PARAGRAPH_BREAK + r"|;|[()]|,(?![ \t]*\d)"
+PARAGRAPH_BREAK = regex.compile(_PARAGRAPH_BREAK, regex.MULTILINE)
+CLAUSE_BREAK = regex.compile(_CLAUSE_BREAK, regex.MULTILINE)
+# Between two citations of one list.
+LIST_GAP = regex.compile(r"[ \t]*(?:[,;][ \t]*)?(?:\r?\n[ \t]*)?(?:(?:và|hoặc)[ \t]+)?", regex.IGNORECASE)
+
+
+# A cue that neither gives a relation nor stops the search.
+TRANSPARENT = "transparent"
+# A cue right after a law's name is part of the name ("Luật Ban hành văn bản …").
+_IN_LAW_NAME = regex.compile(r"(?<![\p{L}])(?:Bộ[ \t]+luật|Luật)[ \t]+$")
+# After an after cue, "bởi"/"tại" names who amends or replaces: not this document.
+_BY_ANOTHER = regex.compile(r"[ \t]*(?:\r?\n[ \t]*)?(?:bởi|tại)(?![\p{L}])")
+
+
+@dataclass(frozen=True)
+class Cue:
+    relation: str | None  # None: a neutral cue, which stops the search
+    scope: str
+    not_after: tuple[str, ...] = ()  # words that, right before the cue, cancel it
+
+
+@dataclass(frozen=True)
+class Relations:
+    before: regex.Pattern
+    after: regex.Pattern
+    before_cues: dict[str, Cue]
+    after_cues: dict[str, Cue]
+    articles: regex.Pattern
+    article: regex.Pattern
+    data: dict[str, Any]
+
+
+def _words(words: list[str]) -> regex.Pattern:
+    return regex.compile(r"(?<![\p{L}\p{N}])" + _alternation(words, ignore_case=True) + r"(?![\p{L}\p{N}])")
+
+
+@functools.lru_cache(maxsize=1)
+def relations() -> Relations:
+    data = _load_yaml(patterns_dir() / "relations.yaml")
+    before: dict[str, Cue] = {}
+    after: dict[str, Cue] = {}
+    for word in data["neutral"]["words"]:
+        before[_word_key(word)] = Cue(None, "clause")
+    for word in data["transparent"]["words"]:
+        before[_word_key(word)] = Cue(TRANSPARENT, "clause")
+    for entry in data["relations"]:
+        not_after = tuple(_word_key(w) for w in entry.get("not_after") or ())
+        for word in entry.get("before") or ():
+            before[_word_key(word)] = Cue(entry["relation"], entry["scope"], not_after)
+        for word in entry.get("after") or ():
+            after[_word_key(word)] = Cue(entry["relation"], "clause")
+    return Relations(_words(list(before)), _words(list(after)), before, after,
+                     regex.compile(data["articles"]["regex"]), regex.compile(data["articles"]["article"]), data)
+
+
+def article_numbers(text: str) -> list[str]:
+    """The article numbers a cue's article list names: "Điều 5, Điều 7" and "Điều 8 và 9"."""
+    return [n for group in relations().article.findall(text) for n in regex.findall(r"\d+[a-z]?", group)]
+
+
+def _masked(text: str, start: int, end: int, spans: Sequence[tuple[int, int]]) -> str:
+    """``text[start:end]`` with the citations in it blanked (their dots and commas are no breaks);
+    ``spans`` are sorted by start."""
+    pieces, at = [], start
+    # Spans end in the order they start (citations and cues do not nest): skip those before.
+    first = bisect.bisect_left(spans, (start - MAX_SPAN, 0))
+    for s, e in spans[first:]:
+        if s >= end:
+            break
+        if e <= start:
+            continue
+        s, e = max(s, start), min(e, end)
+        if s > at:
+            pieces.append(text[at:s])
+        if e > at:
+            pieces.append(" " * (e - max(s, at)))
+            at = e
+    pieces.append(text[at:end])
+    return "".join(pieces)
+
+
+def assign_relations(text: str, refs: Sequence[Any]) -> None:
+    """Set ``value["relation"]`` (and ``value["articles"]``) on every reference candidate.
+
+    ``refs`` have ``start``, ``end`` and ``value`` in ``text`` offsets, sorted by start; values
+    are updated in place. The header's own number and self references get no relation.
+    """
+    rel = relations()
+    citations = [r for r in refs if not r.value.get("own") and not r.value.get("self")]
+    spans = [(r.start, r.end) for r in refs]
+    starts = [s for s, _ in spans]
+    # A title follows a citation, never the header's number or "Quyết định này".
+    titled = _Titled([(r.start, r.end) for r in citations])
+    cues = [m for lo, hi in _windows(citations, len(text)) for m in rel.before.finditer(text, lo, hi)
+            if not _inside(m.start(), m.end(), spans, starts)]
+    cue_ends = [m.end() for m in cues]
+    masks = sorted(spans + [(m.start(), m.end()) for m in cues])
+    for r in refs:
+        if r.value.get("own") or r.value.get("self"):
+            continue
+        r.value["relation"] = None
+        r.value["articles"] = None
+    from_before: set[int] = set()
+    previous = None
+    for ref in citations:
+        if previous is not None and id(previous) in from_before and previous.value["relation"] \
+                and LIST_GAP.fullmatch(text, previous.end, ref.start):
+            ref.value["relation"] = previous.value["relation"]
+            from_before.add(id(ref))
+            previous = ref
+            continue
+        previous = ref
+        found = _before(text, ref, cues, cue_ends, spans, titled, rel)
+        if found is not None:
+            relation, articles = found
+            if relation is not None:
+                ref.value["relation"], ref.value["articles"] = relation, articles
+                from_before.add(id(ref))
+            continue
+        ref.value["relation"] = _after(text, ref, masks, rel)
+
+
+# Markdown emphasis and blanks that may open a line.
+_LINE_LEAD = regex.compile(r"[ \t*_]*")
+
+
+def _list_goes_on(text: str, offset: int, spans) -> bool:
+    """Whether a paragraph cue's list goes on after a line break: the next line opens with a
+    citation ("Căn cứ Nghị định số 63/2010/NĐ-CP …;⏎Nghị định số 48/2013/NĐ-CP …")."""
+    start = _LINE_LEAD.match(text, offset).end()
+    return any(s == start for s, _ in spans)
+
+
+def _inside(start: int, end: int, spans: Sequence[tuple[int, int]], starts: Sequence[int]) -> bool:
+    i = bisect.bisect_right(starts, start) - 1
+    return i >= 0 and spans[i][1] > start
+
+
+def _before(text: str, ref: Any, cues: list, cue_ends: list[int], spans, titled, rel: Relations
+            ) -> tuple[str | None, list[str] | None] | None:
+    """(relation, articles) of the nearest governing cue before ``ref``; None when there is none.
+    A neutral cue gives (None, None)."""
+    lo = max(0, ref.start - BEFORE_WINDOW)
+    in_title_of: int | None = None
+    i = bisect.bisect_right(cue_ends, ref.start) - 1
+    while i >= 0 and cues[i].end() > lo:
+        m = cues[i]
+        i -= 1
+        cue = rel.before_cues[_word_key(m.group())]
+        if cue.relation == TRANSPARENT or _IN_LAW_NAME.search(text, max(0, m.start() - 12), m.start()):
+            continue
+        if cue.not_after and _word_key(text[max(0, m.start() - 12):m.start()]).split()[-1:] in (
+                [w] for w in cue.not_after):
+            continue
+        if _in_title(text, m.start(), lo, titled):
+            # The citation stands in that title too ("Quyết định 897/… về việc … thực hiện theo
+            # Nghị quyết 66/NQ-CP"): a clause cue before the titled citation is that one's.
+            titled_start = titled.last_before(m.start())[0]
+            in_title_of = titled_start if in_title_of is None else min(in_title_of, titled_start)
+            continue
+        if in_title_of is not None and cue.scope == "clause" and m.end() <= in_title_of:
+            return None
+        between = _masked(text, m.end(), ref.start, spans)
+        articles_match = rel.articles.match(text, m.end(), ref.start)
+        if articles_match:
+            between = " " * (articles_match.end() - m.end()) + between[articles_match.end() - m.end():]
+        if cue.scope == "paragraph":
+            if any(not _list_goes_on(text, m.end() + b.end(), spans) for b in PARAGRAPH_BREAK.finditer(between)):
+                return None
+        elif CLAUSE_BREAK.search(between):
+            return None
+        articles = None
+        if articles_match and cue.relation in ("amends", "repeals"):
+            articles = article_numbers(articles_match.group()) or None
+        return cue.relation, articles
+    return None
+
+
+def _windows(citations: Sequence[Any], length: int) -> list[tuple[int, int]]:
+    """Where cues can govern a citation: the stretch before each (merged), so a long document
+    with few citations is not searched through."""
+    out: list[list[int]] = []
+    for r in citations:
+        lo, hi = max(0, r.start - BEFORE_WINDOW - 40), min(length, r.start)
+        if out and lo <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], hi)
+        else:
+            out.append([lo, hi])
+    return [(lo, hi) for lo, hi in out]
+
+
+class _Titled:
+    """The citations a title may follow, sorted, with the last one ending before an offset."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.spans = sorted(spans, key=lambda s: s[1])
+        self.ends = [e for _, e in self.spans]
+
+    def last_before(self, offset: int) -> tuple[int, int] | None:
+        i = bisect.bisect_right(self.ends, offset) - 1
+        return self.spans[i] if i >= 0 else None
+
+
+def _in_title(text: str, cue_start: int, lo: int, titled: _Titled) -> bool:
+    """Whether the cue follows an earlier citation of its clause with no break: it is then in
+    that citation's title ("Nghị định số 107/2021/NĐ-CP sửa đổi, bổ sung …")."""
+    earlier = titled.last_before(cue_start)
+    if earlier is None or earlier[1] < lo:
+        return False
+    e = earlier[1]
+    return not CLAUSE_BREAK.search(text, e, cue_start) and not _LINE_OPENS.search(text, e, cue_start)
+
+
+# A line that opens with a capital opens a new sentence (a wrapped title goes on in lower case).
+_LINE_OPENS = regex.compile(r"\n[ \t]*\p{Lu}")
+
+
+def _after(text: str, ref: Any, masks, rel: Relations) -> str | None:
+    """The relation a cue written after ``ref`` in its clause gives it, or None. The clause may
+    list more citations and their titles ("Nghị định số 110/2004/NĐ-CP … và Nghị định số
+    09/2010/NĐ-CP … sửa đổi, bổ sung … hết hiệu lực"): their own dots and commas are no breaks."""
+    hi = min(len(text), ref.end + AFTER_WINDOW)
+    masked = _masked(text, ref.end, hi, masks)
+    stop = CLAUSE_BREAK.search(masked)
+    if stop:
+        hi = ref.end + stop.start()
+    for m in rel.after.finditer(text, ref.end, hi):
+        if not _BY_ANOTHER.match(text, m.end()):
+            return rel.after_cues[_word_key(m.group())].relation
+    return None

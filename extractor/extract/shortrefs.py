@@ -1,0 +1,292 @@
+"""Short references resolved within the document (eyecite's resolve step, for Vietnamese).
+
+``Kế hoạch nêu trên``, ``Quyết định này``, ``Kế hoạch số 862``, ``Nghị định 61``, ``Nghị định
+số 61/NĐ-CP`` (no year), ``Luật Tổ chức chính quyền địa phương``: each is a ``doc_ref`` with
+``short: true``. It resolves to the one full reference of the document that fits
+(``resolves_to``: its canonical and offsets), or stays ``resolved: false`` with the
+``candidates`` when none or several fit; a short form is never resolved by a guess.
+
+The forms and the laws table are data (``patterns/short_refs.yaml``). Runs in the extraction
+stage on the normalised text, after the full references are found and before relations.
+"""
+from __future__ import annotations
+
+import bisect
+import functools
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import regex
+
+from ..patterns import FLAGS, _alternation, _expand, _load_yaml, _table_fragments, patterns_dir, tables
+from .dates import parse_date_text
+from .refs import _word_key
+
+# How many candidates an unresolved short reference lists, nearest first.
+MAX_CANDIDATES = 5
+# Where a header's own number stands, when the reader did not see it as the header's.
+HEADER_CHARS = 1000
+_OWN_NUMBER = regex.compile(r"Số[ \t]*:")
+_PARAGRAPH = regex.compile(r"\n[ \t]*\n|[;.:!?][ \t]*\n|\n[ \t]*[-+•*][ \t]")
+
+
+@dataclass(frozen=True)
+class ShortPattern:
+    """Stands in for a fact pattern: short references are found by this module, not a builder."""
+
+    id: str
+
+
+@dataclass(frozen=True)
+class Form:
+    id: str
+    compiled: regex.Pattern
+    examples: tuple[str, ...]
+    counter_examples: tuple[str, ...]
+    anchor: regex.Pattern | None = None
+    reach: int = 0
+
+    def finditer(self, text: str):
+        """Every match; around the anchor's occurrences only, when the form has one."""
+        if self.anchor is None:
+            yield from self.compiled.finditer(text)
+            return
+        end = -1
+        for a in self.anchor.finditer(text):
+            lo = max(0, a.start() - self.reach, end)
+            if lo >= a.end():
+                continue
+            for m in self.compiled.finditer(text, lo, min(len(text), a.end() + self.reach + 200)):
+                if m.start() >= lo and m.start() <= a.start():
+                    end = max(end, m.end())
+                    yield m
+                    break
+
+
+@functools.lru_cache(maxsize=1)
+def short_data() -> dict[str, Any]:
+    return _load_yaml(patterns_dir() / "short_refs.yaml")
+
+
+@functools.lru_cache(maxsize=1)
+def forms() -> tuple[Form, ...]:
+    data = short_data()
+    shared = _load_yaml(patterns_dir() / "fragments.yaml") or {}
+    doc_types = tables()["doc_types"]
+    names = {t["name"] for g in ("administrative", "normative", "party") for t in doc_types[g]}
+    names |= {t["word"] for t in doc_types["type_words"]}
+    fragments = {**_table_fragments(), **shared,
+                 "doc_type": _alternation(sorted(names), ignore_case=False),
+                 "law_name": _alternation([law["name"] for law in data["laws"]], ignore_case=False)}
+    out = []
+    for entry in data["forms"]:
+        source = _expand(entry["regex"], fragments, f"short_refs.yaml: {entry['id']}")
+        out.append(Form(entry["id"], regex.compile(source, FLAGS), tuple(entry["examples"]),
+                        tuple(entry["counter_examples"]),
+                        regex.compile(entry["anchor"]) if entry.get("anchor") else None, entry.get("reach", 0)))
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=1)
+def _laws() -> dict[str, list[dict]]:
+    return {_word_key(law["name"]): law["versions"] for law in short_data()["laws"]}
+
+
+@functools.lru_cache(maxsize=1)
+def _type_names() -> dict[str, str]:
+    doc_types = tables()["doc_types"]
+    out = {_word_key(t["name"]): t["name"] for g in ("administrative", "normative", "party") for t in doc_types[g]}
+    for t in doc_types["type_words"]:
+        out[_word_key(t["word"])] = t["doc_type"]
+    return out
+
+
+def _doc_type(word: str) -> str | None:
+    return _type_names().get(_word_key(word))
+
+
+def _number_key(number: str) -> str:
+    integer, dot, rest = number.partition(".")
+    return str(int(integer)) + (dot + rest if dot else "")
+
+
+def _target(ref: Any) -> dict[str, Any]:
+    return {"canonical": ref.value["canonical"], "start": ref.start, "end": ref.end}
+
+
+def _paragraph_start(text: str, offset: int) -> int:
+    start = 0
+    for m in _PARAGRAPH.finditer(text, max(0, offset - 3000), offset):
+        start = m.end()
+    return start
+
+
+def _distinct(refs: Sequence[Any]) -> list[Any]:
+    """One reference per canonical, the last (nearest) mention of each, nearest first."""
+    seen: dict[str, Any] = {}
+    for r in refs:
+        seen[r.value["canonical"]] = r
+    return sorted(seen.values(), key=lambda r: -r.start)
+
+
+def _resolution(value: dict, fitting: Sequence[Any]) -> dict:
+    """Resolve ``value`` when exactly one canonical fits, else list the candidates."""
+    distinct = _distinct(fitting)
+    if len(distinct) == 1:
+        value.update(resolved=True, resolves_to=_target(distinct[0]), candidates=[])
+    else:
+        value.update(resolved=False, resolves_to=None,
+                     candidates=[r.value["canonical"] for r in distinct[:MAX_CANDIDATES]])
+    return value
+
+
+def _short_value(form: str, doc_type: str | None, **extra: Any) -> dict:
+    value = {"canonical": None, "short": True, "form": form, "doc_type": doc_type, "number": None,
+             "year": None, "code": None, "family": None, "date": None, "issuer": None, "own": False}
+    value.update(extra)
+    return value
+
+
+def find_short_refs(text: str, refs: Sequence[Any], make: Any, relate: Any = None) -> list[Any]:
+    """Short reference candidates of ``text`` (normalised), resolved against ``refs`` (the
+    document's full reference candidates, sorted). ``make(start, end, pattern_id, value)``
+    builds a candidate; ``relate()`` sets the full references' relations, when a short one
+    needs them. Full references without a year that a full one completes ("Nghị định số
+    61/NĐ-CP") are marked short in place."""
+    full = [r for r in refs if r.value.get("canonical") and not r.value.get("own")]
+    own = next((r for r in refs if r.value.get("own") and r.value.get("canonical")), None)
+    if own is None:
+        # A header laid out in a table row ("| CHÍNH PHỦ Số: 30/2020/NĐ-CP | …"): its "Số:".
+        own = next((r for r in refs if r.start < HEADER_CHARS and r.value.get("canonical")
+                    and _OWN_NUMBER.match(text, r.start)), None)
+    spans = sorted((r.start, r.end) for r in refs)
+    starts = [s for s, _ in spans]
+
+    def overlaps(start: int, end: int) -> bool:
+        i = bisect.bisect_right(starts, start)
+        if i > 0 and spans[i - 1][1] > start:
+            return True
+        return i < len(starts) and starts[i] < end
+
+    for ref in full:
+        v = ref.value
+        if v.get("family") == "normative" and v.get("year") is None and v.get("number"):
+            fitting = [r for r in full if r.value.get("year") and r.value.get("code") == v["code"]
+                       and _number_key(r.value["number"]) == _number_key(v["number"])]
+            v["short"] = True
+            v["form"] = "no_year"
+            _resolution(v, fitting)
+    full = [r for r in full if not r.value.get("short")]
+    found = []
+    named_laws: dict[str, Any] = {}
+    related = [relate is None]
+
+    def relations_read() -> None:
+        if not related[0]:
+            relate()
+            related[0] = True
+    for form in forms():
+        for m in form.finditer(text):
+            if overlaps(m.start(), m.end()):
+                continue
+            value = _resolve(form.id, m, text, full, own, named_laws, relations_read)
+            if value is not None:
+                found.append(make(m.start(), m.end(), f"doc_ref.short.{form.id}", value))
+                if form.id == "named_law" and value.get("resolved"):
+                    named_laws.setdefault(_word_key(value["name"]), value["resolves_to"])
+    found += _laws_named_in_text(text, full, overlaps, [(c.start, c.end) for c in found], make)
+    return found
+
+
+# "Luật Thủ đô số 39/2024/QH15": the law's name is what stands between "Luật" and "số".
+_LAW_BEFORE = regex.compile(r"(?<![\p{L}])(?:Bộ[ \t]+luật|Luật)[ \t]+(\p{Lu}[^;:.()\n\d]{1,80}?)[ \t]*\n?[ \t]*$")
+
+
+def _laws_named_in_text(text: str, full: Sequence[Any], overlaps, taken: list[tuple[int, int]], make) -> list[Any]:
+    """Mentions of a law by the name the document gives it with its number, anywhere in the
+    document, resolved to that citation (the first one when it is cited twice)."""
+    names: dict[str, Any] = {}
+    for ref in full:
+        if ref.value.get("doc_type") not in ("Luật", "Bộ luật", None) or not ref.value.get("year"):
+            continue
+        m = _LAW_BEFORE.search(text, max(0, ref.start - 100), ref.start)
+        if m and not regex.search(r"[,;]|(?<![\p{L}])(?:sửa|của|và)(?![\p{L}])", m.group(1)):
+            names.setdefault(" ".join(m.group(1).split()), ref)
+    if not names:
+        return []
+    pattern = regex.compile(r"(?<![\p{L}])(?:Bộ[ \t]+luật|Luật)[ \t]*\n?[ \t]*(?P<name>"
+                            + _alternation(list(names), ignore_case=False) + r")(?![\p{L}])")
+    keyed = {_word_key(n): r for n, r in names.items()}
+    out = []
+    for m in pattern.finditer(text):
+        if overlaps(m.start(), m.end()) or any(s < m.end() and m.start() < e for s, e in taken):
+            continue
+        ref = keyed[_word_key(m["name"])]
+        if 0 <= ref.start - m.end() <= 3:
+            continue  # the name of the citation itself
+        value = _short_value("named_law", "Luật", name=" ".join(m["name"].split()), resolved=True,
+                             resolves_to=_target(ref), candidates=[])
+        out.append(make(m.start(), m.end(), "doc_ref.short.named_law", value))
+    return out
+
+
+def _resolve(form: str, m: regex.Match, text: str, full: Sequence[Any], own: Any,
+             named_laws: dict[str, Any], relations_read: Any = lambda: None) -> dict | None:
+    g = m.groupdict()
+    doc_type = _doc_type(g["type"]) if form != "named_law" else "Luật"
+    if form == "self":
+        value = _short_value("self", doc_type, self=True, resolved=True, candidates=[])
+        if own is not None and own.value.get("doc_type") == doc_type:
+            value["resolves_to"] = _target(own)
+        else:
+            relations_read()
+            attached = _distinct([r for r in full if r.value.get("doc_type") == doc_type
+                                  and r.value.get("relation") == "attached_to"])
+            value["resolves_to"] = _target(attached[0]) if len(attached) == 1 else None
+        return value
+    if form == "anaphor":
+        value = _short_value("anaphor", doc_type)
+        before = [r for r in full if r.end <= m.start() and (doc_type is None or r.value.get("doc_type") == doc_type)]
+        paragraph = _paragraph_start(text, m.start())
+        near = [r for r in before if r.start >= paragraph]
+        if not near:
+            previous = _paragraph_start(text, max(0, paragraph - 1))
+            near = [r for r in before if r.start >= previous]
+        return _resolution(value, near if near else before)
+    if form == "number":
+        number = g.get("number") or g.get("bare")
+        date = parse_date_text(g["date"]) if g.get("date") else None
+        issuer = " ".join(g["issuer"].split()) if g.get("issuer") else None
+        value = _short_value("number", doc_type, number=number, date=date.isoformat() if date else None,
+                             issuer=issuer)
+        fitting = [r for r in full if r.value.get("doc_type") == doc_type and r.value.get("number")
+                   and _number_key(r.value["number"]) == _number_key(number)]
+        if value["date"]:
+            fitting = [r for r in fitting if r.value.get("date") in (None, value["date"])]
+        return _resolution(value, fitting)
+    # A named law: the number the document gives it, else the laws table by its date.
+    name = _word_key(g["name"])
+    date = parse_date_text(g["date"]) if g.get("date") else None
+    following = next((r for r in full if 0 <= r.start - m.end() <= 3), None)
+    if following is not None and following.value.get("doc_type") in ("Luật", "Bộ luật", None):
+        named_laws[name] = _target(following)
+        return None  # the name of a full citation, not a short one
+    value = _short_value("named_law", "Luật", name=" ".join(g["name"].split()),
+                         date=date.isoformat() if date else None)
+    if name in named_laws:
+        known = named_laws[name]
+        value.update(resolved=True, candidates=[],
+                     resolves_to=dict(known) if isinstance(known, dict) else _target(known))
+        return value
+    versions = _laws().get(name, [])
+    if date is not None:
+        dated = [v for v in versions if v["date"] == date.isoformat()]
+        if len(dated) == 1:
+            value.update(resolved=True, resolves_to={"canonical": dated[0]["canonical"], "start": None, "end": None},
+                         resolved_by="laws_table", candidates=[])
+            return value
+    in_text = [r for r in full if r.value.get("canonical") in {v["canonical"] for v in versions}]
+    if len(_distinct(in_text)) == 1:
+        return _resolution(value, in_text)
+    value.update(resolved=False, resolves_to=None, candidates=[v["canonical"] for v in versions])
+    return value

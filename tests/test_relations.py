@@ -1,0 +1,101 @@
+"""What each citation does (patterns/relations.yaml): every example's marked citation gets its
+relation, no counter-example's marked citation does."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from extractor import extract_facts
+from extractor.extract.relations import article_numbers, relations
+
+MARK = re.compile(r"<0>(.*?)</0>", re.S)
+
+
+def marked(text: str) -> tuple[str, int, int]:
+    """The text without its marks, and the marked span."""
+    m = MARK.search(text)
+    plain = text[:m.start()] + m.group(1) + text[m.end():]
+    return plain, m.start(), m.start() + len(m.group(1))
+
+
+def citation(text: str) -> dict:
+    plain, start, end = marked(text)
+    refs = [f for f in extract_facts(plain).facts if f.kind == "doc_ref"]
+    exact = [f for f in refs if (f.start, f.end) == (start, end)]
+    assert exact, f"no citation at {plain[start:end]!r}; got {[f.text for f in refs]}"
+    return exact[0].value
+
+
+DATA = relations().data
+EXAMPLES = [(e["relation"], x) for e in DATA["relations"] for x in e["examples"]]
+COUNTER = [(e["relation"], x) for e in DATA["relations"] for x in e["counter_examples"]]
+
+
+@pytest.mark.parametrize("relation,text", EXAMPLES, ids=[f"{r}:{t[:50]}" for r, t in EXAMPLES])
+def test_relation_examples(relation, text):
+    assert citation(text)["relation"] == relation
+
+
+@pytest.mark.parametrize("relation,text", COUNTER, ids=[f"{r}:{t[:50]}" for r, t in COUNTER])
+def test_relation_counter_examples(relation, text):
+    assert citation(text)["relation"] != relation
+
+
+def test_every_relation_has_examples_and_counter_examples():
+    for entry in DATA["relations"]:
+        assert entry["examples"] and entry["counter_examples"] and entry["doc"], entry["relation"]
+
+
+@pytest.mark.parametrize("text", DATA["neutral"]["examples"])
+def test_neutral_cues_stop_the_search(text):
+    assert citation(text)["relation"] is None
+
+
+@pytest.mark.parametrize("text", DATA["neutral"]["counter_examples"])
+def test_neutral_counter_examples(text):
+    assert citation(text)["relation"] is not None
+
+
+@pytest.mark.parametrize("example", DATA["articles"]["examples"])
+def test_article_lists(example):
+    m = relations().articles.fullmatch(example["text"])
+    assert m, example
+    assert article_numbers(m.group()) == example["articles"]
+
+
+@pytest.mark.parametrize("text", DATA["articles"]["counter_examples"])
+def test_article_counter_examples(text):
+    assert not relations().articles.fullmatch(text)
+
+
+@pytest.mark.parametrize("text,relation,articles", [
+    ("Sửa đổi, bổ sung Điều 5, Điều 7 của <0>Quyết định số 15/2021/QĐ-UBND</0> như sau:", "amends", ["5", "7"]),
+    ("Bãi bỏ khoản 2 Điều 3 của <0>Quyết định số 12/2020/QĐ-UBND</0>.", "repeals", ["3"]),
+    ("Sửa đổi một số điều của <0>Quyết định số 15/2021/QĐ-UBND</0>", "amends", None),
+    ("Văn phòng Sở đã nhận <0>Công văn số 398/SGTVT-VP</0>.", None, None),
+])
+def test_relation_and_articles(text, relation, articles):
+    value = citation(text)
+    assert (value["relation"], value["articles"]) == (relation, articles)
+
+
+def test_the_header_number_has_no_relation():
+    facts = extract_facts("Số: 74/QĐ-SGTVT\nCăn cứ Quyết định số 12/QĐ-UBND;").facts
+    own = [f for f in facts if f.kind == "doc_ref" and f.value.get("own")]
+    assert own and "relation" not in own[0].value
+
+
+@pytest.mark.parametrize("text", DATA["transparent"]["examples"])
+def test_transparent_cues_let_the_search_go_on(text):
+    assert citation(text)["relation"] is not None
+
+
+@pytest.mark.parametrize("text", DATA["transparent"]["counter_examples"])
+def test_transparent_cues_give_no_relation(text):
+    assert citation(text)["relation"] is None
+
+
+def test_articles_listed_after_one_article_word():
+    value = citation("Sửa đổi, bổ sung Điều 8 và 9 của <0>Nghị định số 76/2018/NĐ-CP</0>")
+    assert (value["relation"], value["articles"]) == ("amends", ["8", "9"])

@@ -1,0 +1,132 @@
+"""Short references resolved within the document (patterns/short_refs.yaml).
+
+Rows write the short reference as <s>…</s> and the full reference it must resolve to as
+<1>…</1>; an ambiguous row lists the candidates instead, and resolves to nothing.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from extractor import extract_facts
+from extractor.extract.shortrefs import forms
+
+MARKS = re.compile(r"<(s|1)>(.*?)</\1>", re.S)
+
+
+def unmark(text: str) -> tuple[str, dict[str, tuple[int, int]]]:
+    spans: dict[str, tuple[int, int]] = {}
+    out, last = [], 0
+    for m in MARKS.finditer(text):
+        out.append(text[last:m.start()])
+        start = sum(len(p) for p in out)
+        out.append(m.group(2))
+        spans[m.group(1)] = (start, start + len(m.group(2)))
+        last = m.end()
+    out.append(text[last:])
+    return "".join(out), spans
+
+
+def short_at(text: str) -> tuple[dict, dict[str, tuple[int, int]]]:
+    plain, spans = unmark(text)
+    refs = [f for f in extract_facts(plain).facts if f.kind == "doc_ref"]
+    found = [f for f in refs if (f.start, f.end) == spans["s"]]
+    assert found, f"no short reference at {plain[slice(*spans['s'])]!r}; got {[f.text for f in refs]}"
+    assert found[0].value["short"] is True
+    return found[0].value, spans
+
+
+RESOLVED = [
+    ("Thực hiện <1>Kế hoạch số 862/KH-SGTVT ngày 29/3/2023</1>. Giao Sở Nội vụ triển khai <s>Kế hoạch nêu trên</s>."),
+    ("Số: 12/KH-UBND\nCăn cứ <1>Quyết định số 35/QĐ-UBND ngày 09/01/2024</1>, UBND tỉnh chỉ đạo thực hiện <s>Quyết định nói trên</s>."),
+    ("Sở nhận được <1>Công văn số 398/SGTVT-VP ngày 16/02/2023</1>. Căn cứ <s>văn bản trên</s>, Sở đề nghị"),
+    ("Theo <1>Kế hoạch số 862/KH-SGTVT ngày 29/3/2023</1>; các đơn vị thực hiện <s>Kế hoạch số 862</s> đúng hạn."),
+    ("Căn cứ <1>Nghị định số 61/2018/NĐ-CP ngày 23/4/2018 của Chính phủ</1>;\nTheo <s>Nghị định 61</s> nói trên,"),
+    ("Căn cứ <1>Nghị định số 61/2018/NĐ-CP ngày 23/4/2018 của Chính phủ</1>;\nThực hiện <s>Nghị định số 61/NĐ-CP</s>,"),
+    ("Thực hiện <1>Chỉ thị số 05/CT-TTg ngày 10/3/2025 của Thủ tướng Chính phủ</1>. Triển khai <s>Chỉ thị số 05 của Thủ tướng</s>,"),
+    ("Căn cứ Luật Tổ chức chính quyền địa phương <1>số 72/2025/QH15</1>;\nTheo <s>Luật Tổ chức chính quyền địa phương</s>,"),
+    ("<1>Số: 74/QĐ-UBND</1>\nQUYẾT ĐỊNH\nĐiều 1. Ban hành kèm theo <s>Quyết định này</s> Quy chế làm việc."),
+    ("<1>Số: 08/2025/TT-BNV</1>\nTHÔNG TƯ\nĐiều 1. Phạm vi điều chỉnh của <s>Thông tư này</s>."),
+]
+
+AMBIGUOUS = [
+    # Two plans named before in the same paragraph: "Kế hoạch nêu trên" could be either.
+    ("Thực hiện Kế hoạch số 15/KH-SNV và Kế hoạch số 400/KH-SNV, Sở triển khai <s>Kế hoạch nêu trên</s>.",
+     ["400/KH-SNV", "15/KH-SNV"]),
+    # Number 61 of two codes.
+    ("Căn cứ Nghị định số 61/2018/NĐ-CP; Quyết định số 61/QĐ-UBND; Chỉ thị số 61/CT-UBND.\nTheo <s>Nghị định 61</s>,",
+     ["61/2018/NĐ-CP"]),
+    ("Căn cứ Nghị định số 61/2018/NĐ-CP và Nghị định số 61/2015/NĐ-CP;\nTheo <s>Nghị định 61</s>,",
+     ["61/2015/NĐ-CP", "61/2018/NĐ-CP"]),
+    # A number the document never gives in full.
+    ("Các đơn vị thực hiện <s>Kế hoạch số 862</s> đúng hạn.", []),
+    # A named law with two versions and no date.
+    ("Căn cứ <s>Luật Tổ chức chính quyền địa phương</s>;", ["77/2015/QH13", "72/2025/QH15"]),
+    ("Sở triển khai <s>Kế hoạch nêu trên</s>.", []),
+]
+
+
+@pytest.mark.parametrize("text", RESOLVED, ids=[t[:60] for t in RESOLVED])
+def test_short_references_resolve_to_their_full_reference(text):
+    value, spans = short_at(text)
+    plain, _ = unmark(text)
+    assert value["resolved"] is True
+    target = value["resolves_to"]
+    assert (target["start"], target["end"]) == spans["1"], target
+    full = [f for f in extract_facts(plain).facts if (f.start, f.end) == spans["1"]][0]
+    assert target["canonical"] == full.value["canonical"]
+
+
+@pytest.mark.parametrize("text,candidates", AMBIGUOUS[:1] + AMBIGUOUS[2:], ids=[t[:60] for t, _ in AMBIGUOUS[:1] + AMBIGUOUS[2:]])
+def test_ambiguous_short_references_are_not_resolved(text, candidates):
+    value, _ = short_at(text)
+    assert value["resolved"] is False and value["resolves_to"] is None
+    assert value["candidates"] == candidates
+
+
+def test_only_a_number_of_the_same_type_is_a_candidate():
+    value, _ = short_at(AMBIGUOUS[1][0])
+    assert value["resolved"] is True and value["resolves_to"]["canonical"] == "61/2018/NĐ-CP"
+
+
+def test_a_named_law_is_resolved_by_its_date():
+    value, _ = short_at("Căn cứ <s>Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015</s>;")
+    assert value["resolves_to"]["canonical"] == "77/2015/QH13" and value["resolved_by"] == "laws_table"
+
+
+def test_a_short_reference_is_never_a_full_reference_or_a_figure():
+    facts = extract_facts("Kế hoạch số 862/KH-SGTVT; Kế hoạch số 862 có 14 nhiệm vụ").facts
+    assert [(f.text, bool(f.value.get("short"))) for f in facts if f.kind == "doc_ref"] == [
+        ("Kế hoạch số 862/KH-SGTVT", False), ("Kế hoạch số 862", True)]
+    assert all(f.value.get("canonical") is None for f in facts if f.value.get("short") and f.pattern.startswith("doc_ref.short"))
+
+
+FORM_EXAMPLES = [(f, e) for f in forms() for e in f.examples]
+FORM_COUNTER = [(f, e) for f in forms() for e in f.counter_examples]
+
+
+@pytest.mark.parametrize("form,text", FORM_EXAMPLES, ids=[f"{f.id}:{e[:40]}" for f, e in FORM_EXAMPLES])
+def test_form_examples_match_exactly(form, text):
+    m = re.search(r"<0>(.*?)</0>", text, re.S)
+    plain = text.replace("<0>", "").replace("</0>", "")
+    assert [x.group() for x in form.compiled.finditer(plain)] == [m.group(1)]
+    assert [x.group() for x in form.finditer(plain)] == [m.group(1)], "the anchor misses it"
+
+
+@pytest.mark.parametrize("form,text", FORM_COUNTER, ids=[f"{f.id}:{e[:40]}" for f, e in FORM_COUNTER])
+def test_form_counter_examples_match_nothing(form, text):
+    assert not list(form.compiled.finditer(text)) and not list(form.finditer(text))
+
+
+def test_a_law_named_with_its_number_is_found_by_its_name_elsewhere():
+    text = "Căn cứ Luật Thủ đô <1>số 39/2024/QH15</1>;\nThực hiện khoản 1 Điều 35 <s>Luật Thủ đô</s>."
+    value, spans = short_at(text)
+    assert value["resolves_to"]["canonical"] == "39/2024/QH15"
+    assert (value["resolves_to"]["start"], value["resolves_to"]["end"]) == spans["1"]
+
+
+def test_this_decree_is_the_number_of_a_header_laid_out_in_a_table_row():
+    value, spans = short_at("| CHÍNH PHỦ Số: <1>30/2020/NĐ-CP</1> | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\n"
+                            "NGHỊ ĐỊNH\nĐiều 1. Phạm vi điều chỉnh của <s>Nghị định này</s>.")
+    assert value["self"] is True and value["resolves_to"]["canonical"] == "30/2020/NĐ-CP"
