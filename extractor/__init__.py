@@ -24,9 +24,12 @@ def extract_document(path: str, lang: str = "vi") -> dict:
     """The ``cchc extract`` record of one file: source, facts, problems and errors.
 
     A file that cannot be read gives a record with an empty fact list and its error, so a batch
-    never stops on one bad file.
+    never stops on one bad file; the file is read within the budget of the current reading
+    options (:mod:`extractor.budget`).
     """
-    return process(path, reconcile=False).record(lang)
+    from .budget import process_bounded
+
+    return process_bounded(path, reconcile=False).record(lang)
 
 
 __all__ = ["Document", "Page", "Fact", "Problem", "Extraction", "ReadError", "read_document",

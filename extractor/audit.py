@@ -71,7 +71,9 @@ class Audit:
 
 
 def audit_paths(paths: Iterable[str]) -> Audit:
-    documents = [process(path) for path in paths]
+    from .budget import process_bounded
+
+    documents = [process_bounded(path) for path in paths]
     views = [d.view for d in documents if d.view is not None]
     return Audit(documents, check_documents(views) + citation_graph_findings(views))
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -9,9 +10,10 @@ from pathlib import Path
 import click
 
 from . import __version__, extract_document
-from .cli_options import lang_option, ocr_option, ocr_timeout_option
+from .cli_options import budget_options, lang_option, ocr_option, ocr_timeout_option, walking_options
 from .messages import message
-from .read import ReadError, iter_inputs, read_document, reading_options
+from .read import ReadError, iter_inputs, read_document, reading_options, shown_path
+from .terminal import cell, echo, line
 
 FACT_KINDS = ("doc_ref", "date", "period", "ratio", "percent", "money", "quantity", "person", "organization")
 
@@ -49,7 +51,10 @@ def cli() -> None:
 @lang_option
 @ocr_option
 @ocr_timeout_option
-def extract(paths: tuple[str, ...], fmt: str, lang: str, ocr: str, ocr_timeout: float) -> None:
+@budget_options
+@walking_options
+def extract(paths: tuple[str, ...], fmt: str, lang: str, ocr: str, ocr_timeout: float, timeout: float | None,
+            max_memory: int | None, follow_links: bool) -> None:
     """Extract references, dates, periods and figures from documents.
 
     PATHS are files or folders (walked recursively for .txt, .md, .html, .pdf, .docx, .doc and
@@ -62,19 +67,19 @@ def extract(paths: tuple[str, ...], fmt: str, lang: str, ocr: str, ocr_timeout: 
 
     Example: cchc extract corpus/ --format jsonl > facts.jsonl
     """
-    inputs = list(iter_inputs(paths))
+    inputs = list(iter_inputs(paths, follow_links=follow_links, on_skip=_warn(lang)))
     if not inputs:
         raise click.ClickException(message("no_input", lang, paths=", ".join(paths)))
     records = []
     failed = False
     for path in inputs:
-        with reading_options(ocr=ocr, ocr_timeout=ocr_timeout):
+        with reading_options(ocr=ocr, ocr_timeout=ocr_timeout, timeout=timeout, max_memory=max_memory):
             record = extract_document(path, lang)
         for warning in record["warnings"]:
-            click.echo(warning, err=True)
+            echo(warning, err=True)
         for error in record["errors"]:
             failed = True
-            click.echo(error, err=True)
+            echo(error, err=True)
         if fmt == "jsonl":
             click.echo(json.dumps(record, ensure_ascii=False))
         else:
@@ -85,6 +90,11 @@ def extract(paths: tuple[str, ...], fmt: str, lang: str, ocr: str, ocr_timeout: 
         _print_table(records, lang)
     if failed:
         sys.exit(1)
+
+
+def _warn(lang: str):
+    """Print a walking warning (a file skipped) on stderr."""
+    return lambda warning: echo(warning.message(lang), err=True)
 
 
 def _print_table(records: list[dict], lang: str) -> None:
@@ -103,7 +113,7 @@ def _print_table(records: list[dict], lang: str) -> None:
         totals.update(counts)
         errors = len(record["errors"]) + len(record["problems"])
         totals["errors"] += errors
-        table.add_row(Path(record["source"]["path"]).name, *(str(counts[k]) for k in FACT_KINDS),
+        table.add_row(cell(Path(record["source"]["path"]).name), *(str(counts[k]) for k in FACT_KINDS),
                       str(sum(counts.values())), str(errors))
     table.add_section()
     table.add_row(message("all_documents", lang, count=len(records)),
@@ -117,14 +127,17 @@ def _print_table(records: list[dict], lang: str) -> None:
 @lang_option
 @ocr_option
 @ocr_timeout_option
-def text(path: str, lang: str, ocr: str, ocr_timeout: float) -> None:
+@budget_options
+def text(path: str, lang: str, ocr: str, ocr_timeout: float, timeout: float | None, max_memory: int | None) -> None:
     """Print the document text that fact offsets index into.
 
     Example: cchc text corpus/bc_quy1_so_tai_chinh.txt
     """
     try:
-        with reading_options(ocr=ocr, ocr_timeout=ocr_timeout):
-            document = read_document(path)
+        from .budget import read_bounded
+
+        with reading_options(ocr=ocr, ocr_timeout=ocr_timeout, timeout=timeout, max_memory=max_memory):
+            document = read_bounded(path) if timeout or max_memory else read_document(path)
     except ReadError as exc:
         raise click.ClickException(exc.message(lang)) from exc
     click.echo(document.text, nl=False)
@@ -134,17 +147,20 @@ def text(path: str, lang: str, ocr: str, ocr_timeout: float) -> None:
 @click.argument("paths", nargs=-1)
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "html"]), default="table",
               show_default=True, help="A summary table, the findings as JSON, or the HTML report.")
-@click.option("--output", "output", type=click.Path(dir_okay=False, writable=True),
-              help="Write the report to this file (the HTML report is written here; "
-                   "default audit-report.html for --format html).")
+@click.option("--output", "output", metavar="FILE",
+              help="Write the report, in the --format chosen, to this file (checked before the "
+                   "audit starts, written whole or not at all; default audit-report.html for "
+                   "--format html, standard output otherwise).")
 @click.option("--archive", "archive_url", metavar="URL",
               help="Ingest PATHS into this archive (SQLite file or SQLAlchemy URL), then audit every "
                    "document it holds and store the cross-document findings in it.")
 @lang_option
 @ocr_option
 @ocr_timeout_option
+@budget_options
+@walking_options
 def audit(paths: tuple[str, ...], fmt: str, output: str | None, archive_url: str | None, lang: str, ocr: str,
-          ocr_timeout: float) -> None:
+          ocr_timeout: float, timeout: float | None, max_memory: int | None, follow_links: bool) -> None:
     """Check the figures of documents, within each and across them all.
 
     Sums against their totals, percentages against their ratios, differences, numbering of an
@@ -160,45 +176,101 @@ def audit(paths: tuple[str, ...], fmt: str, output: str | None, archive_url: str
     from .audit import audit_archive, audit_paths, severity_rank
     from .web.report import decision_history, render_html
 
-    inputs = list(iter_inputs(paths))
+    target = _output_target(output, fmt, lang)
+    inputs = list(iter_inputs(paths, follow_links=follow_links, on_skip=_warn(lang)))
+    ingest_errors: list[tuple[str, str]] = []
     history = None  # the reviewers' decisions, from an archive
     if archive_url:
-        from .archive.commands import _open
+        from .archive.commands import _database_errors, _open
 
         archive = _open(archive_url, lang, create=True)
-        with archive:
+        with archive, _database_errors(archive, lang):
             if inputs:
-                with reading_options(ocr=ocr, ocr_timeout=ocr_timeout):
-                    archive.ingest(inputs, jobs=1, lang=lang)
+                with reading_options(ocr=ocr, ocr_timeout=ocr_timeout, timeout=timeout, max_memory=max_memory):
+                    ingest_errors = archive.ingest(inputs, jobs=1, lang=lang).errors
             result = audit_archive(archive)
             history = decision_history(archive)
     else:
         if not inputs:
             raise click.ClickException(message("no_input", lang, paths=", ".join(paths) or "-"))
-        with reading_options(ocr=ocr, ocr_timeout=ocr_timeout):
+        with reading_options(ocr=ocr, ocr_timeout=ocr_timeout, timeout=timeout, max_memory=max_memory):
             result = audit_paths(inputs)
     record = result.to_dict(lang)
+    failed = bool(ingest_errors)
+    for _, error in ingest_errors:
+        echo(error, err=True)
     for document in record["documents"]:
         if document["error"]:
-            click.echo(document["error"], err=True)
+            failed = True
+            echo(document["error"], err=True)
     if fmt == "json":
-        payload = json.dumps(record, ensure_ascii=False, indent=2)
-        if output:
-            Path(output).write_text(payload, encoding="utf-8")
-        else:
-            click.echo(payload)
-        return
-    if fmt == "html" or output:
-        target = Path(output or "audit-report.html")
-        target.write_text(render_html(record, lang, history), encoding="utf-8")
-        click.echo(message("report_written", lang, path=str(target)), err=True)
-    if fmt == "table":
-        _print_findings(record, lang, severity_rank)
+        payload = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+    elif fmt == "html":
+        payload = render_html(record, lang, history)
+    else:
+        payload = _findings_table(record, lang, severity_rank, plain=target is not None)
+    if target is None:
+        click.echo(payload, nl=False)
+    else:
+        _write_atomically(target, payload, lang)
+        echo(message("report_written", lang, path=shown_path(target)), err=True)
+    if failed:
+        sys.exit(1)
 
 
-def _print_findings(record: dict, lang: str, severity_rank) -> None:
+def _output_target(output: str | None, fmt: str, lang: str) -> Path | None:
+    """Where the report goes (``None``: standard output), checked before any work is done: a
+    missing folder or one not writable is a one-line error at once, not after the audit."""
+    if output is None and fmt != "html":
+        return None
+    target = Path(output or "audit-report.html")
+    folder = target.parent if str(target.parent) else Path(".")
+    reason = None
+    if target.is_dir():
+        reason = message("is_a_folder", lang)
+    elif not folder.is_dir():
+        reason = message("no_such_folder", lang, folder=shown_path(folder))
+    elif not os.access(folder, os.W_OK | os.X_OK):
+        reason = message("folder_not_writable", lang, folder=shown_path(folder))
+    if reason:
+        raise click.ClickException(message("cannot_write", lang, path=shown_path(target), reason=reason))
+    return target
+
+
+def _write_atomically(target: Path, payload: str, lang: str) -> None:
+    """Write ``payload`` to a temporary file beside ``target``, then rename it into place: a
+    killed or failed run leaves the previous report or none, never half of one."""
+    import tempfile
+
+    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(payload)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except OSError as exc:
+        _unlink(temporary)
+        raise click.ClickException(message("cannot_write", lang, path=shown_path(target),
+                                           reason=exc.strerror or type(exc).__name__)) from None
+    except BaseException:
+        _unlink(temporary)
+        raise
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def _findings_table(record: dict, lang: str, severity_rank, *, plain: bool) -> str:
+    """The findings as a table, rendered (with colours only for a terminal)."""
+    import io
+
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title=message("audit_title", lang, documents=len(record["documents"]),
                                 findings=len(record["findings"])))
@@ -206,9 +278,15 @@ def _print_findings(record: dict, lang: str, severity_rank) -> None:
     table.add_column(message("col_document", lang))
     table.add_column(message("col_finding", lang))
     for finding in sorted(record["findings"], key=lambda f: severity_rank(f["severity"])):
-        table.add_row(finding["severity"], "\n".join(Path(p).name for p in finding["documents"]),
-                      finding["message"])
-    Console(width=160).print(table)
+        table.add_row(finding["severity"], Text("\n").join(cell(Path(p).name) for p in finding["documents"]),
+                      cell(finding["message"]))
+    terminal = Console()
+    buffer = io.StringIO()
+    color = None if plain or not terminal.is_terminal else terminal.color_system
+    console = Console(file=buffer, width=160, color_system=color, force_terminal=bool(color),
+                      legacy_windows=False)
+    console.print(table)
+    return buffer.getvalue()
 
 
 def main() -> None:

@@ -21,3 +21,43 @@ ocr_timeout_option = click.option(
          "and a file left with no text fails.",
 )
 
+
+
+def _budget_seconds(ctx, param, value):
+    return None if not value else value
+
+
+def _budget_megabytes(ctx, param, value):
+    return None if not value else value * 1024 * 1024
+
+
+timeout_option = click.option(
+    "--timeout", type=click.FloatRange(min=0), default=ReadOptions.timeout, show_default=True,
+    metavar="SECONDS", callback=_budget_seconds,
+    help="Hard limit of wall-clock seconds per document (read and extracted in a process of its "
+         "own, killed past it); the document then fails with a one-line error and the batch goes "
+         "on. 0: no limit.",
+)
+max_memory_option = click.option(
+    "--max-memory", type=click.IntRange(min=0), default=(ReadOptions.max_memory or 0) // (1024 * 1024),
+    show_default=True, metavar="MB", callback=_budget_megabytes,
+    help="Memory limit per document in MB (the data segment of the process reading it); a "
+         "document needing more fails with a one-line error and the batch goes on. 0: no limit.",
+)
+
+
+def budget_options(command):
+    """``--timeout`` and ``--max-memory``: the hard budget of each document."""
+    return timeout_option(max_memory_option(command))
+
+
+follow_links_option = click.option(
+    "--follow-links", is_flag=True,
+    help="Follow symbolic links that lead out of the folders given (by default they are skipped "
+         "with a warning: a link to /etc/passwd in a corpus folder is not read).",
+)
+
+
+def walking_options(command):
+    """``--follow-links``: how folders are walked."""
+    return follow_links_option(command)

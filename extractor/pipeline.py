@@ -145,6 +145,8 @@ def _stage(result: Processed, name: str, run: Callable[[], Any], fallback: Any) 
     """Run one stage; a failure is a note on the document and the fallback stands in."""
     try:
         return run()
+    except MemoryError:
+        raise  # over the memory budget: the document fails (extractor.budget)
     except Exception as exc:  # noqa: BLE001 - one stage's bug never loses the document
         result.notes.append(f"{name}: {type(exc).__name__}: {exc}"[:NOTE_LENGTH])
         return fallback

@@ -14,8 +14,9 @@ from typing import Any
 
 import click
 
-from ..cli_options import lang_option, ocr_option, ocr_timeout_option
+from ..cli_options import budget_options, lang_option, ocr_option, ocr_timeout_option, walking_options
 from ..messages import message
+from ..terminal import cell, line
 from .db import ArchiveError, DEFAULT_FILE
 
 archive_option = click.option(
@@ -66,9 +67,12 @@ def _database_errors(archive, lang: str):
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no summary (errors are still shown).")
 @ocr_option
 @ocr_timeout_option
+@budget_options
+@walking_options
 @lang_option
 def ingest(paths: tuple[str, ...], archive_url: str | None, jobs: int, force: bool, quiet: bool,
-           ocr: str, ocr_timeout: float, lang: str) -> None:
+           ocr: str, ocr_timeout: float, timeout: float | None, max_memory: int | None, follow_links: bool,
+           lang: str) -> None:
     """Add documents and their facts to the archive, or bring it up to date.
 
     PATHS are files or folders (walked recursively like cchc extract). Unchanged files (same
@@ -82,8 +86,19 @@ def ingest(paths: tuple[str, ...], archive_url: str | None, jobs: int, force: bo
     """
     from ..read.options import current_options
 
-    archive = _open(archive_url, lang, create=True)
-    options = current_options().replace(ocr=ocr, ocr_timeout=ocr_timeout)
+    from . import Archive
+
+    if not any(os.path.lexists(p) for p in paths):
+        # Nothing to ingest: an existing archive still learns that the folders are gone (their
+        # files are marked missing), but no archive is created for nothing.
+        try:
+            archive = Archive.open(archive_url, create=False)
+        except ArchiveError:
+            raise click.ClickException(message("ingest_no_input", lang, paths=", ".join(paths))) from None
+    else:
+        archive = _open(archive_url, lang, create=True)
+    options = current_options().replace(ocr=ocr, ocr_timeout=ocr_timeout, timeout=timeout, max_memory=max_memory,
+                                        follow_links=follow_links)
     with archive, _database_errors(archive, lang):
         report = _run_ingest(archive, paths, jobs, force, quiet, options, lang)
         if report.total == 0 and not report.documents:
@@ -100,19 +115,19 @@ def _run_ingest(archive, paths, jobs, force, quiet, options, lang):
     err = Console(stderr=True)
     if quiet:
         def on_event(event):
-            if event.kind == "file" and event.error:
-                click.echo(event.error, err=True)
+            if event.kind in ("file", "skipped") and event.error:
+                click.echo(line(event.error), err=True)
         return archive.ingest(paths, jobs=jobs, force=force, options=options, lang=lang,
                               on_event=on_event)
     if not err.is_terminal:
         def on_event(event):
-            if event.kind != "file":
+            if event.kind not in ("file", "skipped"):
                 return
             if event.error:
-                click.echo(event.error, err=True)
+                click.echo(line(event.error), err=True)
             else:
-                click.echo(message("progress_line", lang, done=event.done, total=event.total,
-                                   status=message("status_" + event.status, lang), path=event.path),
+                click.echo(line(message("progress_line", lang, done=event.done, total=event.total,
+                                        status=message("status_" + event.status, lang), path=event.path)),
                            err=True)
         return archive.ingest(paths, jobs=jobs, force=force, options=options, lang=lang,
                               on_event=on_event)
@@ -131,7 +146,7 @@ def _ingest_with_bar(archive, paths, jobs, force, options, lang, console):
     progress = Progress(
         SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
         Rate(), TextColumn("[red]{task.fields[errors]} " + message("errors_count", lang)),
-        TimeElapsedColumn(), TimeRemainingColumn(), TextColumn("{task.fields[current]}"),
+        TimeElapsedColumn(), TimeRemainingColumn(), TextColumn("{task.fields[current]}", markup=False),
         console=console, transient=False)
     task = progress.add_task(message("progress", lang), total=None, errors=0, current="")
 
@@ -140,8 +155,10 @@ def _ingest_with_bar(archive, paths, jobs, force, options, lang, console):
             progress.update(task, total=event.total)
             return
         if event.error:
-            progress.console.print(event.error,
+            progress.console.print(line(event.error),
                                    markup=False, highlight=False)
+        if event.kind == "skipped":
+            return
         name = Path(event.path).name
         progress.update(task, completed=event.done, errors=event.errors,
                         current=name if len(name) <= 40 else name[:37] + "...")
@@ -191,7 +208,7 @@ def _kinds() -> list[str]:
 @click.option("--type", "doc_type", metavar="TYPE", help="Document type: name or abbreviation (Kế hoạch, KH, ke hoach).")
 @click.option("--issuer", metavar="BODY", help="Issuing body: words of its name, or its code in the number (STC, Sở Tài chính).")
 @click.option("--province", metavar="NAME", help="Province: words of its name (An Hòa, an hoa).")
-@click.option("--year", type=int, help="Year of the document's date.")
+@click.option("--year", type=click.IntRange(1, 9999), help="Year of the document's date.")
 @click.option("--from", "date_from", metavar="DATE", help="Documents dated from (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option("--to", "date_to", metavar="DATE", help="Documents dated up to (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option("--cites", metavar="REF", help="Documents citing this reference (130/2005/NĐ-CP).")
@@ -201,7 +218,7 @@ def _kinds() -> list[str]:
               help="List facts of this kind (repeatable) instead of documents: those in the "
                    "sentences with the query's words, or all of them in the documents the "
                    "filters select.")
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
+@click.option("--limit", type=click.IntRange(1, 1_000_000), default=20, show_default=True,
               help="Documents (or facts) to list.")
 @click.option("--sort", type=click.Choice(["rank", "date"]), default="rank", show_default=True,
               help="Best matches first, or newest documents first.")
@@ -284,9 +301,9 @@ def _marked_text(snippet: str | None):
     while "«" in rest and "»" in rest.split("«", 1)[1]:
         before, after = rest.split("«", 1)
         hit, rest = after.split("»", 1)
-        out.append(before)
-        out.append(hit, style="bold black on yellow")
-    out.append(rest)
+        out.append(line(before))
+        out.append(line(hit), style="bold black on yellow")
+    out.append(line(rest))
     return out
 
 
@@ -300,7 +317,7 @@ def _search_table(rows: list[dict], lang: str, facts: bool, result) -> None:
     if not rows:
         console.print(message("no_facts" if facts else "no_results", lang))
         return
-    table = Table(title=message("search_title", lang, query=result.query or "—"), show_lines=True)
+    table = Table(title=cell(message("search_title", lang, query=result.query or "—")), show_lines=True)
     table.add_column(message("col_rank", lang), justify="right")
     table.add_column(message("col_document", lang), overflow="fold", max_width=34)
     table.add_column(message("col_type", lang), max_width=22)
@@ -316,11 +333,11 @@ def _search_table(rows: list[dict], lang: str, facts: bool, result) -> None:
             name += f" ({message('status_' + row['status'], lang)})"
         kind_number = " ".join(filter(None, (row.get("doc_type"), row.get("number"))))
         snippet = row.get("context") if facts else row.get("snippet")
-        shown = (snippet or "") if plain else _marked_text(snippet)
-        cells = [str(i), name, kind_number, row.get("date") or ""]
+        shown = cell(snippet or "") if plain else _marked_text(snippet)
+        cells = [str(i), cell(name), cell(kind_number), row.get("date") or ""]
         if facts:
             where = f"{row['start']}–{row['end']}" + (f" (tr. {row['page']})" if row.get("page") else "")
-            cells += [row["kind"], row["text"], where]
+            cells += [row["kind"], cell(row["text"]), where]
         table.add_row(*cells, shown)
     console.print(table)
     if facts:
@@ -435,8 +452,8 @@ def review(finding_key: str | None, archive_url: str | None, decision: str | Non
         for column in ("key", "severity", "document", "finding", "decision"):
             table.add_column(message(f"review_col_{column}", lang))
         for key, severity, text, path, decided, why in rows:
-            table.add_row(key, severity or "", Path(path).name if path else "", text or "",
-                          (decided or "") + (f": {why}" if why else ""))
+            table.add_row(cell(key), severity or "", cell(Path(path).name if path else ""), cell(text or ""),
+                          cell((decided or "") + (f": {why}" if why else "")))
         Console(width=180).print(table)
 
 

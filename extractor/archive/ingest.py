@@ -27,8 +27,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from ..budget import die_with
 from ..messages import message
 from ..read.options import ReadOptions, current_options
+from ..read.paths import real_path, shown_path
 from . import worker
 from .db import ArchiveError, reason, writer
 from .models import Document, IngestRun
@@ -71,10 +73,11 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-def _default_walk(paths: Iterable[str]) -> Iterator[str]:
+def _default_walk(paths: Iterable[str], options: ReadOptions | None = None,
+                  on_skip: Callable | None = None) -> Iterator[str]:
     from ..read import iter_inputs  # the same folder walking as ``cchc extract``
 
-    return iter_inputs(paths)
+    return iter_inputs(paths, follow_links=(options or current_options()).follow_links, on_skip=on_skip)
 
 
 class _Writer:
@@ -136,7 +139,10 @@ def _executor(jobs: int) -> ProcessPoolExecutor:
         context.set_forkserver_preload(["extractor.archive.worker"])
     else:
         context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+    # Workers end with this process (their parent is the fork server, which waits for them
+    # before it exits): a killed ingest leaves no worker, reader or fork server behind.
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=die_with,
+                               initargs=(os.getpid(),))
 
 
 def ingest(engine: Engine, name: str, paths: Iterable[str], *, jobs: int = 1, force: bool = False,
@@ -156,9 +162,17 @@ def ingest(engine: Engine, name: str, paths: Iterable[str], *, jobs: int = 1, fo
     if jobs > 1:
         options = options.replace(jobs=1)  # one core per worker process
     version = worker.extractor_version()
-    files = list(dict.fromkeys(os.path.abspath(p) for p in (walk or _default_walk)(paths)))
-    report = IngestReport(total=len(files))
     emit = on_event or (lambda event: None)
+
+    def skipped(warning) -> None:
+        emit(Event("skipped", total=0, path=warning.path, error=warning.message(lang)))
+
+    walked = walk(paths) if walk else _default_walk(paths, options, skipped)
+    # Files by the name the archive stores (any bytes, in the lossless shown form), each with
+    # the name the system opens.
+    real = {shown_path(os.path.abspath(p)): os.path.abspath(p) for p in walked}
+    files = list(real)
+    report = IngestReport(total=len(files))
     store = _Writer(engine, name, version, force, lang)
 
     with writer(engine).begin() as conn:
@@ -187,15 +201,16 @@ def ingest(engine: Engine, name: str, paths: Iterable[str], *, jobs: int = 1, fo
     def tasks() -> Iterator[tuple[str, tuple[str, int] | None]]:
         """Files that need extracting; the others are accounted for on the way."""
         for path in files:
-            if not os.path.exists(path):
+            name = real[path]
+            if not os.path.exists(name):
                 if path in known:
                     gone.append(path)
                     continue
-                failed = worker.extract_file(path, options, lang)  # gives the reader's error
+                failed = worker.extract_file(name, options, lang)  # gives the reader's error
                 record(Outcome(path, "failed", error=failed.error_shown))
                 continue
             try:
-                digest = worker.file_digest(path)
+                digest = worker.file_digest(name)
             except OSError:
                 digest = None  # the reader will say why it cannot be read
             row = known.get(path)
@@ -203,7 +218,7 @@ def ingest(engine: Engine, name: str, paths: Iterable[str], *, jobs: int = 1, fo
                     and row.sha256 == digest[0] and row.extractor_version == version):
                 record(Outcome(path, "unchanged"))
                 continue
-            yield path, digest
+            yield name, digest
 
     try:
         if jobs <= 1:
@@ -240,12 +255,12 @@ def _vanished(roots: list[str], seen: list[str], known: dict) -> list[str]:
         # A folder walked, or one that no longer exists at all: what was archived from under
         # it and is gone is missing.
         if os.path.isdir(absolute) or not os.path.exists(absolute):
-            prefixes.append(absolute.rstrip(os.sep) + os.sep)
+            prefixes.append(shown_path(absolute.rstrip(os.sep) + os.sep))
     out = []
     for path, row in known.items():
         if path in seen_set or row.status == "missing":
             continue
-        if any(path.startswith(p) for p in prefixes) and not os.path.exists(path):
+        if any(path.startswith(p) for p in prefixes) and not os.path.exists(real_path(path)):
             out.append(path)
     return out
 
@@ -313,6 +328,7 @@ def _alone(task: tuple[str, tuple[str, int] | None], options: ReadOptions, lang:
 
 
 def _crash_payload(path: str, digest, lang: str, detail: str | None) -> Payload:
+    path = shown_path(path)
     if detail is None:
         error, shown = message("worker_crashed", "vi", path=path), message("worker_crashed", lang, path=path)
     else:

@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 from pathlib import Path
 
 from .. import __version__
 from ..messages import message
 from ..patterns import patterns_dir, scan_groups
-from ..pipeline import Processed, process
+from ..budget import process_bounded
+from ..pipeline import Processed
 from ..read.options import ReadOptions
+from ..read.paths import shown_path
 from .store import Payload
 
 
@@ -34,6 +37,10 @@ def warm() -> None:
 
 def file_digest(path: str) -> tuple[str, int]:
     """SHA-256 of the file's bytes (as the readers compute it) and its size."""
+    import stat
+
+    if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO or a device is never read
+        raise OSError(f"{path}: not a regular file")
     digest = hashlib.sha256()
     size = 0
     with open(path, "rb") as fh:
@@ -60,21 +67,22 @@ def extract_file(path: str, options: ReadOptions | None = None, lang: str = "vi"
 
     Never raises for a bad file: the failure is in the payload.
     """
+    stored = shown_path(path)  # the name as the archive keeps it (any bytes, printable)
     try:
-        result = process(path, options)
+        result = process_bounded(path, options)
     except Exception as exc:  # noqa: BLE001 - one bad file never stops a batch
         reason = f"{type(exc).__name__}: {exc}"[:200]
-        return Payload(path=path, ok=False,
-                       error=message("internal_error", "vi", path=path, reason=reason),
-                       error_shown=message("internal_error", lang, path=path, reason=reason))
+        return Payload(path=stored, ok=False,
+                       error=message("internal_error", "vi", path=stored, reason=reason),
+                       error_shown=message("internal_error", lang, path=stored, reason=reason))
     if result.error is not None:
         sha, size = digest or (None, None)
-        return Payload(path=path, ok=False, sha256=sha, size=size, error=result.error.message("vi"),
+        return Payload(path=stored, ok=False, sha256=sha, size=size, error=result.error.message("vi"),
                        error_shown=result.error.message(lang))
     document = result.document
     size = digest[1] if digest else _size(path)
     return Payload(
-        path=path, ok=True, sha256=document.sha256, size=size, format=document.format,
+        path=stored, ok=True, sha256=document.sha256, size=size, format=document.format,
         text=document.text,
         pages=[{"number": p.number, "start": p.start, "end": p.end, "ocr": p.ocr,
                 "quality": p.quality} for p in document.pages],

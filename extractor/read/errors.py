@@ -14,6 +14,10 @@ class ReadError(Exception):
         self.detail = detail
         super().__init__(message(code, "vi", path=path, **detail))
 
+    def __reduce__(self):
+        # Sent back pickled from a bounded reading process (extractor.budget).
+        return _rebuild, (self.code, self.path, self.detail)
+
     def message(self, lang: str = "vi") -> str:
         return message(self.code, lang, path=self.path, **self.detail)
 
@@ -34,3 +38,7 @@ class ReadWarning:
 
     def __str__(self) -> str:
         return self.message("vi")
+
+
+def _rebuild(code: str, path: str, detail: dict) -> ReadError:
+    return ReadError(code, path, **detail)

@@ -11,6 +11,13 @@ from .errors import ReadError, ReadWarning
 MAX_PIXELS = 12_000 * 12_000  # decompression-bomb guard: A0 at 300 dpi is 9,933 x 14,043
 
 
+def _gray(frame):
+    """A frame in grayscale, its size checked before it is decoded (a TIFF's frames differ)."""
+    if frame.width * frame.height > MAX_PIXELS:
+        raise ValueError(f"{frame.width}x{frame.height} pixels, over {MAX_PIXELS}")
+    return frame.convert("L")
+
+
 def read_image(path: Path, shown: str, kind: str, options: ReadOptions) -> Document:
     from PIL import Image, ImageSequence, UnidentifiedImageError
 
@@ -27,6 +34,9 @@ def read_image(path: Path, shown: str, kind: str, options: ReadOptions) -> Docum
         frames = getattr(image, "n_frames", 1)
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
         raise ReadError("corrupt", shown, format=kind, reason=str(exc)[:120]) from None
+    if image.width * image.height > MAX_PIXELS:  # Pillow itself only refuses twice as many
+        raise ReadError("corrupt", shown, format=kind,
+                        reason=f"{image.width}x{image.height} pixels, over {MAX_PIXELS}")
     if frames > options.max_pages:
         raise ReadError("too_many_pages", shown, pages=frames, limit=options.max_pages)
     dpi_info = image.info.get("dpi") or (0, 0)
@@ -38,7 +48,7 @@ def read_image(path: Path, shown: str, kind: str, options: ReadOptions) -> Docum
 
     def renderers():
         for index, frame in enumerate(ImageSequence.Iterator(image)):
-            yield index, (lambda frame=frame: frame.convert("L"))
+            yield index, (lambda frame=frame: _gray(frame))
 
     with image:
         run = run_ocr(renderers(), lang=options.ocr_lang, dpi=dpi, jobs=options.jobs,

@@ -31,6 +31,12 @@ class ReadOptions:
     max_bytes: int = 200 * 1024 * 1024
     # Unpacked size allowed for a DOCX (a zip): more, or a wild packing ratio, is a zip bomb.
     max_unpacked_bytes: int = 512 * 1024 * 1024
+    # The hard budget of one document (extractor.budget): wall-clock seconds and memory
+    # (bytes of data segment, RLIMIT_DATA) of the process reading it; ``None``: no limit.
+    timeout: float | None = 300.0
+    max_memory: int | None = 1024 * 1024 * 1024
+    # Follow symbolic links that lead out of a folder walked (iter_inputs).
+    follow_links: bool = False
 
     def __post_init__(self) -> None:
         if self.ocr not in OCR_MODES:

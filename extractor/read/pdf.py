@@ -28,7 +28,11 @@ from .options import ReadOptions
 from .quality import measure
 from .errors import ReadError, ReadWarning
 
-STAMP_CHARS = 400  # a page-size image with less text than this carries only a stamp or a caption
+# Pixels of one page rendered for OCR: a larger page (a 14,400-pt "page" is 3.6 billion pixels
+# at 300 dpi) is rendered at the resolution that fits, so its memory is bounded before rendering.
+MAX_RENDER_PIXELS = 40_000_000  # A0 at about 250 dpi
+STAMP_CHARS = 400
+GARBLED_VALID = 0.85  # share of words that are Vietnamese syllables below which a layer is garbled  # a page-size image with less text than this carries only a stamp or a caption
 
 
 @dataclass
@@ -282,7 +286,11 @@ def ocr_reason(info: PageInfo, mode: str) -> str | None:
         return "empty text layer" if info.image_cover > 0.1 or info.curves > 100 else None
     if info.image_cover >= 0.5 and visible < STAMP_CHARS:
         return "scan with a signature stamp only"
-    if measure(text).garbled:
+    quality = measure(text)
+    if quality.garbled and (quality.valid < GARBLED_VALID or info.image_cover >= 0.5):
+        # Words that are not Vietnamese syllables, or a scan's OCR layer that lost every
+        # diacritic. Well-formed syllables without tone marks on a page that is no scan are text
+        # written unaccented: a text layer, not a reason to OCR every page.
         return "garbled text layer"
     return None
 
@@ -406,15 +414,26 @@ def _renderers(path: Path, indexes: list[int], dpi: int):
             def render(index: int = index):
                 page = document[index]
                 try:
-                    bitmap = page.render(scale=dpi / 72.0, grayscale=True)
+                    scale = render_scale(*page.get_size(), dpi)
+                    bitmap = page.render(scale=scale, grayscale=True)
                     image = bitmap.to_pil()
                     bitmap.close()
-                    return image, dpi
+                    return image, max(1, round(scale * 72))
                 finally:
                     page.close()
             yield index, render
     finally:
         document.close()
+
+
+def render_scale(width: float, height: float, dpi: int) -> float:
+    """Pixels per point for rendering a page of ``width`` x ``height`` points at ``dpi``, lowered
+    so the bitmap holds at most :data:`MAX_RENDER_PIXELS`."""
+    scale = dpi / 72.0
+    area = max(width, 1.0) * max(height, 1.0)
+    if area * scale * scale > MAX_RENDER_PIXELS:
+        scale = (MAX_RENDER_PIXELS / area) ** 0.5
+    return scale
 
 
 def _ranges(numbers: list[int]) -> str:

@@ -6,10 +6,17 @@ from ..structure.layout import Layout, Paren
 from .vocabulary import cue_regex
 
 
+CLAUSE_REACH = 2000  # characters
+
+
 def clause_of(text: str, layout: Layout, item) -> str:
     """The clause of ``item`` (a fact or a figure): from the separator before it to the separator
     after it."""
     start, end = layout.sentence_span(item.start)
+    # Separators are looked for within CLAUSE_REACH of the item: a clause is never longer, and
+    # a sentence of a megabyte with no separator must not be scanned for every figure in it.
+    start = max(start, item.start - CLAUSE_REACH)
+    end = min(end, item.end + CLAUSE_REACH)
     left = max(text.rfind(sep, start, item.start) for sep in ",;(")
     right_candidates = [i for i in (text.find(sep, item.end, end) for sep in ",;()") if i >= 0]
     right = min(right_candidates) if right_candidates else end

@@ -7,6 +7,7 @@ province of the test corpus) resolves to nothing and is kept as written.
 from __future__ import annotations
 
 import functools
+import itertools
 from dataclasses import dataclass
 
 import regex
@@ -19,6 +20,7 @@ from .data import Province, casefold_vi, fold, places, title_case
 # collide (Hà Nam / Hà Nội differ by two).
 _FUZZY_MIN_LENGTH = 6
 _CAPITALISED = regex.compile(r"\p{Lu}\p{L}*(?:[ \t]+\p{Lu}\p{L}*)?(?![\p{L}])")
+_NAME_WINDOW = 400  # characters: far more than five syllables of a place name
 _WORD = regex.compile(r"\p{L}+(?:[ \t]*-[ \t]*\p{L}+)?")
 
 
@@ -87,7 +89,9 @@ def _unit_of(word: str) -> str:
 def read_place_name(text: str, start: int, end: int) -> tuple[int, PlaceMatch] | None:
     """The longest run of syllables from ``start`` (at most to ``end``) that names a province,
     or else the first two syllables as an unknown place. Returns (end offset, match)."""
-    words = list(_WORD.finditer(text[start:end]))
+    # The first five words are all that is read: a window of the text, not the rest of its line
+    # (a one-line megabyte of text made this quadratic).
+    words = list(itertools.islice(_WORD.finditer(text[start:min(end, start + _NAME_WINDOW)]), 5))
     if not words:
         return None
     for n in range(min(len(words), 5), 0, -1):

@@ -66,10 +66,11 @@ def read(text: str, facts: Sequence[Fact], layout: Layout) -> Reading:
     facts = sorted(facts, key=lambda f: f.start)
     figures = _figures(facts)
     ratios = [(f.start, f.end) for f in facts if f.kind == "ratio"]
-    figures = [f for f in figures if not _inside(f, ratios) and not _on_table_line(text, f.start)]
+    on_table_line = _table_lines(text)
+    figures = [f for f in figures if not _inside(f, ratios) and not on_table_line(f.start)]
     for figure in figures:
         figure.metric = metric_of(text, layout, figure.fact)
-    figures = sorted(figures + _bare_counts(text, layout, facts, figures), key=lambda f: f.start)
+    figures = sorted(figures + _bare_counts(text, layout, facts, figures, on_table_line), key=lambda f: f.start)
     return Reading(text, layout, facts, figures)
 
 
@@ -86,7 +87,8 @@ _WORD_AFTER = regex.compile(r"[ \t]+\p{L}")
 _YEAR = range(1900, 2101)
 
 
-def _bare_counts(text: str, layout: Layout, facts: Sequence[Fact], figures: list[Figure]) -> list[Figure]:
+def _bare_counts(text: str, layout: Layout, facts: Sequence[Fact], figures: list[Figure],
+                 on_table_line) -> list[Figure]:
     """Numbers written without the noun they count where the wording names them as parts of a
     breakdown ("Số PAKN được tiếp nhận: 49, trong đó, tháng trước chuyển sang: 20, trong tháng:
     29", "45 nhiệm vụ (trong đó 23 hoàn thành; 22 việc …)"). Each counts what the figure before
@@ -103,7 +105,7 @@ def _bare_counts(text: str, layout: Layout, facts: Sequence[Fact], figures: list
         if i >= 0 and spans[i][1] > m.start():
             continue  # inside a fact: a date, a reference, a figure
         value, decimals = parse_number(m.group())
-        if decimals or int(value) in _YEAR or _on_table_line(text, m.start()):
+        if decimals or int(value) in _YEAR or on_table_line(m.start()):
             continue  # a decimal is a measure or a rate, not a count; a year is not a count
         sentence_start = layout.sentence_span(m.start())[0]
         before = text[max(sentence_start, m.start() - 60):m.start()]
@@ -138,11 +140,21 @@ def _figures(facts: Sequence[Fact]) -> list[Figure]:
     return figures
 
 
-def _on_table_line(text: str, offset: int) -> bool:
-    """Cells of a Markdown or text table: their arithmetic runs along rows and columns."""
-    start = text.rfind("\n", 0, offset) + 1
-    end = text.find("\n", offset)
-    return text.count("|", start, len(text) if end < 0 else end) >= 2
+def _table_lines(text: str):
+    """Whether an offset is on a line of a Markdown or text table (whose cells' arithmetic runs
+    along rows and columns); each line is looked at once, so a one-line megabyte stays linear."""
+    newlines = [i for i, char in enumerate(text) if char == "\n"]
+    known: dict[int, bool] = {}
+
+    def on_table_line(offset: int) -> bool:
+        line = bisect.bisect_left(newlines, offset)
+        if line not in known:
+            start = newlines[line - 1] + 1 if line else 0
+            end = newlines[line] if line < len(newlines) else len(text)
+            known[line] = text.count("|", start, end) >= 2
+        return known[line]
+
+    return on_table_line
 
 
 def _inside(figure: Figure, spans: list[tuple[int, int]]) -> bool:

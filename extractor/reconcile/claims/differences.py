@@ -3,6 +3,8 @@ hồ sơ tăng 6.903 hồ sơ)"), and what remains of a ratio's whole ("56/60 nh
 vụ chưa hoàn thành")."""
 from __future__ import annotations
 
+import itertools
+
 from decimal import Decimal
 
 import regex
@@ -23,7 +25,8 @@ def difference_claims(reading: Reading) -> list[Claim]:
     for i, current in enumerate(figures):
         if in_comparison(text, layout, current.start):
             continue
-        following = [f for f in figures[i + 1 :] if f.group == current.group][:2]
+        following = list(itertools.islice((figures[k] for k in range(i + 1, len(figures))
+                                           if figures[k].group == current.group), 2))
         if len(following) != 2:
             continue
         previous, change = following

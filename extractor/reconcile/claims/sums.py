@@ -3,6 +3,7 @@ parenthetical breakdown, a bulleted list under "gồm:", parallel labels, states
 the dossier flow received = resolved + pending)."""
 from __future__ import annotations
 
+import bisect
 import functools
 
 import regex
@@ -41,6 +42,9 @@ RECEIVED_LOOKBACK = 90
 RESOLVED_LOOKBACK = 70
 # The dossier flow is stated in one paragraph or runs on into the next.
 FLOW_PARAGRAPHS = 1
+# ... and within this many dossier figures after the received ones (a bound that keeps one
+# paragraph of thousands of figures linear).
+FLOW_FIGURES = 40
 
 
 @functools.lru_cache(maxsize=1)
@@ -94,8 +98,10 @@ def _breakdown_claims(text: str, layout: Layout, figures: list[Figure]) -> list[
 
 def _sum_claim(total: Figure, parts: list[Figure], rule: str) -> Claim:
     chosen = parts
+    running = sum(p.value for p in parts[:1])
     for k in range(2, len(parts) + 1):
-        if sum(p.value for p in parts[:k]) == total.value:
+        running += parts[k - 1].value
+        if running == total.value:
             chosen = parts[:k]
             break
     return Claim("sum", rule, [total.fact] + [p.fact for p in chosen],
@@ -123,23 +129,28 @@ def _breakdown(text: str, layout: Layout, figures: list[Figure], i: int) -> list
     line_end = text.find("\n", gap_start)
     line_end = len(text) if line_end < 0 else line_end
     line_cue = None
-    for line_cue in cue_regex("breakdown_cues").finditer(text, gap_start, line_end):
+    # (Only a short rest of the line is searched: scanning a megabyte-long line for every
+    # figure on it was quadratic.)
+    for line_cue in (cue_regex("breakdown_cues").finditer(text, gap_start, line_end)
+                     if line_end - gap_start < LIST_CUE_LINE_CHARS else ()):
         pass
     if line_cue and line_end - gap_start < LIST_CUE_LINE_CHARS:
         bullets = _bullet_parts(text, layout, figures, i, line_cue.end())
         if bullets:
             return bullets
-    nxt = next((f for f in figures[i + 1 :] if f.group == total.group and f.start >= gap_start), None)
+    at = next((k for k in range(i + 1, len(figures))
+               if figures[k].group == total.group and figures[k].start >= gap_start), None)
+    nxt = figures[at] if at is not None else None
     if nxt is None or nxt.start >= sentence_end:
         return []
     gap = text[gap_start : nxt.start]
     cue = cue_regex("breakdown_cues").search(gap)
     if cue and cue.start() <= BREAKDOWN_CUE_REACH and ";" not in gap[: cue.start()]:
         if _FIRST_PART.match(gap, cue.end()):
-            return _list_parts(text, layout, figures, figures.index(nxt), total.group, sentence_end)
+            return _list_parts(text, layout, figures, at, total.group, sentence_end)
     lead = text[max(0, total.start - WHOLE_LEAD_CHARS) : total.start]
     if cue_regex("whole_lead_cues", "").search(lead) and ";" not in gap and len(gap) < LEAD_GAP_CHARS:
-        return _list_parts(text, layout, figures, figures.index(nxt), total.group, sentence_end)
+        return _list_parts(text, layout, figures, at, total.group, sentence_end)
     open_paren = _breakdown_paren(text, layout, total, nxt)
     if open_paren is not None:
         inside = [f for f in figures[i + 1 :]
@@ -205,7 +216,8 @@ def _list_parts(text: str, layout: Layout, figures: list[Figure], first: int, gr
     """A list of parts from figures[first]: items joined by ',', ';' or 'và'."""
     parts = [figures[first]]
     first_paren = layout.enclosing_paren(figures[first].start)
-    for figure in figures[first + 1 :]:
+    for k in range(first + 1, len(figures)):
+        figure = figures[k]
         if figure.start >= sentence_end:
             break
         if layout.enclosing_paren(figure.start) != first_paren:
@@ -226,7 +238,9 @@ def _list_parts(text: str, layout: Layout, figures: list[Figure], first: int, gr
 def _without_parens(text: str, layout: Layout, start: int, end: int) -> str:
     """text[start:end] with every whole parenthesis inside it blanked out."""
     gap = list(text[start:end])
-    for paren in layout.parens:
+    parens = layout.parens
+    for k in range(bisect.bisect_left(parens, start, key=lambda p: p.start), len(parens)):
+        paren = parens[k]
         if paren.start >= end:
             break
         if paren.start >= start and paren.end <= end:
@@ -326,19 +340,26 @@ def dossier_flow_claims(reading: Reading) -> list[Claim]:
     dossiers = [f for f in figures if f.group == flow.unit_group and not in_comparison(text, layout, f.start)]
     claims = []
     used: set[int] = set()
+    clauses: dict[int, str] = {}
+
+    def clause(figure: Figure) -> str:
+        if figure.start not in clauses:
+            clauses[figure.start] = clause_of(text, layout, figure)
+        return clauses[figure.start]
+
     for i, received in enumerate(dossiers):
         if received.start in used:
             continue
         before = text[max(layout.sentence_span(received.start)[0], received.start - RECEIVED_LOOKBACK) : received.start]
-        if not words["received"].search(before) or words["received_part"].search(clause_of(text, layout, received)):
+        if not words["received"].search(before) or words["received_part"].search(clause(received)):
             continue
         resolved = None
         pendings: list[Figure] = []
         overdue: list[Figure] = []
-        for figure in dossiers[i + 1 :]:
+        for figure in dossiers[i + 1 : i + 1 + FLOW_FIGURES]:
             if layout.paragraph(figure.start) - layout.paragraph(received.start) > FLOW_PARAGRAPHS:
                 break
-            clause = clause_of(text, layout, figure)
+            figure_clause = clause(figure)
             window = text[max(layout.sentence_span(figure.start)[0], figure.start - RESOLVED_LOOKBACK) : figure.start]
             if resolved is None:
                 m = None
@@ -349,9 +370,9 @@ def dossier_flow_claims(reading: Reading) -> list[Claim]:
                 continue
             if layout.enclosing_paren(figure.start) is not None:
                 continue
-            if words["pending"].search(clause):
+            if words["pending"].search(figure_clause):
                 pendings.append(figure)
-            elif words["overdue"].search(clause) and unresolved.search(
+            elif words["overdue"].search(figure_clause) and unresolved.search(
                     text[figure.end : layout.sentence_span(figure.start)[1]]):
                 overdue.append(figure)
         if resolved is None or not pendings:
