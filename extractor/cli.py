@@ -13,7 +13,7 @@ from . import __version__, extract_document
 from .cli_options import budget_options, lang_option, ocr_option, ocr_timeout_option, walking_options
 from .messages import message
 from .read import ReadError, iter_inputs, read_document, reading_options, shown_path
-from .terminal import cell, echo, line
+from .terminal import cell, echo
 
 FACT_KINDS = ("doc_ref", "date", "period", "ratio", "percent", "money", "quantity", "person", "organization")
 

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import functools
 
-import regex
-
 from ..multiscan import AVAILABLE, MultiScan, utf8
 from ..patterns import PatternError
 from .relations import AFTER_CUES, BEFORE_CUES, relations
