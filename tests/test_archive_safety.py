@@ -86,3 +86,25 @@ def test_two_ingests_at_once_neither_corrupt_nor_duplicate(archive_url, tmp_path
     with Archive.open(clean) as archive:
         archive.ingest([str(folder)])
     assert snapshot(archive_url) == snapshot(clean)
+
+
+def test_an_archive_another_process_is_creating_is_opened_on_a_later_try(tmp_path, monkeypatch):
+    # SQLite may refuse at once ("database is locked") instead of waiting while another
+    # process switches a new file to WAL or upgrades it: the open is tried again.
+    from sqlalchemy.exc import OperationalError
+
+    from extractor.archive import db
+
+    real, refusals = db._bring_up_to_date, []
+
+    def refused_twice(engine, name):
+        if len(refusals) < 2:
+            refusals.append(name)
+            raise OperationalError("PRAGMA journal_mode = WAL", {}, Exception("database is locked"))
+        return real(engine, name)
+
+    monkeypatch.setattr(db, "_bring_up_to_date", refused_twice)
+    monkeypatch.setattr(db, "OPEN_RETRY_SECONDS", 0)
+    engine, _ = db.open_engine(str(tmp_path / "a.sqlite"))
+    engine.dispose()
+    assert len(refusals) == 2

@@ -11,6 +11,7 @@ same document are serialised with an advisory lock (see :func:`store.lock_path`)
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -24,6 +25,10 @@ DEFAULT_FILE = "cchc-archive.sqlite"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Seconds a writer waits for another to finish its transaction.
 BUSY_TIMEOUT = 120
+# Opening an archive that another process is creating is tried this many times, waiting a
+# little longer each time.
+OPEN_ATTEMPTS = 5
+OPEN_RETRY_SECONDS = 0.2
 # Advisory lock key for schema upgrades on PostgreSQL ("cchc" in ASCII).
 UPGRADE_LOCK = 0x63636863
 
@@ -162,29 +167,39 @@ def open_engine(url: str | None, create: bool = True) -> tuple[Engine, URL]:
             raise ArchiveError("archive_not_found", url=name)
         if create and not path.parent.is_dir():
             raise ArchiveError("no_directory", url=name, directory=str(path.parent))
-    engine = create_engine(parsed)
-    try:
-        with engine.connect() as conn:
-            tables = set(sa.inspect(conn).get_table_names())
-            revision = current_revision(conn) if "alembic_version" in tables else None
-        if revision is None and tables - {"alembic_version"}:
-            raise ArchiveError("not_an_archive", url=name,
-                               reason=", ".join(sorted(tables)[:5]))
-        head = head_revision()
-        if revision != head:
-            _check_known(revision, name)
-            upgrade(engine)
-    except ArchiveError:
-        engine.dispose()
-        raise
-    except OperationalError as exc:
-        engine.dispose()
-        raise _operational(exc, name) from None
-    except DBAPIError as exc:
-        engine.dispose()
-        raise ArchiveError("not_an_archive" if _not_a_database(exc) else "database_error",
-                           url=name, reason=reason(exc)) from None
-    return engine, parsed
+    attempt = 1
+    while True:
+        engine = create_engine(parsed)
+        try:
+            _bring_up_to_date(engine, name)
+            return engine, parsed
+        except ArchiveError:
+            engine.dispose()
+            raise
+        except OperationalError as exc:
+            engine.dispose()
+            # Two processes opening a new SQLite file at once: switching it to WAL or upgrading
+            # a read lock may be refused at once ("database is locked") instead of waiting.
+            if attempt < OPEN_ATTEMPTS and "locked" in str(exc).lower():
+                time.sleep(OPEN_RETRY_SECONDS * attempt)
+                attempt += 1
+                continue
+            raise _operational(exc, name) from None
+        except DBAPIError as exc:
+            engine.dispose()
+            raise ArchiveError("not_an_archive" if _not_a_database(exc) else "database_error",
+                               url=name, reason=reason(exc)) from None
+
+
+def _bring_up_to_date(engine: Engine, name: str) -> None:
+    with engine.connect() as conn:
+        tables = set(sa.inspect(conn).get_table_names())
+        revision = current_revision(conn) if "alembic_version" in tables else None
+    if revision is None and tables - {"alembic_version"}:
+        raise ArchiveError("not_an_archive", url=name, reason=", ".join(sorted(tables)[:5]))
+    if revision != head_revision():
+        _check_known(revision, name)
+        upgrade(engine)
 
 
 def _check_known(revision: str | None, name: str) -> None:
