@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from ..facts import Fact
 from ..normalize import NormalizedText
@@ -53,6 +53,30 @@ class DocumentContext:
     def content(self, line: Line) -> Span:
         """The line's span without blanks and markup at its ends."""
         return content_span(self.text, line.start, line.end)
+
+    def dash_items(self, first: int, items: list[Span], wraps: Callable[[Span, str], bool]) -> tuple[list[Span], int]:
+        """A list of dash-led items on the lines from line ``first`` on, after ``items`` already
+        read (blank lines before the first item are passed over, one after an item ends the
+        list); a line that ``wraps(last item, line words)`` continues the last item. Returns the
+        items and the index of the line after the last one looked at."""
+        items = list(items)
+        i = first
+        while i < len(self.lines):
+            line = self.lines[i]
+            words = self.clean_line(line)
+            if not words:
+                if items:
+                    break
+                i += 1
+                continue
+            if words.startswith("-"):
+                items.append(self.content(line))
+            elif items and wraps(items[-1], words):
+                items[-1] = (items[-1][0], self.content(line)[1])
+            else:
+                break
+            i += 1
+        return items, i
 
     def line_at(self, offset: int) -> Line:
         return self.lines[max(0, bisect.bisect_right(self._line_starts, offset) - 1)]

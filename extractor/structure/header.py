@@ -383,23 +383,11 @@ def read_recipients(context: DocumentContext, header: Header) -> Recipients | No
     else:
         if rest.startswith("-"):
             items.append(content_span(text, m.end(), line.end))
-        i = line.index + 1
-        while i < len(context.lines):
-            ln = context.lines[i]
-            c = context.clean_line(ln)
-            if not c:
-                if items:
-                    break
-                i += 1
-                continue
-            if c.startswith("-"):
-                items.append(context.content(ln))
-            elif items and c[0].islower():
-                items[-1] = (items[-1][0], context.content(ln)[1])
-            else:
-                break
-            end_line = ln
-            i += 1
+        # A recipient wraps onto a line that goes on in lower case.
+        items, after = context.dash_items(line.index + 1, items, lambda item, words: words[0].islower())
+        last_item = max((i for i in range(line.index + 1, after) if context.clean_line(context.lines[i])), default=None)
+        if last_item is not None:
+            end_line = context.lines[last_item]
     values = list_item_values(text, items)
     if not values:
         return None

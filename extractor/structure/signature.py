@@ -108,31 +108,17 @@ def _read_distribution(context: DocumentContext, after: int) -> tuple[list[Span]
     m = layout().pattern("distribution").search(text, after)
     if not m:
         return None
-    items: list[list[int]] = []
     line = context.line_at(m.end())
     # Items may start on the "Nơi nhận:" line itself.
-    if clean(text[m.end():line.end]).startswith("-"):
-        items.append(list(content_span(text, m.end(), line.end)))
-    i = line.index + 1
-    while i < len(lines):
-        ln = lines[i]
-        c = context.clean_line(ln)
-        if not c:
-            if items:
-                break
-            i += 1
-            continue
-        if c.startswith("-"):
-            items.append(list(context.content(ln)))
-        elif items and not text[items[-1][0]:items[-1][1]].rstrip("*").endswith((";", ".", ",")) \
-                and not layout().prefix_re.match(c):
-            # An item wrapped over the next line.
-            items[-1][1] = context.content(ln)[1]
-        else:
-            break
-        i += 1
-    end_line = lines[i - 1] if i > 0 else line
-    return [(a, b) for a, b in items], m.start(), end_line.end
+    first = [content_span(text, m.end(), line.end)] if clean(text[m.end():line.end]).startswith("-") else []
+
+    def wraps(item: Span, words: str) -> bool:
+        """An item not yet ended by its punctuation goes on, unless the signature starts."""
+        return not text[item[0]:item[1]].rstrip("*").endswith((";", ".", ",")) and not layout().prefix_re.match(words)
+
+    items, after = context.dash_items(line.index + 1, first, wraps)
+    end_line = lines[after - 1] if after > 0 else line
+    return items, m.start(), end_line.end
 
 
 def _find_signature(context: DocumentContext, start_line: int, stop_line: int,
