@@ -27,8 +27,33 @@ def test_review_keeps_decisions_across_reingest(tmp_path):
     assert "dismiss: đã sửa ở bản ký" in runner.invoke(cli, ["review", "--archive", archive]).stdout
     missing = runner.invoke(cli, ["review", "--archive", archive, "khong-co", "--confirm"])
     assert missing.exit_code == 1 and "khong-co" in missing.stderr
-    undecided = runner.invoke(cli, ["review", "--archive", archive, key])
-    assert undecided.exit_code == 2
+    shown = runner.invoke(cli, ["review", "--archive", archive, key])
+    assert shown.exit_code == 0 and "Tổng không khớp" in shown.stdout and "đã sửa ở bản ký" in shown.stdout
+
+
+def test_review_loop_prefixes_one_decision_json_and_filters(tmp_path):
+    import json
+
+    doc = tmp_path / "bc.txt"
+    doc.write_text(REPORT, encoding="utf-8")
+    archive = str(tmp_path / "kho.sqlite")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", "--quiet", "--jobs", "1", "--archive", archive, str(doc)]).exit_code == 0
+    (key,) = sqlite3.connect(archive).execute("SELECT key FROM findings WHERE kind = 'sum_mismatch'").fetchone()
+    both = runner.invoke(cli, ["review", "--archive", archive, key, "--confirm", "--dismiss"])
+    assert both.exit_code == 2 and "--confirm" in both.output
+    assert runner.invoke(cli, ["review", "--archive", archive, "--confirm"]).exit_code == 2
+    short = runner.invoke(cli, ["review", "--archive", archive, key[:8], "--confirm", "--who", "Lan"])
+    assert short.exit_code == 0 and key in short.stdout
+    wildcard = runner.invoke(cli, ["review", "--archive", archive, "%", "--confirm"])
+    assert wildcard.exit_code == 1  # a LIKE wildcard typed is a character, not "every key"
+    one = json.loads(runner.invoke(cli, ["review", "--archive", archive, key[:8], "--format", "json"]).stdout)
+    assert one["key"] == key and [h["who"] for h in one["history"]] == ["Lan"]
+    confirmed = json.loads(runner.invoke(cli, ["review", "--archive", archive, "--decision", "confirm",
+                                               "--format", "json"]).stdout)
+    assert [r["key"] for r in confirmed] == [key]
+    assert json.loads(runner.invoke(cli, ["review", "--archive", archive, "--decision", "none", "--kind",
+                                          "sum_mismatch", "--format", "json"]).stdout) == []
 
 
 def test_audit_over_an_archive_matches_the_audit_of_the_files_and_stores_cross_findings(tmp_path):

@@ -16,7 +16,7 @@ import click
 
 from ..cli_options import budget_options, lang_option, ocr_option, ocr_timeout_option, walking_options
 from ..messages import message
-from ..terminal import cell, line
+from ..terminal import cell, echo, line
 from .db import ArchiveError, DEFAULT_FILE
 
 archive_option = click.option(
@@ -402,58 +402,75 @@ def export(tables: tuple[str, ...], archive_url: str | None, fmt: str, output: s
 @click.command()
 @click.argument("finding_key", required=False)
 @archive_option
-@click.option("--confirm", "decision", flag_value="confirm", help="The finding is right.")
-@click.option("--dismiss", "decision", flag_value="dismiss", help="The finding is not a problem.")
+@click.option("--confirm", is_flag=True, help="The finding is right.")
+@click.option("--dismiss", is_flag=True, help="The finding is not a problem.")
 @click.option("--note", help="Why (kept with the decision).")
 @click.option("--who", default=lambda: os.environ.get("USER"), help="Who decides (default: $USER).")
+@click.option("--severity", type=click.Choice(["gross", "error", "minor", "possible"]),
+              help="List only findings of this severity.")
+@click.option("--kind", help="List only findings of this kind (sum_mismatch, percent_mismatch, …).")
+@click.option("--decision", type=click.Choice(["confirm", "dismiss", "none"]),
+              help="List only findings with this latest decision (none: not decided yet).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="A table, or JSON.")
 @lang_option
-def review(finding_key: str | None, archive_url: str | None, decision: str | None, note: str | None,
-           who: str | None, lang: str) -> None:
-    """List the archive's findings with their decisions, or confirm or dismiss one.
+def review(finding_key: str | None, archive_url: str | None, confirm: bool, dismiss: bool, note: str | None,
+           who: str | None, severity: str | None, kind: str | None, decision: str | None, fmt: str,
+           lang: str) -> None:
+    """List the archive's findings with their decisions, show one, or confirm or dismiss it.
 
-    Without FINDING_KEY, prints every finding with its key and the latest decision on it. With a
-    key and --confirm or --dismiss, records the decision; decisions refer to the finding's stable
-    key, so they survive re-ingesting the documents.
+    Without FINDING_KEY, prints every finding (or those the filters keep) with its key and the
+    latest decision on it. With a key, or the first characters of one, shows that finding and
+    the history of decisions on it; with --confirm or --dismiss, records the decision.
+    Decisions refer to the finding's stable key, so they survive re-ingesting the documents.
 
-    Example: cchc review 3f2a9c… --dismiss --note "bản dự thảo, đã có bản ký"
+    Example: cchc review 3f2a9c --dismiss --note "bản dự thảo, đã có bản ký"
     """
-    import sqlalchemy as sa
+    from . import review as reviewing
 
-    from .models import TABLES
-
+    if confirm and dismiss:
+        raise click.UsageError(message("review_both_decisions", lang))
+    chosen = "confirm" if confirm else "dismiss" if dismiss else None
     archive = _open(archive_url, lang, create=False)
     with archive, _database_errors(archive, lang):
-        findings, documents, judgements = TABLES["findings"], TABLES["documents"], TABLES["judgements"]
         if finding_key:
-            if decision is None:
-                raise click.UsageError(message("review_needs_decision", lang))
-            with archive.engine.connect() as conn:
-                known = conn.execute(sa.select(findings.c.key).where(findings.c.key == finding_key)).first()
-            if known is None:
+            keys = reviewing.keys_starting(archive.engine, finding_key)
+            if not keys:
                 raise click.ClickException(message("unknown_finding", lang, key=finding_key, url=archive.name))
-            archive.judge(decision=decision, finding_key=finding_key, note=note, who=who)
-            click.echo(message("review_recorded", lang, key=finding_key, decision=decision))
+            if len(keys) > 1:
+                raise click.ClickException(message("ambiguous_finding", lang, key=finding_key, count=len(keys)))
+            key = keys[0]
+            if chosen is not None:
+                archive.judge(decision=chosen, finding_key=key, note=note, who=who)
+                click.echo(message("review_recorded", lang, key=key, decision=chosen))
+                return
+            (found,) = reviewing.findings(archive.engine, key=key)
+            record = {**found.to_dict(), "history": reviewing.history(archive.engine, key)}
+            if fmt == "json":
+                click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+                return
+            for label, value in (("key", key), ("severity", found.severity), ("document", found.path),
+                                 ("finding", found.message)):
+                echo(f"{message(f'review_col_{label}', lang)}: {value or ''}")
+            for entry in record["history"]:
+                echo(f"{message('review_col_decision', lang)}: {entry['decision']} ({entry['who'] or '?'}, "
+                     f"{entry['decided_at']}){': ' + entry['note'] if entry['note'] else ''}")
             return
-        latest = (sa.select(judgements.c.finding_key, judgements.c.decision, judgements.c.note,
-                            sa.func.row_number().over(partition_by=judgements.c.finding_key,
-                                                      order_by=judgements.c.id.desc()).label("rank"))
-                  .where(judgements.c.subject == "finding").subquery())
-        query = (sa.select(findings.c.key, findings.c.severity, findings.c.message, documents.c.path,
-                           latest.c.decision, latest.c.note)
-                 .select_from(findings.outerjoin(documents, findings.c.document_id == documents.c.id)
-                              .outerjoin(latest, sa.and_(latest.c.finding_key == findings.c.key, latest.c.rank == 1)))
-                 .order_by(documents.c.path, findings.c.id))
-        with archive.engine.connect() as conn:
-            rows = conn.execute(query).all()
+        if chosen is not None:
+            raise click.UsageError(message("review_needs_key", lang))
+        rows = reviewing.findings(archive.engine, severity=severity, kind=kind, decision=decision)
+        if fmt == "json":
+            click.echo(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=2))
+            return
         from rich.console import Console
         from rich.table import Table
 
         table = Table(title=message("review_title", lang, count=len(rows)))
         for column in ("key", "severity", "document", "finding", "decision"):
             table.add_column(message(f"review_col_{column}", lang))
-        for key, severity, text, path, decided, why in rows:
-            table.add_row(cell(key), severity or "", cell(Path(path).name if path else ""), cell(text or ""),
-                          cell((decided or "") + (f": {why}" if why else "")))
+        for r in rows:
+            table.add_row(cell(r.key), r.severity or "", cell(Path(r.path).name if r.path else ""), cell(r.message or ""),
+                          cell((r.decision or "") + (f": {r.note}" if r.note else "")))
         Console(width=180).print(table)
 
 
