@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 
 from extractor import Document, extract_facts
-from extractor.document import Cell, Table
 from extractor.extract.cells import resolve_unit
 from extractor.structure.tables import grammar
+from table_fixtures import reader_table
 
 BUDGET = """Đơn vị tính: triệu đồng
 
@@ -94,15 +94,8 @@ def test_a_cell_keeps_its_row_and_column_labels_and_where_the_unit_was_stated():
 
 def test_reader_tables_are_read_with_their_cell_offsets():
     rows = [["Nội dung", "Kinh phí (triệu đồng)"], ["Chi đầu tư", "1.250"], ["Chi khác", "300"]]
-    text, table_rows = "", []
-    for row in rows:
-        cells = []
-        for cell in row:
-            cells.append(Cell(cell, len(text), len(text) + len(cell)))
-            text += cell + "\t"
-        text += "\n"
-        table_rows.append(cells)
-    found = extract_facts(text, tables=[Table(None, table_rows)]).facts
+    text, table = reader_table(rows, separator="\t")
+    found = extract_facts(text, tables=[table]).facts
     assert [(f.kind, f.text, f.value["amount"]) for f in found] == [
         ("money", "1.250", Decimal("1250000000")), ("money", "300", Decimal("300000000"))]
 

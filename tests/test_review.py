@@ -12,13 +12,19 @@ REPORT = ("SỞ NỘI VỤ\nSố: 12/BC-SNV\nAn Hòa, ngày 18 tháng 3 năm 202
           "Sở tiếp nhận 1.200 hồ sơ, trong đó 700 hồ sơ trực tuyến, 501 hồ sơ trực tiếp.\n")
 
 
-def test_review_keeps_decisions_across_reingest(tmp_path):
+def ingested(tmp_path):
+    """The report ingested into a new archive, and the key of its sum finding."""
     doc = tmp_path / "bc.txt"
     doc.write_text(REPORT, encoding="utf-8")
     archive = str(tmp_path / "kho.sqlite")
     runner = CliRunner()
     assert runner.invoke(cli, ["ingest", "--quiet", "--jobs", "1", "--archive", archive, str(doc)]).exit_code == 0
     (key,) = sqlite3.connect(archive).execute("SELECT key FROM findings WHERE kind = 'sum_mismatch'").fetchone()
+    return runner, doc, archive, key
+
+
+def test_review_keeps_decisions_across_reingest(tmp_path):
+    runner, doc, archive, key = ingested(tmp_path)
     listed = runner.invoke(cli, ["review", "--archive", archive])
     assert listed.exit_code == 0 and key in listed.stdout and "Tổng không khớp" in listed.stdout
     done = runner.invoke(cli, ["review", "--archive", archive, key, "--dismiss", "--note", "đã sửa ở bản ký"])
@@ -34,12 +40,7 @@ def test_review_keeps_decisions_across_reingest(tmp_path):
 def test_review_loop_prefixes_one_decision_json_and_filters(tmp_path):
     import json
 
-    doc = tmp_path / "bc.txt"
-    doc.write_text(REPORT, encoding="utf-8")
-    archive = str(tmp_path / "kho.sqlite")
-    runner = CliRunner()
-    assert runner.invoke(cli, ["ingest", "--quiet", "--jobs", "1", "--archive", archive, str(doc)]).exit_code == 0
-    (key,) = sqlite3.connect(archive).execute("SELECT key FROM findings WHERE kind = 'sum_mismatch'").fetchone()
+    runner, doc, archive, key = ingested(tmp_path)
     both = runner.invoke(cli, ["review", "--archive", archive, key, "--confirm", "--dismiss"])
     assert both.exit_code == 2 and "--confirm" in both.output
     assert runner.invoke(cli, ["review", "--archive", archive, "--confirm"]).exit_code == 2

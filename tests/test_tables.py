@@ -7,6 +7,7 @@ from extractor.document import Cell, Table
 from extractor.reconcile.checks import check, findings
 from extractor.reconcile.tables import table_claims
 from extractor.structure.tables import markdown_tables
+from table_fixtures import reader_table
 
 
 def table_findings(text, tables):
@@ -48,19 +49,6 @@ def test_total_row_that_does_not_add_up():
     assert finding.to_dict(text)["message"].startswith("Dòng 'Tổng cộng' của bảng không khớp ở cột 'Hồ sơ tiếp nhận'")
 
 
-def cells_of(rows):
-    """Rows written as text lines, each cell with its offsets."""
-    text, table = "", []
-    for row in rows:
-        line = []
-        for value in row:
-            line.append(Cell(value, len(text), len(text) + len(value)))
-            text += value + " | "
-        text += "\n"
-        table.append(line)
-    return text, Table(None, table)
-
-
 GROUPED = [["STT", "Nội dung", "Kinh phí"], ["", "Tổng cộng", "{total}"],
            ["I", "Chi đầu tư", "500"], ["1", "Dự án A", "300"], ["2", "Dự án B", "{b}"],
            ["II", "Chi thường xuyên", "400"], ["1", "Lương", "400"]]
@@ -72,7 +60,7 @@ GROUPED = [["STT", "Nội dung", "Kinh phí"], ["", "Tổng cộng", "{total}"],
     ("950", "200", [("table.column_total", 950, 900)]),
 ])
 def test_grouped_tables_are_summed_level_by_level(total, b, expected):
-    text, table = cells_of([[c.format(total=total, b=b) for c in row] for row in GROUPED])
+    text, table = reader_table([[c.format(total=total, b=b) for c in row] for row in GROUPED])
     assert len(table_claims(text, [table])) == 3
     assert [(f.rule, f.stated, f.expected) for f in table_findings(text, [table])] == expected
 
@@ -80,7 +68,7 @@ def test_grouped_tables_are_summed_level_by_level(total, b, expected):
 def test_a_breakdown_under_a_row_is_not_summed_as_its_siblings():
     rows = [["STT", "Nội dung", "Hồ sơ"], ["1", "Cấp tỉnh", "100"], ["", "Trong đó: trực tuyến", "60"],
             ["2", "Cấp huyện", "50"], ["", "Tổng cộng", "150"]]
-    text, table = cells_of(rows)
+    text, table = reader_table(rows)
     assert table_claims(text, [table]) == []
 
 

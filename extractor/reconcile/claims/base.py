@@ -3,6 +3,7 @@ that hands both from one reader to the next."""
 from __future__ import annotations
 
 import bisect
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Sequence
@@ -74,10 +75,12 @@ def read(text: str, facts: Sequence[Fact], layout: Layout) -> Reading:
     return Reading(text, layout, facts, figures)
 
 
+# The label naming a bare number stands within this many characters before it.
+BARE_LABEL_CHARS = 60
 # A number standing alone: not part of a larger number, a date, a code or a percentage.
 _BARE_NUMBER = regex.compile(r"(?<![\p{L}\p{N}.,/\-])(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?(?![\p{N}]|[.,]\d|\s*[%/])")
 # "label: 20": a part named by the words before its colon.
-_COLON_LABEL = regex.compile(r"\p{L}[\p{L} ]{0,60}:[ \t]*\Z")
+_COLON_LABEL = regex.compile(rf"\p{{L}}[\p{{L}} ]{{0,{BARE_LABEL_CHARS}}}:[ \t]*\Z")
 # "là 225 (…": a whole stated with its parts in the parenthesis after it.
 _PAREN_AFTER = regex.compile(r"[ \t]*\((?=[^()]*:)")
 _COPULA = regex.compile(r"(?<!\p{L})(?:là|gồm|có)[ \t]*\Z", regex.IGNORECASE)
@@ -85,6 +88,12 @@ _COPULA = regex.compile(r"(?<!\p{L})(?:là|gồm|có)[ \t]*\Z", regex.IGNORECASE
 _WORD_AFTER = regex.compile(r"[ \t]+\p{L}")
 # Years are not counts.
 _YEAR = range(1900, 2101)
+
+
+@functools.lru_cache(maxsize=1)
+def _bare_lead() -> regex.Pattern:
+    """A word ending right before a bare number that makes it an ordinal or a date part."""
+    return regex.compile(r"(?<!\p{L})(?:" + cue_pattern("bare_number_leads") + r")[ \t]*\Z", regex.IGNORECASE)
 
 
 def _bare_counts(text: str, layout: Layout, facts: Sequence[Fact], figures: list[Figure],
@@ -97,8 +106,7 @@ def _bare_counts(text: str, layout: Layout, facts: Sequence[Fact], figures: list
     spans = sorted((f.start, f.end) for f in facts)
     starts = [s for s, _ in spans]
     figure_starts = [f.start for f in figures]
-    lead = regex.compile(r"(?<!\p{L})(?:" + cue_pattern("bare_number_leads") + r")[ \t]*\Z", regex.IGNORECASE)
-    units, cues = cue_regex("bare_number_units", "^[ \t]*"), cue_regex("breakdown_cues")
+    lead, units, cues = _bare_lead(), cue_regex("bare_number_units", "^[ \t]*"), cue_regex("breakdown_cues")
     found: list[Figure] = []
     for m in _BARE_NUMBER.finditer(text):
         i = bisect.bisect_right(starts, m.start()) - 1
@@ -108,7 +116,7 @@ def _bare_counts(text: str, layout: Layout, facts: Sequence[Fact], figures: list
         if decimals or int(value) in _YEAR or on_table_line(m.start()):
             continue  # a decimal is a measure or a rate, not a count; a year is not a count
         sentence_start = layout.sentence_span(m.start())[0]
-        before = text[max(sentence_start, m.start() - 60):m.start()]
+        before = text[max(sentence_start, m.start() - BARE_LABEL_CHARS):m.start()]
         labelled = _COLON_LABEL.search(before) is not None
         named_after = _WORD_AFTER.match(text, m.end()) is not None and not units.match(text, m.end())
         # "… là 225 (đã triển khai: 161; …)": a whole whose parts the parenthesis names.
@@ -117,9 +125,9 @@ def _bare_counts(text: str, layout: Layout, facts: Sequence[Fact], figures: list
             continue
         if not labelled and lead.search(before):
             continue  # "Điều 5", "tháng 3 …", "lần 2 …": an ordinal or a date part
-        previous = figure_starts[:bisect.bisect_left(figure_starts, m.start())]
-        owner = next((figures[k] for k in range(len(previous) - 1, -1, -1)
-                      if figures[k].start >= sentence_start), None)
+        # The figure right before it, when that one is in its sentence (earlier ones are not).
+        k = bisect.bisect_left(figure_starts, m.start()) - 1
+        owner = figures[k] if k >= 0 and figures[k].start >= sentence_start else None
         group = owner.group if owner is not None else f"count@{layout.sentence(m.start())}"
         fact = Fact("quantity", m.group(), m.start(), m.end(), "reconcile.bare_count",
                     {"value": value, "decimals": decimals, "unit": None})
