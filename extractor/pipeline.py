@@ -26,7 +26,7 @@ from .reconcile.checks import Finding, Result
 from .reconcile.crossdoc import DocumentView, view
 from .structure import Structure, analyse
 from .structure.layout import Layout
-from .structure.tables import table_in
+from .structure.tables import TableView, table_in
 
 # Problems of the structure stage that an audit reports: names of places and bodies misspelt.
 SPELLING_PROBLEMS = ("place_spelling", "body_spelling")
@@ -137,7 +137,8 @@ def process(source: str | Document, options: ReadOptions | None = None, *, recon
             document.text, pages, norm=norm, tables=document.tables), Extraction([], []))
         result.structure = _stage(result, "structure", lambda: analyse(
             document.text, result.facts, pages, norm=norm, layout=normalized_layout), None)
-    _reconcile(result, normalized_layout, claims=reconcile)
+    _reconcile(result, normalized_layout, claims=reconcile,
+               views=result.extraction.tables if facts is None else None)
     return result
 
 
@@ -152,9 +153,10 @@ def _stage(result: Processed, name: str, run: Callable[[], Any], fallback: Any) 
         return fallback
 
 
-def _reconcile(result: Processed, layout: Layout, *, claims: bool) -> None:
+def _reconcile(result: Processed, layout: Layout, *, claims: bool, views: list[TableView] | None) -> None:
     """The cross-document view and (with ``claims``) the claims and findings, read on the
-    normalised text and handed back in document-text offsets."""
+    normalised text and handed back in document-text offsets. ``views`` are the tables the
+    extraction read (None for stored facts: the reconciler reads the text's tables itself)."""
     norm, document = result.norm, result.document
     to_normalized, to_source = _fact_maps(norm, result.facts)
     facts = [to_normalized(f) for f in result.facts]
@@ -163,7 +165,8 @@ def _reconcile(result: Processed, layout: Layout, *, claims: bool) -> None:
     if not claims:
         return
     tables = [table_in(norm, t) for t in document.tables]
-    results, findings = _stage(result, "reconcile", lambda: check_document(norm.text, facts, tables, layout=layout),
+    results, findings = _stage(result, "reconcile", lambda: check_document(
+        norm.text, facts, tables, layout=layout, views=views),
                                ([], []))
     for item in results:
         item.claim.facts = [to_source(f) for f in item.claim.facts]

@@ -6,12 +6,12 @@ import pytest
 from extractor.document import Cell, Table
 from extractor.reconcile.checks import check, findings
 from extractor.reconcile.tables import table_claims
-from extractor.structure.tables import markdown_tables
+from extractor.structure.tables import markdown_tables, table_views
 from table_fixtures import reader_table
 
 
 def table_findings(text, tables):
-    return findings([check(claim) for claim in table_claims(text, tables)])
+    return findings([check(claim) for claim in table_claims(text, table_views(text, tables))])
 
 TABLE = """Kết quả tiếp nhận hồ sơ:
 
@@ -61,7 +61,7 @@ GROUPED = [["STT", "Nội dung", "Kinh phí"], ["", "Tổng cộng", "{total}"],
 ])
 def test_grouped_tables_are_summed_level_by_level(total, b, expected):
     text, table = reader_table([[c.format(total=total, b=b) for c in row] for row in GROUPED])
-    assert len(table_claims(text, [table])) == 3
+    assert len(table_claims(text, table_views(text, [table]))) == 3
     assert [(f.rule, f.stated, f.expected) for f in table_findings(text, [table])] == expected
 
 
@@ -69,7 +69,7 @@ def test_a_breakdown_under_a_row_is_not_summed_as_its_siblings():
     rows = [["STT", "Nội dung", "Hồ sơ"], ["1", "Cấp tỉnh", "100"], ["", "Trong đó: trực tuyến", "60"],
             ["2", "Cấp huyện", "50"], ["", "Tổng cộng", "150"]]
     text, table = reader_table(rows)
-    assert table_claims(text, [table]) == []
+    assert table_claims(text, table_views(text, [table])) == []
 
 
 def test_reader_table_with_total_at_the_top():

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import bisect
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 from ..document import Table
 from ..facts import Fact, Problem
-from ..structure.tables import table_in
+from ..structure.tables import TableView, table_in, table_views
 from ..normalize import NormalizedText, normalize
 from ..patterns import Pattern, ScanGroup, load_patterns, scan_groups
 from . import dates, numbers, refs
@@ -64,6 +64,8 @@ class Context:
 class Extraction:
     facts: list[Fact]
     problems: list[Problem]
+    # The tables read, in the offsets of the normalised text (the reconciler checks them).
+    tables: list[TableView] = field(default_factory=list)
 
 
 _TRIM_START, _TRIM_END = " \t\r\n*", " \t\r\n"
@@ -267,8 +269,8 @@ def extract_facts(text: str, pages: Sequence[tuple[int, int, int]] = (), *,
     norm = norm if norm is not None else normalize(text)
     candidates, problems = find_candidates(Context(norm.text, norm.encoded))
     candidates = _with_short_refs(norm.text, candidates, norm.encoded)
-    in_cells = cell_facts(norm.text, [table_in(norm, t) for t in tables],
-                          [(c.start, c.end) for c in candidates])
+    views = table_views(norm.text, [table_in(norm, t) for t in tables])
+    in_cells = cell_facts(norm.text, views, [(c.start, c.end) for c in candidates])
     page_starts = [p[1] for p in pages]
 
     def page_of(offset: int) -> int | None:
@@ -297,7 +299,7 @@ def extract_facts(text: str, pages: Sequence[tuple[int, int, int]] = (), *,
     for p in problems:
         start, end = span(p.start, p.end)
         mapped_problems.append(Problem(p.code, text[start:end], start, end, p.detail, page_of(start)))
-    return Extraction(facts, mapped_problems)
+    return Extraction(facts, mapped_problems, views)
 
 
 __all__ = ["extract_facts", "Extraction", "find_candidates", "run_pattern", "Context"]

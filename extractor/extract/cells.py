@@ -12,8 +12,7 @@ import bisect
 from decimal import Decimal
 from typing import Any, Sequence
 
-from ..document import Table
-from ..structure.tables import TableView, UnitNote, column_units, document_tables, grammar, view_table
+from ..structure.tables import TableView, UnitNote, column_units, grammar
 from .numbers import _currency_words, _scales, _unit_key, _units, parse_number
 
 # The words a column header or row label keeps in a fact's value.
@@ -46,13 +45,12 @@ def resolve_unit(text: str) -> tuple[str, int, str | None] | None:
     return None
 
 
-def cell_facts(text: str, reader_tables: Sequence[Table], taken: Sequence[tuple[int, int]]) -> list[dict[str, Any]]:
+def cell_facts(text: str, views: Sequence[TableView], taken: Sequence[tuple[int, int]]) -> list[dict[str, Any]]:
     """The figures of the document's tables not already found in their cells (``taken``: the
     spans of facts found), as ``kind, start, end, pattern, value`` dicts in ``text`` offsets."""
     starts = sorted(taken)
     found = []
-    for table in document_tables(text, reader_tables):
-        view = view_table(text, table)
+    for view in views:
         found += _table_figures(text, view, starts)
     return found
 

@@ -15,10 +15,10 @@ from typing import Iterable, Sequence
 
 import regex
 
-from ..document import Cell, Table
+from ..document import Cell
 from ..extract.numbers import parse_number
 from ..facts import Fact
-from ..structure.tables import TableView, view_table
+from ..structure.tables import TableView
 from .claims import Claim
 from .vocabulary import cue_pattern
 
@@ -77,12 +77,11 @@ def _level(index: str) -> int | None:
     return None
 
 
-def table_claims(text: str, tables: Iterable[Table], facts: Sequence[Fact] = ()) -> list[Claim]:
+def table_claims(text: str, views: Iterable[TableView], facts: Sequence[Fact] = ()) -> list[Claim]:
     """Every total of the tables as a claim, with the cells (or the facts found in them)."""
     cells = _CellFacts(text, facts)
     claims = []
-    for table in tables:
-        view = view_table(text, table)
+    for view in views:
         claims += _column_claims(view, cells) + _row_claims(view, cells)
     return claims
 

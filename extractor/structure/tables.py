@@ -157,6 +157,11 @@ def table_in(norm: "NormalizedText", table: Table) -> Table:
     return Table(table.page, [[moved(c) for c in row] for row in table.rows])
 
 
+def table_views(text: str, tables: Sequence[Table]) -> list[TableView]:
+    """The document's tables (the reader's, else the text's Markdown tables), each read once."""
+    return [view_table(text, table) for table in document_tables(text, tables)]
+
+
 def document_tables(text: str, tables: Sequence[Table]) -> list[Table]:
     """The reader's tables, or the Markdown tables of the text when the reader gave none."""
     return list(tables) if tables else markdown_tables(text)
