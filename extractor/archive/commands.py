@@ -5,6 +5,7 @@ Register them on the main command group with ``cli.add_command(ingest)`` (and ``
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -63,6 +64,9 @@ def _database_errors(archive, lang: str):
 @archive_option
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1,
               show_default=True, help="Extraction processes (1: extract in this process).")
+@click.option("--cluster", metavar="ADDRESS",
+              help="Read on a Dask cluster: local[:N] starts N workers on this machine, "
+                   "tcp://HOST:8786 joins a running scheduler (--jobs is then not used).")
 @click.option("--force", is_flag=True, help="Extract again files that have not changed.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no summary (errors are still shown).")
 @ocr_option
@@ -70,8 +74,8 @@ def _database_errors(archive, lang: str):
 @budget_options
 @walking_options
 @lang_option
-def ingest(paths: tuple[str, ...], archive_url: str | None, jobs: int, force: bool, quiet: bool,
-           ocr: str, ocr_timeout: float, timeout: float | None, max_memory: int | None, follow_links: bool,
+def ingest(paths: tuple[str, ...], archive_url: str | None, jobs: int, cluster: str | None,
+           force: bool, quiet: bool, ocr: str, ocr_timeout: float, timeout: float | None, max_memory: int | None, follow_links: bool,
            lang: str) -> None:
     """Add documents and their facts to the archive, or bring it up to date.
 
@@ -83,6 +87,7 @@ def ingest(paths: tuple[str, ...], archive_url: str | None, jobs: int, force: bo
     archive, and running it again finishes the job.
 
     Example: cchc ingest corpus/ --archive cchc-archive.sqlite --jobs 2
+    Example: cchc ingest /data/vanban --archive postgresql://cchc@db/cchc --cluster tcp://10.0.0.5:8786
     """
     from ..read.options import current_options
 
@@ -99,8 +104,8 @@ def ingest(paths: tuple[str, ...], archive_url: str | None, jobs: int, force: bo
         archive = _open(archive_url, lang, create=True)
     options = current_options().replace(ocr=ocr, ocr_timeout=ocr_timeout, timeout=timeout, max_memory=max_memory,
                                         follow_links=follow_links)
-    with archive, _database_errors(archive, lang):
-        report = _run_ingest(archive, paths, jobs, force, quiet, options, lang)
+    with archive, _database_errors(archive, lang), _cluster(cluster, lang) as dask_cluster:
+        report = _run_ingest(archive, paths, jobs, force, quiet, options, lang, dask_cluster)
         if report.total == 0 and not report.documents:
             raise click.ClickException(message("ingest_no_input", lang, paths=", ".join(paths)))
         if not quiet:
@@ -109,7 +114,23 @@ def ingest(paths: tuple[str, ...], archive_url: str | None, jobs: int, force: bo
         sys.exit(1)
 
 
-def _run_ingest(archive, paths, jobs, force, quiet, options, lang):
+@contextlib.contextmanager
+def _cluster(address: str | None, lang: str):
+    """The Dask cluster ``--cluster`` names, closed (with the workers it started) at the end."""
+    if address is None:
+        yield None
+        return
+    from .cluster import Cluster, ClusterError
+
+    try:
+        cluster = Cluster(address)
+    except ClusterError as exc:
+        raise click.ClickException(exc.message(lang)) from None
+    with cluster:
+        yield cluster
+
+
+def _run_ingest(archive, paths, jobs, force, quiet, options, lang, cluster=None):
     from rich.console import Console
 
     err = Console(stderr=True)
@@ -118,7 +139,7 @@ def _run_ingest(archive, paths, jobs, force, quiet, options, lang):
             if event.kind in ("file", "skipped") and event.error:
                 click.echo(line(event.error), err=True)
         return archive.ingest(paths, jobs=jobs, force=force, options=options, lang=lang,
-                              on_event=on_event)
+                              on_event=on_event, cluster=cluster)
     if not err.is_terminal:
         def on_event(event):
             if event.kind not in ("file", "skipped"):
@@ -130,11 +151,11 @@ def _run_ingest(archive, paths, jobs, force, quiet, options, lang):
                                         status=message("status_" + event.status, lang), path=event.path)),
                            err=True)
         return archive.ingest(paths, jobs=jobs, force=force, options=options, lang=lang,
-                              on_event=on_event)
-    return _ingest_with_bar(archive, paths, jobs, force, options, lang, err)
+                              on_event=on_event, cluster=cluster)
+    return _ingest_with_bar(archive, paths, jobs, force, options, lang, err, cluster)
 
 
-def _ingest_with_bar(archive, paths, jobs, force, options, lang, console):
+def _ingest_with_bar(archive, paths, jobs, force, options, lang, console, cluster):
     from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn,
                                SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn)
     from rich.text import Text
@@ -165,7 +186,7 @@ def _ingest_with_bar(archive, paths, jobs, force, options, lang, console):
 
     with progress:
         return archive.ingest(paths, jobs=jobs, force=force, options=options, lang=lang,
-                              on_event=on_event)
+                              on_event=on_event, cluster=cluster)
 
 
 def _ingest_summary(archive, report, lang: str) -> None:

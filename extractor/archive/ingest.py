@@ -2,9 +2,11 @@
 
 - Files are hashed first: an unchanged file (same content hash, same extractor version,
   archived without error) is skipped.
-- Extraction runs in worker processes (``jobs`` ≥ 2) or in this process (``jobs`` = 1); the
-  main process is the only writer, and writes each document in its own transaction, so a run
-  killed at any moment leaves a consistent archive and the next run finishes the job.
+- Extraction runs in worker processes (``jobs`` ≥ 2), in this process (``jobs`` = 1), or on
+  the workers of a Dask cluster (``cluster``, see :mod:`.cluster`). Each document is written
+  in its own transaction — by this process, or on PostgreSQL with a cluster by the worker that
+  read it — so a run killed at any moment leaves a consistent archive and the next run finishes
+  the job.
 - A file that cannot be read, or whose extraction fails, is recorded with its error and the
   batch goes on; a worker that dies (a crashing reader library) is replaced, and the files it
   may have died on are retried one by one so the culprit is the only one recorded as failed.
@@ -21,7 +23,7 @@ from collections import Counter
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -35,6 +37,9 @@ from . import worker
 from .db import ArchiveError, reason, writer
 from .models import Document, IngestRun
 from .store import Outcome, Payload, write_document
+
+if TYPE_CHECKING:
+    from .cluster import Cluster
 
 DOCS = Document.__table__
 RUNS = IngestRun.__table__
@@ -149,17 +154,20 @@ def ingest(engine: Engine, name: str, paths: Iterable[str], *, jobs: int = 1, fo
            options: ReadOptions | None = None, lang: str = "vi",
            on_event: Callable[[Event], None] | None = None,
            walk: Callable[[Iterable[str]], Iterable[str]] | None = None,
-           extract: Callable[..., Payload] = worker.extract_file) -> IngestReport:
+           extract: Callable[..., Payload] = worker.extract_file,
+           cluster: Cluster | None = None) -> IngestReport:
     """Ingest the files named and the document files under the folders named.
 
     ``walk`` expands the paths into files (default: the folder walking of ``cchc extract``);
     ``extract`` turns one file into a :class:`Payload` (default: :func:`worker.extract_file`;
-    with ``jobs`` ≥ 2 it must be a module-level function, run in worker processes).
+    with ``jobs`` ≥ 2 or a ``cluster`` it must be a module-level function, run in worker
+    processes). With a ``cluster`` (:class:`.cluster.Cluster`) the cluster's workers extract and
+    ``jobs`` is not used.
     """
     started = time.perf_counter()
     paths = list(paths)
     options = options or current_options()
-    if jobs > 1:
+    if jobs > 1 or cluster is not None:
         options = options.replace(jobs=1)  # one core per worker process
     version = worker.extractor_version()
     emit = on_event or (lambda event: None)
@@ -186,8 +194,16 @@ def ingest(engine: Engine, name: str, paths: Iterable[str], *, jobs: int = 1, fo
     emit(Event("start", total=len(files)))
     done = 0
 
+    run_started = now()
+    extracting: dict[str, str] = {}  # stored path → the outcome its extraction is expected to have
+
     def record(outcome: Outcome) -> None:
         nonlocal done
+        expected = extracting.pop(outcome.path, None)
+        if (expected and outcome.status == "unchanged" and outcome.stored_at is not None
+                and _aware(outcome.stored_at) >= run_started):
+            # A task retried after its worker died had already stored the document in this run.
+            outcome.status = expected
         done += 1
         report.documents[outcome.status] += 1
         report.facts[outcome.status] += outcome.facts
@@ -218,10 +234,20 @@ def ingest(engine: Engine, name: str, paths: Iterable[str], *, jobs: int = 1, fo
                     and row.sha256 == digest[0] and row.extractor_version == version):
                 record(Outcome(path, "unchanged"))
                 continue
+            extracting[path] = ("new" if row is None
+                                else "changed" if not digest or row.sha256 != digest[0] else "reextracted")
             yield name, digest
 
     try:
-        if jobs <= 1:
+        if cluster is not None:
+            from . import cluster as dask_cluster
+
+            target = None
+            if engine.dialect.name == "postgresql":
+                target = dask_cluster.Target(engine.url.render_as_string(hide_password=False), name,
+                                             version, force, lang)
+            dask_cluster.run(cluster, tasks(), options, lang, store.write, record, extract, target)
+        elif jobs <= 1:
             for path, digest in tasks():
                 record(store.write(extract(path, options, lang, digest)))
         else:
@@ -244,6 +270,11 @@ def ingest(engine: Engine, name: str, paths: Iterable[str], *, jobs: int = 1, fo
         except SQLAlchemyError:
             pass  # the run log is informative; the documents are already safe
     return report
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    """SQLite gives back naive UTC times, PostgreSQL aware ones."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
 
 
 def _vanished(roots: list[str], seen: list[str], known: dict) -> list[str]:

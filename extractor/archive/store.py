@@ -63,6 +63,7 @@ class Outcome:
     facts: int = 0
     error: str | None = None
     document_id: int | None = None
+    stored_at: dt.datetime | None = None  # for ``unchanged``: when that content was stored
 
 
 # ---------------------------------------------------------------------------------------------
@@ -229,7 +230,7 @@ def lock_path(conn: Connection, path: str) -> None:
 
 # Statements built once (the writer runs them for every document).
 _EXISTING = (sa.select(DOCS.c.id, DOCS.c.sha256, DOCS.c.extractor_version, DOCS.c.status,
-                       DOCS.c.search_key).where(DOCS.c.path == sa.bindparam("path")))
+                       DOCS.c.search_key, DOCS.c.ingested_at).where(DOCS.c.path == sa.bindparam("path")))
 _INSERT_DOCUMENT = DOCS.insert().returning(DOCS.c.id)
 _UPDATE_DOCUMENT = DOCS.update().where(DOCS.c.id == sa.bindparam("document_id"))
 _INSERT_TEXT = TEXTS.insert()
@@ -249,8 +250,8 @@ def write_document(conn: Connection, payload: Payload, version: str, now: dt.dat
         return _write_failure(conn, payload, existing, version, now)
     if (existing is not None and not force and existing.status == "ok"
             and existing.sha256 == payload.sha256 and existing.extractor_version == version):
-        # Another ingest stored this very content meanwhile.
-        return Outcome(payload.path, "unchanged", document_id=existing.id)
+        # Another ingest, or an earlier attempt of this one, stored this very content meanwhile.
+        return Outcome(payload.path, "unchanged", document_id=existing.id, stored_at=existing.ingested_at)
 
     meta = metadata_from(payload.facts, payload.metadata)
     typed = metadata_columns(meta)
