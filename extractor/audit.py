@@ -70,10 +70,25 @@ class Audit:
         }
 
 
-def audit_paths(paths: Iterable[str]) -> Audit:
+def audit_paths(paths: Iterable[str], jobs: int = 1) -> Audit:
+    """Audit files: each read and checked within itself (in ``jobs`` processes, in the order
+    given), then all of them checked across documents."""
     from .budget import process_bounded
+    from .read.options import current_options
 
-    documents = [process_bounded(path) for path in paths]
+    paths = list(paths)
+    options = current_options()
+    if jobs > 1 and len(paths) > 1:
+        from .archive.ingest import _executor
+
+        executor = _executor(min(jobs, len(paths)))
+        try:
+            one_core = options.replace(jobs=1)
+            documents = list(executor.map(process_bounded, paths, [one_core] * len(paths)))
+        finally:
+            executor.shutdown(wait=False, cancel_futures=True)
+    else:
+        documents = [process_bounded(path, options) for path in paths]
     views = [d.view for d in documents if d.view is not None]
     return Audit(documents, check_documents(views) + citation_graph_findings(views))
 

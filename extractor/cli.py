@@ -154,13 +154,18 @@ def text(path: str, lang: str, ocr: str, ocr_timeout: float, timeout: float | No
 @click.option("--archive", "archive_url", metavar="URL",
               help="Ingest PATHS into this archive (SQLite file or SQLAlchemy URL), then audit every "
                    "document it holds and store the cross-document findings in it.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1,
+              show_default=True, help="Documents read and checked at once, each in its own process.")
+@click.option("--cluster", metavar="ADDRESS",
+              help="With --archive: ingest PATHS on a Dask cluster (local[:N] or tcp://HOST:8786).")
 @lang_option
 @ocr_option
 @ocr_timeout_option
 @budget_options
 @walking_options
-def audit(paths: tuple[str, ...], fmt: str, output: str | None, archive_url: str | None, lang: str, ocr: str,
-          ocr_timeout: float, timeout: float | None, max_memory: int | None, follow_links: bool) -> None:
+def audit(paths: tuple[str, ...], fmt: str, output: str | None, archive_url: str | None, jobs: int,
+          cluster: str | None, lang: str, ocr: str, ocr_timeout: float, timeout: float | None,
+          max_memory: int | None, follow_links: bool) -> None:
     """Check the figures of documents, within each and across them all.
 
     Sums against their totals, percentages against their ratios, differences, numbering of an
@@ -181,20 +186,21 @@ def audit(paths: tuple[str, ...], fmt: str, output: str | None, archive_url: str
     ingest_errors: list[tuple[str, str]] = []
     history = None  # the reviewers' decisions, from an archive
     if archive_url:
-        from .archive.commands import _database_errors, _open
+        from .archive.commands import _cluster, _database_errors, _open
 
         archive = _open(archive_url, lang, create=True)
         with archive, _database_errors(archive, lang):
             if inputs:
-                with reading_options(ocr=ocr, ocr_timeout=ocr_timeout, timeout=timeout, max_memory=max_memory):
-                    ingest_errors = archive.ingest(inputs, jobs=1, lang=lang).errors
+                with (reading_options(ocr=ocr, ocr_timeout=ocr_timeout, timeout=timeout, max_memory=max_memory),
+                      _cluster(cluster, lang) as dask_cluster):
+                    ingest_errors = archive.ingest(inputs, jobs=jobs, lang=lang, cluster=dask_cluster).errors
             result = audit_archive(archive)
             history = decision_history(archive)
     else:
         if not inputs:
             raise click.ClickException(message("no_input", lang, paths=", ".join(paths) or "-"))
         with reading_options(ocr=ocr, ocr_timeout=ocr_timeout, timeout=timeout, max_memory=max_memory):
-            result = audit_paths(inputs)
+            result = audit_paths(inputs, jobs=jobs)
     record = result.to_dict(lang)
     failed = bool(ingest_errors)
     for _, error in ingest_errors:

@@ -328,7 +328,11 @@ def _report_value(doc: DocumentView, metric: str):
 
 
 def period_findings(docs: list[DocumentView]) -> list[Finding]:
-    """For one agency: cumulative windows that shrink, and carry-over that does not match."""
+    """For one agency: cumulative windows that shrink, and carry-over that does not match.
+
+    Each window is compared with the next longer window from the same start that states the
+    metric (any shrinking pair shows as at least one such neighbouring pair), and each report
+    with the reports starting the day after it ends: sorting, not every pair of reports."""
     by_agency: dict[str, list[DocumentView]] = defaultdict(list)
     for doc in docs:
         if doc.agency and doc.period and doc.place:
@@ -336,13 +340,14 @@ def period_findings(docs: list[DocumentView]) -> list[Finding]:
     findings = []
     for agency, reports in sorted(by_agency.items()):
         reports.sort(key=lambda d: (d.period[0], d.period[1]))
+        by_start: dict[dt.date, list[DocumentView]] = defaultdict(list)
+        for report in reports:
+            by_start[report.period[0]].append(report)
         for metric in vocabulary().cumulative_metrics:
-            for shorter in reports:
-                for longer in reports:
-                    if shorter is longer or shorter.period[0] != longer.period[0] or shorter.period[1] >= longer.period[1]:
-                        continue
-                    a, b = _report_value(shorter, metric), _report_value(longer, metric)
-                    if a is None or b is None or _value(a) <= _value(b):
+            for windows in by_start.values():
+                stated = [(w, v) for w in windows if (v := _report_value(w, metric)) is not None]
+                for (shorter, a), (longer, b) in zip(stated, stated[1:]):
+                    if shorter.period[1] >= longer.period[1] or _value(a) <= _value(b):
                         continue
                     findings.append(Finding(
                         "period_total_mismatch", "error", "crossdoc.cumulative_window", _value(b), f">= {_value(a)}",
@@ -350,9 +355,7 @@ def period_findings(docs: list[DocumentView]) -> list[Finding]:
                                        "shorter": [shorter.path, shorter.period[2]], "longer": [longer.path, longer.period[2]]}))
         carried, pending = vocabulary().carry_over
         for previous in reports:
-            for following in reports:
-                if following.period[0] != previous.period[1] + dt.timedelta(days=1):
-                    continue
+            for following in by_start.get(previous.period[1] + dt.timedelta(days=1), ()):
                 a, b = _report_value(previous, pending), _report_value(following, carried)
                 if a is None or b is None or _value(a) == _value(b):
                     continue

@@ -1,0 +1,168 @@
+"""Archives as heavy as real ones: the public corpus, each document extracted once for real, then
+copied with its figures, numbers, dates and issuing body varied so every copy is distinct.
+
+A copy keeps its base document's text length, so the base's facts keep their offsets: each
+figure has a digit or two changed in the text (and the fact's text is read again from the
+changed text; its parsed value stays the base's), its own number, date and year are changed in
+the header and in the metadata, and its issuing body is drawn from a skewed population — a few
+bodies with thousands of documents, as a province's departments have, and a long tail of small
+ones — so cross-document work meets the blocks real archives have.
+
+    from real_archive import real_payloads, build_real
+    build_real("sqlite:///big.sqlite", 100_000)
+
+Base extraction (the public corpus without OCR: scanned pages would only add OCR time to the
+build, not weight to the archive) is cached in ``$TMPDIR/cchc-bench/`` by extractor version.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import pickle
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Iterator
+
+import regex
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from extractor.archive import Archive  # noqa: E402
+from extractor.archive import db as archive_db  # noqa: E402
+from extractor.archive.store import Payload, write_document  # noqa: E402
+from extractor.archive.worker import extract_file, extractor_version  # noqa: E402
+from extractor.read import iter_inputs  # noqa: E402
+from extractor.read.options import current_options  # noqa: E402
+
+PUBLIC = ROOT.parent / "shared" / "corpus" / "public"
+CACHE = Path(tempfile.gettempdir()) / "cchc-bench"
+# Bodies with thousands of reports (a province's departments) take this share of the copies.
+BIG_BODIES = ("stc", "snv", "sgtvt", "sxd", "skhdt")
+BIG_SHARE = 0.5
+SMALL_BODIES = 2000
+YEARS = range(2015, 2026)
+# Share of digit runs whose last digit a copy changes.
+VARIED_SHARE = 0.5
+DOCUMENTS_PER_TRANSACTION = 200
+_DIGITS = regex.compile(r"\d+")
+
+
+def base_payloads() -> list[Payload]:
+    """Every readable public document, extracted once (cached by extractor version)."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    cached = CACHE / f"base-{extractor_version()}.pickle"
+    if cached.exists():
+        return pickle.loads(cached.read_bytes())
+    if not PUBLIC.is_dir():
+        raise SystemExit(f"{PUBLIC}: the public corpus is needed to build a real-document archive")
+    options = current_options().replace(ocr="never")
+    bases = []
+    for path in sorted(iter_inputs([str(PUBLIC)])):
+        payload = extract_file(path, options)
+        if payload.ok and payload.text and len(payload.text) > 500:
+            bases.append(payload)
+    cached.write_bytes(pickle.dumps(bases))
+    return bases
+
+
+def _varied_text(text: str, rng: random.Random) -> str:
+    chars = list(text)
+    for m in _DIGITS.finditer(text):
+        if rng.random() < VARIED_SHARE:
+            last = m.end() - 1
+            chars[last] = str((int(chars[last]) + rng.randint(1, 9)) % 10)
+    return "".join(chars)
+
+
+def _body(rng: random.Random) -> str:
+    if rng.random() < BIG_SHARE:
+        return rng.choice(BIG_BODIES)
+    return f"don-vi-{int(rng.paretovariate(1.2)) % SMALL_BODIES:04d}"
+
+
+def vary(base: Payload, index: int) -> Payload:
+    """Copy ``index`` of a base document: same length, distinct content and identity."""
+    rng = random.Random(index)
+    text = _varied_text(base.text, rng)
+    body = _body(rng)
+    year = rng.choice(YEARS)
+    day = dt.date(year, 1, 1) + dt.timedelta(days=rng.randrange(365))
+    number = str(rng.randint(1, 3000))
+    facts = []
+    for fact in base.facts:
+        fact = dict(fact, text=text[fact["start"]:fact["end"]])
+        value = fact.get("value") or {}
+        if fact["kind"] == "doc_ref" and value.get("own"):
+            code = value.get("code") or "KH-UBND"
+            fact["value"] = dict(value, number=number, canonical=f"{number}/{code}", date=day.isoformat())
+        facts.append(fact)
+    meta = dict(base.metadata or {})
+    code = meta.get("code") or "BC-UBND"
+    meta.update(number=f"{number}/{code}", canonical=f"{number}/{code}", date=day.isoformat(),
+                year=year, issuer_body=body, issuer=f"{meta.get('issuer') or 'Cơ quan'} ({body})")
+    meta.pop("spans", None)
+    name = Path(base.path).name
+    return Payload(path=f"/real-copies/{index // 1000:04d}/{index:07d}-{name}", ok=True,
+                   sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                   size=len(text.encode("utf-8")), format=base.format, text=text, pages=base.pages,
+                   notes=base.notes, warnings=base.warnings, facts=facts, problems=base.problems,
+                   findings=[], metadata=meta)
+
+
+def real_payloads(count: int) -> Iterator[Payload]:
+    bases = base_payloads()
+    for i in range(count):
+        yield vary(bases[i % len(bases)], i)
+
+
+def build_real(url: str, count: int, *, quiet: bool = False) -> tuple[Archive, float]:
+    """An archive of ``count`` varied copies of the public corpus (appended to what is there)."""
+    archive = Archive.open(url)
+    with archive.engine.connect() as conn:
+        present = conn.exec_driver_sql("SELECT count(*) FROM documents").scalar_one()
+    version = extractor_version()
+    now = dt.datetime.now(dt.timezone.utc)
+    start = time.perf_counter()
+    payloads = real_payloads(count)
+    for _ in range(present):  # an archive built part way is completed, not duplicated
+        next(payloads, None)
+    done = present
+    while done < count:
+        with archive_db.writer(archive.engine).begin() as conn:
+            for payload in payloads:
+                write_document(conn, payload, version, now)
+                done += 1
+                if done % DOCUMENTS_PER_TRANSACTION == 0:
+                    break
+        if not quiet and (done % 5000 == 0 or done == count):
+            print(f"  ... {done} documents written ({time.perf_counter() - start:.0f} s)", flush=True)
+    if archive.backend == "sqlite":
+        with archive.engine.connect() as conn:
+            conn.exec_driver_sql("INSERT INTO document_fts(document_fts) VALUES ('optimize')")
+            conn.exec_driver_sql("PRAGMA analysis_limit = 400")
+            conn.exec_driver_sql("ANALYZE")
+            conn.commit()
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    else:
+        with archive.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE")
+    return archive, time.perf_counter() - start
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("url", help="archive to build (SQLite file or PostgreSQL URL)")
+    parser.add_argument("--count", type=int, default=10_000)
+    args = parser.parse_args()
+    built, seconds = build_real(args.url, args.count)
+    size = archive_db.file_size(built.url)
+    print(f"{args.count} documents in {seconds:.0f} s" + (f"; {size:,} bytes on disk" if size else ""))
+    built.close()
+    os._exit(0)
