@@ -10,6 +10,7 @@ installed them.
 """
 from __future__ import annotations
 
+import contextlib
 import glob
 import hashlib
 import json
@@ -86,14 +87,23 @@ def pg_server():
             pytest.fail("PostgreSQL binaries not found (initdb, pg_ctl): the test command must "
                         "run `bash scripts/install-postgres.sh` first")
         pytest.skip("PostgreSQL is not installed (bash scripts/install-postgres.sh installs it)")
+    if os.geteuid() == 0:
+        try:
+            pwd.getpwnam("postgres")
+        except KeyError:
+            pytest.fail("running as root and no 'postgres' user to run the test cluster as")
+    with temporary_server(bindir) as server:
+        yield server
+
+
+@contextlib.contextmanager
+def temporary_server(bindir: Path):
+    """A PostgreSQL cluster of its own on 127.0.0.1, removed when the block ends (the tests'
+    and the benchmarks' server)."""
     base = Path(tempfile.mkdtemp(prefix="cchc-pg-"))
     prefix: list[str] = []
     if os.geteuid() == 0:
-        try:
-            account = pwd.getpwnam("postgres")
-        except KeyError:
-            shutil.rmtree(base, ignore_errors=True)
-            pytest.fail("running as root and no 'postgres' user to run the test cluster as")
+        account = pwd.getpwnam("postgres")
         os.chown(base, account.pw_uid, account.pw_gid)
         prefix = ["runuser", "-u", "postgres", "--"]
     data = base / "data"
