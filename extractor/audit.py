@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import bisect
-import os
 import re
 from dataclasses import dataclass
 from typing import Any, Iterable
@@ -36,14 +35,15 @@ class Audit:
 
     def to_dict(self, lang: str = "vi") -> dict[str, Any]:
         """The audit as JSON. Each finding has the archive's stable ``key`` (computed as
-        ``cchc ingest`` and ``cchc audit --archive`` store it: the same finding of the same file
-        has the same key in the archive and in a report of its path), and each piece of
-        evidence its document's ``line`` beside its page and offsets."""
+        ``cchc ingest`` and ``cchc audit --archive`` store it: the same finding of the same
+        content has the same key in the archive and in a report, whatever the file's path),
+        and each piece of evidence its document's ``line`` beside its page and offsets."""
         from .archive.store import finding_key
 
         by_path = {d.path: d for d in self.documents}
         within = sum(len(d.findings) for d in self.documents)  # the first findings are the documents' own
         seen: dict[str, set[str]] = {}  # keys taken, per document ("*": across documents)
+        sources = {d.path: d.document.sha256 for d in self.documents if d.document is not None}
         lines: dict[str, list[int]] = {}
         findings = []
         for n, (finding, paths) in enumerate(self.all_findings()):
@@ -58,8 +58,10 @@ class Audit:
                 quoted.append(dict(evidence(document.text, fact, document.layout), document=path,
                                    line=bisect.bisect_left(lines[path], fact.start) + 1))
             record["evidence"] = quoted
-            owner = os.path.abspath(paths[0]) if n < within else "*"
-            record["key"] = finding_key(owner, record, seen.setdefault(owner, set()))
+            if n < within:
+                record["key"] = finding_key(sources[paths[0]], record, seen.setdefault(paths[0], set()))
+            else:
+                record["key"] = finding_key("*", record, seen.setdefault("*", set()), sources)
             findings.append(record)
         return {
             "documents": [{"path": d.path, "facts": len(d.facts), "claims": len(d.results),

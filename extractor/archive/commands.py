@@ -443,7 +443,9 @@ def review(finding_key: str | None, archive_url: str | None, confirm: bool, dism
     Without FINDING_KEY, prints every finding (or those the filters keep) with its key and the
     latest decision on it. With a key, or the first characters of one, shows that finding and
     the history of decisions on it; with --confirm or --dismiss, records the decision.
-    Decisions refer to the finding's stable key, so they survive re-ingesting the documents.
+    Decisions refer to the finding's stable key, computed from the document's content and the
+    finding's evidence: they survive re-ingesting the documents, renaming or moving a file, and
+    hold for every byte-identical copy of it.
 
     Example: cchc review 3f2a9c --dismiss --note "bản dự thảo, đã có bản ký"
     """
@@ -465,13 +467,16 @@ def review(finding_key: str | None, archive_url: str | None, confirm: bool, dism
                 archive.judge(decision=chosen, finding_key=key, note=note, who=who)
                 click.echo(message("review_recorded", lang, key=key, decision=chosen))
                 return
-            (found,) = reviewing.findings(archive.engine, key=key)
-            record = {**found.to_dict(), "history": reviewing.history(archive.engine, key)}
+            # Copies of one document (or a moved file's old row) hold the same finding.
+            rows = reviewing.findings(archive.engine, key=key)
+            found = rows[0]
+            record = {**found.to_dict(), "documents": [r.path for r in rows],
+                      "history": reviewing.history(archive.engine, key)}
             if fmt == "json":
                 click.echo(json.dumps(record, ensure_ascii=False, indent=2))
                 return
-            for label, value in (("key", key), ("severity", found.severity), ("document", found.path),
-                                 ("finding", found.message)):
+            for label, value in (("key", key), ("severity", found.severity),
+                                 *(("document", r.path) for r in rows), ("finding", found.message)):
                 echo(f"{message(f'review_col_{label}', lang)}: {value or ''}")
             for entry in record["history"]:
                 echo(f"{message('review_col_decision', lang)}: {entry['decision']} ({entry['who'] or '?'}, "

@@ -214,6 +214,20 @@ def _check_known(revision: str | None, name: str) -> None:
         raise ArchiveError("archive_too_new", url=name, revision=revision) from None
 
 
+# What the databases answer when the disk is full or refuses a write: SQLite's result codes
+# (a file-size limit gives EFBIG, which SQLite reports as a write I/O error) and PostgreSQL's
+# SQLSTATE for disk full.
+SQLITE_WRITE_FAILED = {"SQLITE_FULL", "SQLITE_IOERR_WRITE"}
+PG_DISK_FULL = "53100"
+
+
+def disk_refused(exc: BaseException) -> bool:
+    """The database could not write to its disk (full, or over a file-size limit)."""
+    original = getattr(exc, "orig", None) or exc
+    return (getattr(original, "sqlite_errorname", None) in SQLITE_WRITE_FAILED
+            or getattr(original, "sqlstate", None) == PG_DISK_FULL)
+
+
 def _not_a_database(exc: BaseException) -> bool:
     text = str(getattr(exc, "orig", exc)).lower()
     return "not a database" in text or "file is encrypted" in text

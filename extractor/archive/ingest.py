@@ -34,7 +34,7 @@ from ..messages import message
 from ..read.options import ReadOptions, current_options
 from ..read.paths import real_path, shown_path
 from . import worker
-from .db import ArchiveError, reason, writer
+from .db import ArchiveError, disk_refused, reason, writer
 from .models import Document, IngestRun
 from .store import Outcome, Payload, write_document
 
@@ -100,7 +100,11 @@ class _Writer:
             with self.engine.begin() as conn:
                 return write_document(conn, payload, self.version, now(), self.force)
         except OperationalError as exc:
-            # The archive itself is unavailable (locked too long, connection lost): stop.
+            # The archive itself is unavailable (disk full, locked too long, connection lost):
+            # stop; the transaction is rolled back, so what was stored before stays whole.
+            if disk_refused(exc):
+                raise ArchiveError("archive_disk", url=self.name, path=payload.path,
+                                   reason=reason(exc)) from None
             raise ArchiveError("database_error", url=self.name, reason=reason(exc)) from None
         except SQLAlchemyError as exc:
             # This document cannot be stored as extracted: record why, keep going.

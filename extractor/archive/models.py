@@ -207,12 +207,17 @@ class Mention(Base):
 
 
 class Finding(Base):
-    """Something that does not add up (reconciliation), with its evidence facts."""
+    """Something that does not add up (reconciliation), with its evidence facts.
+
+    Its ``key`` is computed from the document's content and the finding's evidence (see
+    :func:`store.finding_key`), not from the path: byte-identical copies of a document, and a
+    moved file's row marked missing, hold the same key (revision 0005).
+    """
 
     __tablename__ = "findings"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    key: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    key: Mapped[str] = mapped_column(sa.String(64), index=True)
     document_id: Mapped[int | None] = mapped_column(sa.ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(sa.String(64), index=True)
     severity: Mapped[str | None] = mapped_column(sa.String(16))

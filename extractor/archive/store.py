@@ -176,10 +176,21 @@ def search_key(doc_date: dt.date | None, document_id: int) -> int:
     return (doc_date.toordinal() if doc_date else 0) * (1 << 32) + document_id
 
 
-def finding_key(path: str, finding: dict, seen: set[str]) -> str:
-    """A stable key: the same finding in the same file gets the same key on every run."""
-    basis = [path, finding.get("kind"), finding.get("rule"),
-             [(e.get("kind"), e.get("text")) for e in finding.get("evidence") or []],
+def finding_key(document: str, finding: dict, seen: set[str],
+                sources: dict[str, str] | None = None) -> str:
+    """A stable key on content and position, never on the file's name: the same finding of
+    the same content gets the same key on every run, so a file renamed or moved keeps its
+    review decisions, and a byte-identical copy shares them.
+
+    ``document`` is the sha256 of the finding's document, or ``"*"`` for a finding across
+    documents, whose evidence items each name their document: ``sources`` maps those paths to
+    their sha256. ``seen`` holds the keys already given in the same scope, so two findings
+    with the same basis get different keys (in the order they are found).
+    """
+    evidence = [[e.get("kind"), e.get("start"), e.get("end"), e.get("text")]
+                + ([sources.get(e.get("document"))] if sources is not None else [])
+                for e in finding.get("evidence") or []]
+    basis = [document, finding.get("kind"), finding.get("rule"), evidence,
              finding.get("stated"), finding.get("expected")]
     n = 0
     while True:
@@ -283,7 +294,7 @@ def write_document(conn: Connection, payload: Payload, version: str, now: dt.dat
     fact_ids = _insert_facts(conn, document_id, payload.facts)
     _insert_citations(conn, document_id, payload.facts, fact_ids, typed)
     _insert_mentions(conn, document_id, payload.facts, fact_ids, meta, now)
-    _insert_findings(conn, document_id, payload.path, payload.findings, payload.facts, fact_ids, now)
+    _insert_findings(conn, document_id, payload.sha256 or "", payload.findings, payload.facts, fact_ids, now)
     _index(conn, key, document_id, typed, payload.text or "")
     return Outcome(payload.path, status, facts=len(payload.facts), document_id=document_id)
 
@@ -449,7 +460,7 @@ def _insert_mentions(conn: Connection, document_id: int, facts: list[dict], fact
         for entity, k, m in mentions])
 
 
-def _insert_findings(conn: Connection, document_id: int, path: str, findings: list[dict],
+def _insert_findings(conn: Connection, document_id: int, sha256: str, findings: list[dict],
                      facts: list[dict], fact_ids: list[int], now: dt.datetime) -> None:
     if not findings:
         return
@@ -460,7 +471,7 @@ def _insert_findings(conn: Connection, document_id: int, path: str, findings: li
         detail = dict(finding.get("detail") or {})
         detail["evidence"] = finding.get("evidence") or []
         rows.append({
-            "key": finding.get("key") or finding_key(path, finding, seen),
+            "key": finding.get("key") or finding_key(sha256, finding, seen),
             "document_id": document_id, "kind": finding.get("kind") or "finding",
             "severity": finding.get("severity"), "rule": finding.get("rule"),
             "message": finding.get("message"), "stated": finding.get("stated"),

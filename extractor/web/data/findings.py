@@ -142,7 +142,14 @@ def list_findings(engine, severity: str | None = None, kind: str | None = None,
         rows = conn.execute(statement).all()
         evidence = _evidence(conn, rows)
         history = judgements(conn, [r.key for r in rows])
-    everything = [_finding_dict(r, evidence[r.id], history.get(r.key, [])) for r in rows]
+    by_key: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        # Copies of one document hold the same finding: shown once, with every copy.
+        f = _finding_dict(r, evidence[r.id], history.get(r.key, []))
+        first = by_key.setdefault(r.key, f)
+        if first is not f:
+            first["documents"] = sorted(set(first["documents"]) | set(f["documents"]))
+    everything = list(by_key.values())
     if document_id is not None:
         everything = [f for f in everything if document_id in f["documents"]]
 
