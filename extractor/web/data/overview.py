@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .common import DOCS, FACTS, FINDINGS, JUDGEMENTS, iso, severity_rank
+from .common import DOCS, FINDINGS, JUDGEMENTS, iso, severity_rank
 
 
 def counts(engine) -> dict[str, Any]:
@@ -30,7 +30,10 @@ def counts(engine) -> dict[str, Any]:
                   for r in conn.execute(sa.select(DOCS.c.id, DOCS.c.path, DOCS.c.error, DOCS.c.status,
                                                   DOCS.c.status_at)
                                         .where(DOCS.c.status != "ok").order_by(DOCS.c.path))]
-        facts = conn.execute(sa.select(sa.func.count()).select_from(FACTS)).scalar_one()
+        # Each document keeps its count of facts: summing those reads one row per document,
+        # where counting the facts reads some hundred index entries per document.
+        facts = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(DOCS.c.fact_count), 0))
+                             .where(DOCS.c.status == "ok")).scalar_one()
         decided = conn.execute(sa.select(sa.func.count(sa.distinct(JUDGEMENTS.c.finding_key)))
                                .where(JUDGEMENTS.c.subject == "finding")).scalar_one()
     documents = sum(x["count"] for x in by_status)
