@@ -164,7 +164,9 @@ def make_documents(folder: Path, count: int, repeat: int = 1) -> Path:
 def snapshot(url: str) -> dict:
     """An archive's content without ids or times: equal for archives built the same way."""
     from extractor.archive.db import create_engine, resolve_url
+    from extractor.archive.models import TABLES
 
+    DOCUMENTS, TEXTS = TABLES["documents"], TABLES["document_texts"]
     engine = create_engine(resolve_url(url))
     with engine.connect() as conn:
         def rows(sql: str) -> list:
@@ -174,9 +176,8 @@ def snapshot(url: str) -> dict:
 
         docs = rows("SELECT path, sha256, status, format, fact_count, doc_type, number, doc_date, "
                     "year, extractor_version, metadata FROM documents")
-        texts = {r[0]: hashlib.sha256((r[1] or "").encode()).hexdigest()
-                 for r in conn.execute(sa.text("SELECT d.path, t.text FROM documents d "
-                                               "JOIN document_texts t ON t.document_id = d.id"))}
+        texts = {r[0]: hashlib.sha256((r[1] or "").encode()).hexdigest() for r in conn.execute(
+            sa.select(DOCUMENTS.c.path, TEXTS.c.text).join(TEXTS, TEXTS.c.document_id == DOCUMENTS.c.id))}
         facts = rows("SELECT d.path, f.seq, f.kind, f.text, f.start_offset, f.end_offset, f.page, "
                      "f.pattern, f.value, f.ref_canonical, f.iso_date, f.numeric_value, f.unit "
                      "FROM facts f JOIN documents d ON d.id = f.document_id")

@@ -22,7 +22,7 @@ from extractor.archive.commands import export as export_command
 from extractor.archive.commands import ingest as ingest_command
 from extractor.archive.commands import search as search_command
 from extractor.archive.fold import find_hits, fold, index_text, make_snippet, parse_query
-from extractor.archive.models import Base
+from extractor.archive.models import TABLES, Base
 from extractor.archive.store import Payload, write_document
 from extractor.archive.worker import extractor_version
 
@@ -147,8 +147,8 @@ def test_ingest_keeps_documents_and_facts_with_provenance(archive_url, tmp_path)
         assert doc["sha256"] == hashlib.sha256(source.read_bytes()).hexdigest()
         assert doc["format"] == "text" and doc["status"] == "ok" and doc["error"] is None
         with archive.engine.connect() as conn:
-            stored = conn.execute(sa.text("SELECT text FROM document_texts WHERE document_id = :d"),
-                                  {"d": doc["id"]}).scalar_one()
+            texts = TABLES["document_texts"]
+            stored = conn.execute(sa.select(texts.c.text).where(texts.c.document_id == doc["id"])).scalar_one()
         assert stored == document.text
         assert doc["extractor_version"] == extractor_version()
         assert doc["doc_type"] == "Công văn" and doc["number"] == "412/SXD-VP"
@@ -676,3 +676,20 @@ def test_ingest_of_nothing_is_an_error(tmp_path):
     assert result.exit_code == 1
     assert result.output.strip().splitlines() == [
         f"Error: Không có tệp nào để đưa vào kho trong {tmp_path / 'empty'}"]
+
+
+def test_texts_are_stored_compressed_on_sqlite_and_plain_ones_still_read(tmp_path):
+    folder = copy_sample(tmp_path / "in", ["kh_so_noi_vu_cchc.txt"])
+    text = (folder / "kh_so_noi_vu_cchc.txt").read_text(encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'a.sqlite'}"
+    texts = TABLES["document_texts"]
+    with Archive.open(url) as archive:
+        archive.ingest([str(folder)])
+        with archive.engine.connect() as conn:
+            raw = conn.execute(sa.text("SELECT text FROM document_texts")).scalar_one()
+            assert isinstance(raw, bytes) and len(raw) < len(text.encode("utf-8")) / 2
+            assert conn.execute(sa.select(texts.c.text)).scalar_one() == text
+        with archive_db.writer(archive.engine).begin() as conn:  # as an earlier version wrote it
+            conn.execute(sa.text("UPDATE document_texts SET text = :t"), {"t": text})
+        with archive.engine.connect() as conn:
+            assert conn.execute(sa.select(texts.c.text)).scalar_one() == text
