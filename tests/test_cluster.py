@@ -103,3 +103,28 @@ def test_an_unreachable_scheduler_is_one_line(monkeypatch):
     with pytest.raises(ClusterError) as caught:
         Cluster("tcp://127.0.0.1:9")
     assert "tcp://127.0.0.1:9" in caught.value.message("vi")
+
+
+def test_the_cli_names_a_bad_cluster_in_one_line(tmp_path):
+    from click.testing import CliRunner
+
+    from extractor.archive.commands import ingest as ingest_command
+
+    folder = make_documents(tmp_path / "in", 1)
+    result = CliRunner().invoke(ingest_command, [str(folder), "--archive", str(tmp_path / "a.sqlite"),
+                                                 "--cluster", "local:0", "--lang", "en"])
+    assert result.exit_code != 0
+    assert "local:0" in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_the_cli_ingests_on_a_local_cluster(tmp_path):
+    from click.testing import CliRunner
+
+    from extractor.archive.commands import ingest as ingest_command
+
+    folder = make_documents(tmp_path / "in", 3)
+    result = CliRunner().invoke(ingest_command, [str(folder), "--archive", str(tmp_path / "a.sqlite"),
+                                                 "--cluster", "local:1", "--quiet"])
+    assert result.exit_code == 0, result.output
+    with Archive.open(str(tmp_path / "a.sqlite"), create=False) as archive:
+        assert archive.totals()["ok"] == 3
