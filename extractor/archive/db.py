@@ -10,6 +10,8 @@ same document are serialised with an advisory lock (see :func:`store.lock_path`)
 """
 from __future__ import annotations
 
+import functools
+import json
 import os
 import time
 from pathlib import Path
@@ -73,7 +75,9 @@ def shown(url: URL) -> str:
 
 def create_engine(url: URL) -> Engine:
     if url.get_backend_name() == "sqlite":
-        engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT})
+        # JSON written as UTF-8, not \u escapes: Vietnamese values take half the bytes.
+        engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT},
+                                  json_serializer=functools.partial(json.dumps, ensure_ascii=False))
 
         @event.listens_for(engine, "connect")
         def _connect(dbapi_connection, _record) -> None:
