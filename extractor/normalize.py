@@ -275,6 +275,15 @@ def _fold_table() -> dict[int, str]:
 _FOLD = _fold_table()
 
 
+@functools.lru_cache(maxsize=1)
+def fold_variants() -> dict[str, str]:
+    """Each folded letter with every character :func:`fold` turns into it ('d' → 'dDđĐ…')."""
+    out: dict[str, set[str]] = {}
+    for cp, base in _FOLD.items():
+        out.setdefault(base, {base}).add(chr(cp))
+    return {base: "".join(sorted(chars)) for base, chars in out.items()}
+
+
 def fold(text: str) -> str:
     """Lower case without tone marks, ``đ`` → ``d``, one character for one (offsets kept):
     'Hưng Yên' → 'hung yen'. The key for search, gazetteers and comparing names."""

@@ -30,7 +30,7 @@ from typing import Sequence
 
 import regex
 
-from ..normalize import fold, normalize
+from ..normalize import fold, fold_variants, normalize
 
 
 _NON_TOKEN = regex.compile(r"[^\p{L}\p{N}\p{M}]+")
@@ -137,11 +137,19 @@ def _ends_with_word(raw: str) -> bool:
     return bool(raw) and (raw[-1].isalnum())
 
 
+def _unfolded(word: str) -> str:
+    """A pattern matching ``word`` in text that is not folded: each letter as the class of the
+    characters that fold to it. Matching the text as it is costs one pass; folding the whole
+    text first cost more than the match itself."""
+    variants = fold_variants()
+    return "".join(f"[{regex.escape(variants[c])}]" if c in variants else regex.escape(c) for c in word)
+
+
 @functools.lru_cache(maxsize=256)
 def _hit_pattern(query: Query) -> regex.Pattern:
     alternatives = []
     for i, term in enumerate(query.terms):
-        parts = [regex.escape(w) for w in term.words]
+        parts = [_unfolded(w) for w in term.words]
         body = _SEPARATOR.join(parts)
         tail = _WORD_CHAR + "*" if term.prefix else f"(?!{_WORD_CHAR})"
         alternatives.append(f"(?P<t{i}>(?<!{_WORD_CHAR}){body}{tail})")
@@ -160,9 +168,8 @@ def find_hits(text: str, query: Query, limit: int | None = None) -> list[Hit]:
     if not text:
         return []
     norm = normalize(text)
-    folded = fold(norm.text)
     hits = []
-    for m in _hit_pattern(query).finditer(folded):
+    for m in _hit_pattern(query).finditer(norm.text):
         term = int(m.lastgroup[1:])
         start, end = norm.source_span(m.start(), m.end())
         hits.append(Hit(start, end, term))
