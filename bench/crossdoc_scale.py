@@ -6,7 +6,12 @@ figures for its reporting period, with a few inconsistencies planted. The checks
 memory are printed beside a baseline pass that only groups every fact once (the floor of any
 check that must look at each fact).
 
-    python3 bench/crossdoc_scale.py [--documents 50000] [--facts-per-document 20]
+    python3 bench/crossdoc_scale.py [--documents 50000] [--facts-per-document 20] [--growth 150]
+
+``--growth R`` also times the checks on one body's reports alone — R, 10×R and 100×R quarterly,
+half-year and annual reports of a single department, each with a real document's text when
+``../shared`` is there (bench/real_archive.py) — beside the same baseline, and prints how the
+time grows: the block a skewed archive's biggest body makes.
 """
 from __future__ import annotations
 
@@ -21,6 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from extractor.facts import Fact  # noqa: E402
 from extractor.reconcile.crossdoc import DocumentView, check_documents  # noqa: E402
@@ -92,10 +98,66 @@ def synthesise(documents: int, facts_per_document: int, seed: int = 7) -> list[D
     return views
 
 
+def real_texts() -> list[str]:
+    try:
+        from real_archive import base_payloads
+
+        return [p.text for p in base_payloads()]
+    except SystemExit:  # no public corpus: documents without text
+        return [""]
+
+
+def one_body(reports: int, texts: list[str], seed: int = 11) -> list[DocumentView]:
+    """``reports`` reports of one department, over consecutive years of four reports each."""
+    rng = random.Random(seed)
+    views = []
+    for i in range(reports):
+        year, kind = 1000 + i // len(QUARTERS), i % len(QUARTERS)
+        (sm, sd), (em, ed), label = QUARTERS[kind]
+        start = dt.date(year - 1 if sm == 12 else year, sm, sd)
+        end = dt.date(year, em, ed)
+        day = end + dt.timedelta(days=5)
+        canonical = f"{i + 1}/BC-STC"
+        facts = [ref(canonical, "BC-STC", i + 1, day, own=True)]
+        view = DocumentView(f"stc{i}.txt", texts[i % len(texts)], facts, own=facts[0], date=day,
+                            agency="STC", place="p0", period=(start, end, f"{label}/{year}"))
+        for metric in METRICS:
+            value = 1000 * (kind + 1) + rng.randint(0, 9)
+            fact = quantity(value)
+            view.facts.append(fact)
+            view.figures.setdefault(metric, []).append((fact, view.period))
+        views.append(view)
+    return views
+
+
+def growth(base: int) -> None:
+    texts = real_texts()
+    print(f"\none body's reports (real texts: {len(texts) > 1}):")
+    print(f"  {'reports':>8s} {'checks s':>9s} {'baseline s':>10s} {'x baseline':>10s} {'per report ms':>13s}")
+    previous = None
+    for factor in (1, 10, 100):
+        views = one_body(base * factor, texts)
+        start = time.perf_counter()
+        groups: dict[str, list] = defaultdict(list)
+        for v in views:
+            for f in v.facts:
+                groups[f.kind].append(f)
+        baseline = time.perf_counter() - start
+        start = time.perf_counter()
+        check_documents(views)
+        checks = time.perf_counter() - start
+        print(f"  {len(views):8d} {checks:9.3f} {baseline:10.4f} {checks / max(baseline, 1e-9):10.1f} "
+              f"{checks / len(views) * 1000:13.3f}")
+        previous = (len(views), checks)
+    print(f"  at 1,000,000 reports of one body (linear from {previous[0]}): "
+          f"about {previous[1] * 1_000_000 / previous[0]:.0f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=50_000)
     parser.add_argument("--facts-per-document", type=int, default=20)
+    parser.add_argument("--growth", type=int, metavar="R", help="also one body's R, 10R, 100R reports")
     args = parser.parse_args()
     views = synthesise(args.documents, args.facts_per_document)
     total_facts = sum(len(v.facts) for v in views)
@@ -122,6 +184,8 @@ def main() -> None:
     print(f"peak memory: {peak:.0f} MB (synthetic archive in memory: {rss_before:.0f} MB)  target < 2048 MB")
     print("findings:", dict(sorted(by_kind.items())))
     print("planted: ", dict(sorted(PLANTED.items())), "(a planted citation date conflict is one finding per plan)")
+    if args.growth:
+        growth(args.growth)
 
 
 if __name__ == "__main__":
