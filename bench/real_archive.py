@@ -4,7 +4,8 @@ copied with its figures, numbers, dates and issuing body varied so every copy is
 A copy keeps its base document's text length, so the base's facts keep their offsets: each
 figure has a digit or two changed in the text (and the fact's text is read again from the
 changed text; its parsed value stays the base's), its own number, date and year are changed in
-the header and in the metadata, and its issuing body is drawn from a skewed population — a few
+the header and in the metadata (numbers rising with dates, as a register gives them), its
+within-document findings are the base's (their evidence at the same offsets), and its issuing body is drawn from a skewed population — a few
 bodies with thousands of documents, as a province's departments have, and a long tail of small
 ones — so cross-document work meets the blocks real archives have.
 
@@ -46,6 +47,7 @@ BIG_BODIES = ("stc", "snv", "sgtvt", "sxd", "skhdt")
 BIG_SHARE = 0.5
 SMALL_BODIES = 2000
 YEARS = range(2015, 2026)
+NUMBERS_PER_DAY = 8
 # Share of digit runs whose last digit a copy changes.
 VARIED_SHARE = 0.5
 DOCUMENTS_PER_TRANSACTION = 200
@@ -92,7 +94,9 @@ def vary(base: Payload, index: int) -> Payload:
     body = _body(rng)
     year = rng.choice(YEARS)
     day = dt.date(year, 1, 1) + dt.timedelta(days=rng.randrange(365))
-    number = str(rng.randint(1, 3000))
+    # Numbers follow dates within a year, as a body's register gives them (a random number for
+    # a random date would make every copy a numbering finding).
+    number = str(day.timetuple().tm_yday * NUMBERS_PER_DAY + rng.randrange(NUMBERS_PER_DAY))
     facts = []
     for fact in base.facts:
         fact = dict(fact, text=text[fact["start"]:fact["end"]])
@@ -111,7 +115,7 @@ def vary(base: Payload, index: int) -> Payload:
                    sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
                    size=len(text.encode("utf-8")), format=base.format, text=text, pages=base.pages,
                    notes=base.notes, warnings=base.warnings, facts=facts, problems=base.problems,
-                   findings=[], metadata=meta)
+                   findings=base.findings, metadata=meta)
 
 
 def real_payloads(count: int) -> Iterator[Payload]:
