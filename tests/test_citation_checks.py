@@ -193,22 +193,82 @@ def test_title_similarity_against_its_threshold(quoted, title, same):
     assert (title_similarity(quoted, title) >= TITLE_MATCH) is same
 
 
-def test_the_archive_audit_stores_the_report_finding_once_with_both_documents(archive_url, tmp_path):  # noqa: F811
+# --- a document that amends articles the amended document does not have -------------------
+
+def decision_text(number: str, day: str, body: str) -> str:
+    return HEADER.format(unit="", number=number, day=day) + f"QUYẾT ĐỊNH\n{body}\n\nCHỦ TỊCH\nNguyễn Văn An\n"
+
+
+AMENDED = decision_text("15/QĐ-UBND", "05 tháng 02 năm 2024",
+                        "Ban hành Quy chế làm việc\n\nĐiều 1. Ban hành kèm theo Quyết định này Quy chế làm việc.\n\n"
+                        "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.\n\n"
+                        "Điều 3. Chánh Văn phòng chịu trách nhiệm thi hành Quyết định này.")
+AMENDING = "15/QĐ-UBND ngày 05/02/2024 của Ủy ban nhân dân tỉnh"
+
+# (the amending article's wording, expected: None or (relation, missing articles))
+ARTICLE_ROWS = [
+    ("Sửa đổi, bổ sung Điều 2 của Quyết định số " + AMENDING + " như sau:", None),
+    ("Sửa đổi, bổ sung Điều 2, Điều 3 của Quyết định số " + AMENDING + " như sau:", None),
+    ("Sửa đổi, bổ sung Điều 5 của Quyết định số " + AMENDING + " như sau:", ("amends", ["5"])),
+    ("Sửa đổi, bổ sung Điều 2, Điều 7 của Quyết định số " + AMENDING + " như sau:", ("amends", ["7"])),
+    ("Bãi bỏ Điều 9 của Quyết định số " + AMENDING + ".", ("repeals", ["9"])),
+    # No article named: nothing to compare.
+    ("Sửa đổi, bổ sung một số điều của Quyết định số " + AMENDING + " như sau:", None),
+    # Articles of a document the set does not hold.
+    ("Sửa đổi, bổ sung Điều 5 của Quyết định số 16/QĐ-UBND ngày 06/02/2024 của Ủy ban nhân dân tỉnh như sau:", None),
+]
+
+
+@pytest.mark.parametrize("sentence,expected", ARTICLE_ROWS, ids=[r[0][:40] for r in ARTICLE_ROWS])
+def test_amended_articles_against_the_amended_document(tmp_path, sentence, expected):
+    (tmp_path / "qd_15.txt").write_text(AMENDED, encoding="utf-8")
+    (tmp_path / "qd_20.txt").write_text(decision_text("20/QĐ-UBND", "10 tháng 5 năm 2024",
+                                                      f"Điều 1. {sentence}\n\nĐiều 2. Quyết định này có hiệu lực kể từ ngày ký."),
+                                        encoding="utf-8")
+    found = _kinds(audit_paths([str(tmp_path / "qd_15.txt"), str(tmp_path / "qd_20.txt")]), ("amended_article_missing",))
+    if expected is None:
+        assert found == []
+        return
+    assert len(found) == 1
+    finding, paths = found[0]
+    assert (finding.detail["relation"], finding.detail["articles"], finding.detail["last_article"]) == (*expected, 3)
+    assert sorted(Path(p).name for p in paths) == ["qd_15.txt", "qd_20.txt"]
+    assert [f.text for f in finding.facts] == ["Quyết định số " + AMENDING, "Số: 15/QĐ-UBND"]
+
+
+def test_amended_article_messages(tmp_path):
+    (tmp_path / "qd_15.txt").write_text(AMENDED, encoding="utf-8")
+    (tmp_path / "qd_20.txt").write_text(decision_text(
+        "20/QĐ-UBND", "10 tháng 5 năm 2024", "Điều 1. Sửa đổi, bổ sung Điều 5 của Quyết định số " + AMENDING + " như sau:"),
+        encoding="utf-8")
+    audit = audit_paths([str(tmp_path / "qd_15.txt"), str(tmp_path / "qd_20.txt")])
+    shown = {lang: next(r["message"] for r in audit.to_dict(lang)["findings"] if r["kind"] == "amended_article_missing")
+             for lang in ("vi", "en")}
+    assert shown == {"vi": "20/QĐ-UBND sửa đổi, bổ sung Điều 5 của 15/QĐ-UBND, nhưng 15/QĐ-UBND chỉ có đến Điều 3",
+                     "en": "20/QĐ-UBND amends article 5 of 15/QĐ-UBND, whose last article is 3"}
+
+
+def test_the_archive_audit_stores_the_new_findings_once_with_both_documents(archive_url, tmp_path):  # noqa: F811
     folder = tmp_path / "docs"
     folder.mkdir()
     (folder / "kh.txt").write_text(plan_text(), encoding="utf-8")
     (folder / "bc.txt").write_text(report_text("Kết quả cải cách hành chính năm 2025",
                                                REPORTS_ON + " về cải cách hành chính năm 2024 như sau:",
                                                "10 tháng 12 năm 2025"), encoding="utf-8")
+    (folder / "qd_15.txt").write_text(AMENDED, encoding="utf-8")
+    (folder / "qd_20.txt").write_text(decision_text(
+        "20/QĐ-UBND", "10 tháng 5 năm 2024", "Điều 1. Bãi bỏ Điều 9 của Quyết định số " + AMENDING + "."), encoding="utf-8")
+    kinds = ("report_plan_mismatch", "amended_article_missing")
     with Archive.open(archive_url) as archive:
         archive.ingest([str(folder)])
-        found = _kinds(audit_archive(archive))
-        assert [f.kind for f, _ in found] == ["report_plan_mismatch"]
+        found = _kinds(audit_archive(archive), kinds)
+        assert sorted(f.kind for f, _ in found) == sorted(kinds)
         findings, links, facts, docs = TABLES["findings"], TABLES["finding_facts"], TABLES["facts"], TABLES["documents"]
         with archive.engine.connect() as conn:
-            stored = conn.execute(sa.select(findings.c.id).where(findings.c.kind == "report_plan_mismatch")).all()
-            assert len(stored) == 1
-            linked = conn.execute(sa.select(docs.c.path).distinct().select_from(
-                links.join(facts, facts.c.id == links.c.fact_id).join(docs, docs.c.id == facts.c.document_id))
-                .where(links.c.finding_id == stored[0].id)).scalars().all()
-    assert sorted(Path(p).name for p in linked) == ["bc.txt", "kh.txt"]
+            for kind, names in (("report_plan_mismatch", ["bc.txt", "kh.txt"]), ("amended_article_missing", ["qd_15.txt", "qd_20.txt"])):
+                stored = conn.execute(sa.select(findings.c.id).where(findings.c.kind == kind)).all()
+                assert len(stored) == 1, kind
+                linked = conn.execute(sa.select(docs.c.path).distinct().select_from(
+                    links.join(facts, facts.c.id == links.c.fact_id).join(docs, docs.c.id == facts.c.document_id))
+                    .where(links.c.finding_id == stored[0].id)).scalars().all()
+                assert sorted(Path(p).name for p in linked) == names

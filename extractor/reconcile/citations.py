@@ -7,7 +7,9 @@ Each citation says what it does (``value.relation``, extract/relations.py). Acro
 - ``replaced_twice``: two documents both replace the same one;
 - ``report_plan_mismatch``: a report on a plan (``reports_on``) of the set says it covers a
   period outside the plan's own (the period of the plan's title), or quotes the plan with a
-  title unlike the plan's own.
+  title unlike the plan's own;
+- ``amended_article_missing``: a document amends (or repeals) articles of a document of the
+  set that has no such article (its outline's ``Điều N`` stop before them).
 
 References are matched as one real document the way the other cross-document checks match
 them (``crossdoc.scope_key``: a local number only within one place), and two citations of an
@@ -26,6 +28,8 @@ import regex
 from ..extract.relations import title_abbreviations
 from ..facts import Fact
 from ..normalize import fold
+from ..structure.lines import split_lines
+from ..structure.outline import build_outline
 from .checks import Finding
 from .crossdoc import DocumentView, scope_key
 
@@ -38,6 +42,7 @@ REPORT, PLAN = "Báo cáo", "Kế hoạch"
 # 100, another plan's title sharing a few words ("kiểm soát thủ tục hành chính" against "cải
 # cách hành chính") 69 and less.
 TITLE_MATCH = 80
+ARTICLE_MESSAGE = {"amends": "finding_amended_article_missing", "repeals": "finding_repealed_article_missing"}
 
 
 def _cited(fact: Fact) -> Fact | None:
@@ -76,7 +81,8 @@ def _day(value: dt.date | None) -> str:
 def citation_graph_findings(docs: Iterable[DocumentView]) -> list[Finding]:
     docs = list(docs)
     archived = _archived(docs)
-    return _superseded_findings(docs) + report_plan_findings(docs, archived)
+    return (_superseded_findings(docs) + report_plan_findings(docs, archived)
+            + missing_article_findings(docs, archived))
 
 
 def _superseded_findings(docs: list[DocumentView]) -> list[Finding]:
@@ -273,3 +279,52 @@ def report_plan_findings(docs: list[DocumentView], archived: dict[str, list[Docu
                                     "quoted": quoted or "", "title": plan.title or ""}}))
     return findings
 
+
+def article_numbers_of(doc: DocumentView) -> list[int]:
+    """The article numbers of a document's outline (``Điều 1.`` … at the start of a line),
+    attached regulations included."""
+    found: list[int] = []
+    stack = build_outline(doc.text, split_lines(doc.text), [], len(doc.text))
+    while stack:
+        section = stack.pop()
+        stack.extend(section.children)
+        if section.kind == "article" and section.label:
+            number = regex.search(r"\d+", section.label)
+            if number:
+                found.append(int(number.group()))
+    return sorted(found)
+
+
+def missing_article_findings(docs: list[DocumentView], archived: dict[str, list[DocumentView]]) -> list[Finding]:
+    """A document amending or repealing articles of a document of the set past that
+    document's last article. Only the article's number is compared: an article added by a
+    letter ("Điều 5a") or one the outline missed between others is not told from a real one."""
+    findings = []
+    articles_of: dict[str, list[int]] = {}
+    for doc in docs:
+        for fact in doc.facts:
+            cited = _cited(fact)
+            relation = cited.value.get("relation") if cited is not None else None
+            if relation not in ARTICLE_MESSAGE or not cited.value.get("articles"):
+                continue
+            target = _target(doc, cited, archived)
+            if target is None:
+                continue
+            if target.path not in articles_of:
+                articles_of[target.path] = article_numbers_of(target)
+            numbers = articles_of[target.path]
+            if not numbers:
+                continue  # a document without articles (a plan, a report): nothing to compare
+            missing = [a for a in cited.value["articles"] if int(regex.match(r"\d+", a).group()) > numbers[-1]]
+            if not missing:
+                continue
+            reference = target.own.value["canonical"]
+            findings.append(Finding(
+                "amended_article_missing", "error", "citations.amended_articles", missing, numbers[-1], None,
+                [fact, target.own],
+                {"reference": reference, "document": doc.path, "amended_document": target.path,
+                 "relation": relation, "articles": missing, "last_article": numbers[-1],
+                 "message_code": ARTICLE_MESSAGE[relation],
+                 "message_fields": {"citing": _label(doc), "reference": reference,
+                                    "articles": ", ".join(missing), "count": numbers[-1]}}))
+    return findings
