@@ -272,3 +272,35 @@ def test_the_archive_audit_stores_the_new_findings_once_with_both_documents(arch
                     links.join(facts, facts.c.id == links.c.fact_id).join(docs, docs.c.id == facts.c.document_id))
                     .where(links.c.finding_id == stored[0].id)).scalars().all()
                 assert sorted(Path(p).name for p in linked) == names
+
+
+def test_the_web_document_pages_list_the_new_findings(tmp_path):
+    from starlette.testclient import TestClient
+
+    from extractor.web import create_app
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "kh.txt").write_text(plan_text(), encoding="utf-8")
+    (folder / "bc.txt").write_text(report_text("Kết quả cải cách hành chính năm 2025",
+                                               REPORTS_ON + " về cải cách hành chính năm 2024 như sau:",
+                                               "10 tháng 12 năm 2025"), encoding="utf-8")
+    (folder / "qd_15.txt").write_text(AMENDED, encoding="utf-8")
+    (folder / "qd_20.txt").write_text(decision_text(
+        "20/QĐ-UBND", "10 tháng 5 năm 2024", "Điều 1. Bãi bỏ Điều 9 của Quyết định số " + AMENDING + "."), encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'archive.sqlite'}"
+    with Archive.open(url) as archive:
+        archive.ingest([str(folder)])
+        audit_archive(archive)
+        with archive.engine.connect() as conn:
+            ids = {Path(p).name: i for i, p in conn.execute(sa.select(TABLES["documents"].c.id, TABLES["documents"].c.path))}
+        client = TestClient(create_app(archive))
+        expected = {"kh.txt": "report_plan_mismatch", "bc.txt": "report_plan_mismatch",
+                    "qd_15.txt": "amended_article_missing", "qd_20.txt": "amended_article_missing"}
+        for name, kind in expected.items():
+            page = client.get(f"/documents/{ids[name]}.json").json()
+            assert [f["kind"] for f in page["findings"]] == [kind], name
+            assert sorted(r["name"] for r in page["findings"][0]["document_refs"]) == sorted(
+                n for n, k in expected.items() if k == kind)
+        html = client.get(f"/documents/{ids['kh.txt']}?lang=en").text
+        assert "report unlike its plan" in html
