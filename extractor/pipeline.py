@@ -204,6 +204,7 @@ def _view_in_source(doc: DocumentView, norm: NormalizedText, to_source: Callable
     """The cross-document view with its facts and header place in document-text offsets."""
     doc.facts = [to_source(f) for f in doc.facts]
     doc.own = to_source(doc.own) if doc.own is not None else None
+    doc.quoted_titles = [(to_source(f), title, [to_source(p) for p in named]) for f, title, named in doc.quoted_titles]
     doc.figures = {metric: [(to_source(f), period) for f, period in figures] for metric, figures in doc.figures.items()}
     if doc.place_written is not None:
         start, end = norm.source_span(doc.place_written[1], doc.place_written[2])

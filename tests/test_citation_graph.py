@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from extractor.archive import Archive
@@ -108,3 +109,80 @@ def test_a_number_without_its_code_resolves_to_the_one_archived_document_that_fi
         g = graph(archive.engine, "50/BC-SNV")
     assert {(e["source"], e["target"], e["relation"], e["short"]) for e in g.edges} == {
         ("50/BC-SNV", "25/KH-UBND", "implements", True)}
+
+
+# --- short references resolved across the archive -------------------------------------------
+
+def _document(header: str, number: str, place: str, day: str, doc_type: str, body: str) -> str:
+    return (f"{header}\n-------\n\nSố: {number}\n\n{place}, ngày {day}\n\n{doc_type}\n"
+            f"Về công tác năm 2024\n\n{body}\n\nNGƯỜI KÝ\nNguyễn Văn An\n")
+
+
+# Archived before the citing documents: two plans numbered 25 in An Hòa (of the province's
+# committee and of its Sở Nội vụ), one in another province, one issued after the citing
+# documents, and a decree.
+TARGETS = {
+    "kh_25_ubnd.txt": _document("UBND TỈNH AN HÒA", "25/KH-UBND", "An Hòa", "01 tháng 3 năm 2024", "KẾ HOẠCH", "Nội dung kế hoạch."),
+    "kh_25_snv.txt": _document("UBND TỈNH AN HÒA\nSỞ NỘI VỤ", "25/KH-SNV", "An Hòa", "05 tháng 02 năm 2024", "KẾ HOẠCH", "Nội dung kế hoạch."),
+    "kh_31_other.txt": _document("UBND TỈNH BÌNH AN", "31/KH-UBND", "Bình An", "05 tháng 02 năm 2024", "KẾ HOẠCH", "Nội dung kế hoạch."),
+    "kh_32_later.txt": _document("UBND TỈNH AN HÒA", "32/KH-UBND", "An Hòa", "05 tháng 11 năm 2024", "KẾ HOẠCH", "Nội dung kế hoạch."),
+    "nd_61.txt": _document("CHÍNH PHỦ", "61/2018/NĐ-CP", "Hà Nội", "23 tháng 4 năm 2018", "NGHỊ ĐỊNH", "Điều 1. Phạm vi điều chỉnh."),
+}
+
+# (the citing sentence, the short reference's text, expected: the archived canonical, a list of
+# candidates, or None)
+ACROSS_ROWS = [
+    ("Thực hiện Kế hoạch số 25 của Ủy ban nhân dân tỉnh, Sở báo cáo như sau.", "Kế hoạch số 25 của Ủy ban nhân dân tỉnh", "25/KH-UBND"),
+    ("Thực hiện Kế hoạch số 25 của Sở Nội vụ, Sở báo cáo như sau.", "Kế hoạch số 25 của Sở Nội vụ", "25/KH-SNV"),
+    ("Thực hiện Kế hoạch số 25 ngày 01/3/2024, Sở báo cáo như sau.", "Kế hoạch số 25 ngày 01/3/2024", "25/KH-UBND"),
+    ("Thực hiện Kế hoạch số 25, Sở báo cáo như sau.", "Kế hoạch số 25", ["25/KH-SNV", "25/KH-UBND"]),
+    ("Thực hiện Kế hoạch số 25 của Sở Tư pháp, Sở báo cáo như sau.", "Kế hoạch số 25 của Sở Tư pháp", None),
+    ("Thực hiện Kế hoạch số 31, Sở báo cáo như sau.", "Kế hoạch số 31", None),  # another province
+    ("Thực hiện Kế hoạch số 32, Sở báo cáo như sau.", "Kế hoạch số 32", None),  # issued later
+    ("Thực hiện Kế hoạch số 99, Sở báo cáo như sau.", "Kế hoạch số 99", None),
+    ("Căn cứ Nghị định số 61/NĐ-CP của Chính phủ;", "Nghị định số 61/NĐ-CP của Chính phủ", "61/2018/NĐ-CP"),
+]
+
+
+@pytest.fixture(scope="module")
+def across_archive(tmp_path_factory):
+    """An archive of the targets, then one citing report per row (ingested after them)."""
+    base = tmp_path_factory.mktemp("across")
+    targets, citing = base / "targets", base / "citing"
+    targets.mkdir()
+    citing.mkdir()
+    for name, text in TARGETS.items():
+        (targets / name).write_text(text, encoding="utf-8")
+    for i, (sentence, _, _) in enumerate(ACROSS_ROWS):
+        (citing / f"bc_{i}.txt").write_text(_document("UBND TỈNH AN HÒA\nSỞ NỘI VỤ", f"{60 + i}/BC-SNV", "An Hòa",
+                                                      "20 tháng 7 năm 2024", "BÁO CÁO", sentence), encoding="utf-8")
+    url = f"sqlite:///{base / 'archive.sqlite'}"
+    with Archive.open(url) as archive:
+        archive.ingest([str(targets)])
+        archive.ingest([str(citing)])
+    return url
+
+
+@pytest.mark.parametrize("row", range(len(ACROSS_ROWS)), ids=[r[1] for r in ACROSS_ROWS])
+def test_a_short_reference_resolved_across_the_archive(across_archive, row):
+    import sqlalchemy as sa
+    from extractor.archive.models import TABLES
+
+    _, text, expected = ACROSS_ROWS[row]
+    facts, docs = TABLES["facts"], TABLES["documents"]
+    with Archive.open(across_archive) as archive:
+        with archive.engine.connect() as conn:
+            value = conn.execute(sa.select(facts.c.value).join(docs, docs.c.id == facts.c.document_id)
+                                 .where(docs.c.path.like(f"%/bc_{row}.txt"), facts.c.kind == "doc_ref",
+                                        facts.c.text == text)).scalar_one()
+        cites = {canonical: names(archive.search(None, Filters(cites=canonical)).documents)
+                 for canonical in ("25/KH-UBND", "25/KH-SNV", "31/KH-UBND", "32/KH-UBND", "61/2018/NĐ-CP")}
+    archived = value.get("archived")
+    citing = [name for name, found in cites.items() if f"bc_{row}.txt" in found]
+    if expected is None:
+        assert archived is None and citing == []
+    elif isinstance(expected, list):
+        # Ambiguous: the candidates, and no citation of any of them.
+        assert archived == {"resolves_to": None, "candidates": expected} and citing == []
+    else:
+        assert archived == {"resolves_to": expected} and citing == [expected]

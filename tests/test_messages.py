@@ -30,7 +30,8 @@ FINDING_KINDS = ("sum_mismatch", "table_total_mismatch", "percent_mismatch", "pe
                  "difference_mismatch", "numbering_order", "unnumbered_draft", "blank_day_draft",
                  "ref_date_conflict", "ref_type_conflict", "ref_dated_after_citing",
                  "period_total_mismatch", "carry_over_mismatch", "figure_restated_differently",
-                 "duplicate_differs", "place_spelling", "body_spelling")
+                 "duplicate_differs", "place_spelling", "body_spelling", "basis_superseded", "replaced_twice",
+                 "report_plan_mismatch", "amended_article_missing")
 
 
 def _fields(template: str) -> set[tuple[str, str, str | None]]:

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from extractor import extract_facts
-from extractor.extract.relations import article_numbers, relations
+from extractor.extract.relations import article_numbers, quoted_title, relations
 
 MARK = re.compile(r"<0>(.*?)</0>", re.S)
 
@@ -109,3 +109,15 @@ def test_a_cue_in_an_odd_case_is_read_like_its_plain_spelling():
     (ref,) = [f for f in extract_facts("ſửa đổi Điều 5 của Quyết định số 12/QĐ-UBND ngày 01/02/2024.").facts
               if f.kind == "doc_ref"]
     assert ref.value["relation"] == "amends"
+
+
+@pytest.mark.parametrize("example", DATA["quoted_title"]["examples"])
+def test_quoted_titles(example):
+    found = quoted_title(example["text"], 0)
+    assert found is not None and found[0] == example["title"]
+    assert example["text"][found[1]:found[2]] == example["title"]
+
+
+@pytest.mark.parametrize("text", DATA["quoted_title"]["counter_examples"])
+def test_quoted_title_counter_examples(text):
+    assert quoted_title(text, 0) is None

@@ -48,6 +48,10 @@ RESOLVED = [
     ("Căn cứ Luật Tổ chức chính quyền địa phương <1>số 72/2025/QH15</1>;\nTheo <s>Luật Tổ chức chính quyền địa phương</s>,"),
     ("<1>Số: 74/QĐ-UBND</1>\nQUYẾT ĐỊNH\nĐiều 1. Ban hành kèm theo <s>Quyết định này</s> Quy chế làm việc."),
     ("<1>Số: 08/2025/TT-BNV</1>\nTHÔNG TƯ\nĐiều 1. Phạm vi điều chỉnh của <s>Thông tư này</s>."),
+    # "Luật này" in a công văn that has just named a law: that law, not the công văn.
+    ("Số: 10/BNV-CQĐP\n\nQuốc hội đã thông qua Luật Tổ chức chính quyền địa phương <1>số 72/2025/QH15</1>. "
+     "Để triển khai thi hành <s>Luật\nnày</s>, Bộ Nội vụ xây dựng văn bản."),
+    ("Số: 12/KH-UBND\n\nThực hiện <1>Thông tư số 01/2024/TT-BNV ngày 05/01/2024</1>, phạm vi của <s>Thông tư này</s> gồm"),
 ]
 
 AMBIGUOUS = [
@@ -64,6 +68,9 @@ AMBIGUOUS = [
     # A named law with two versions and no date.
     ("Căn cứ <s>Luật Tổ chức chính quyền địa phương</s>;", ["77/2015/QH13", "72/2025/QH15"]),
     ("Sở triển khai <s>Kế hoạch nêu trên</s>.", []),
+    # "Thông tư này" in a plan naming two circulars just before: either.
+    ("Số: 12/KH-UBND\n\nThực hiện Thông tư số 01/2024/TT-BNV và Thông tư số 02/2024/TT-BNV, phạm vi của <s>Thông tư này</s> gồm",
+     ["2/2024/TT-BNV", "1/2024/TT-BNV"]),
 ]
 
 

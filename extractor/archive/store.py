@@ -291,8 +291,9 @@ def write_document(conn: Connection, payload: Payload, version: str, now: dt.dat
         conn.execute(_UPDATE_DOCUMENT, {"document_id": document_id, "search_key": key, **row})
     conn.execute(_INSERT_TEXT, {"document_id": document_id, "text": payload.text or ""})
 
+    _resolve_in_archive(conn, document_id, payload.facts, typed)
     fact_ids = _insert_facts(conn, document_id, payload.facts)
-    _insert_citations(conn, document_id, payload.facts, fact_ids, typed)
+    _insert_citations(conn, document_id, payload.facts, fact_ids)
     _insert_mentions(conn, document_id, payload.facts, fact_ids, meta, now)
     _insert_findings(conn, document_id, payload.sha256 or "", payload.findings, payload.facts, fact_ids, now)
     _index(conn, key, document_id, typed, payload.text or "")
@@ -370,38 +371,91 @@ def cited_canonical(value: dict) -> str | None:
     return value.get("canonical")
 
 
-def archived_short_target(conn: Connection, document_id: int, value: dict, typed: dict) -> str | None:
-    """The reference an unresolved short one ("Kế hoạch số 862", no code) stands for across the
-    archive: the own number of the one archived document of that type and number that fits
-    (the citing document's province when both are known, the date written, not after the
-    citing document); None when none or several fit. Matched against what the archive holds
-    when the citing document is ingested."""
-    if value.get("form") != "number" or value.get("resolved") or not value.get("doc_type") \
+# How many archived documents an ambiguous short reference lists as its candidates.
+MAX_ARCHIVED_CANDIDATES = 5
+# Short forms the archive can resolve: a type and number without the code ("Kế hoạch số 862"),
+# a normative number without its year ("Nghị định số 61/NĐ-CP").
+ARCHIVE_FORMS = ("number", "no_year")
+
+
+def archived_short_target(conn: Connection, document_id: int, value: dict, typed: dict) -> dict | None:
+    """What an unresolved short reference ("Kế hoạch số 862", "Nghị định số 61/NĐ-CP") stands
+    for across the archive: ``{"resolves_to": canonical}`` when exactly one archived document
+    fits, ``{"resolves_to": None, "candidates": [...]}`` when several do (never a guess), None
+    when none does or the form names no number. A document fits when it is of that type and
+    number (and code, when written), of the issuer written ("của Sở Nội vụ", when the
+    gazetteer knows it), in the citing document's province when both are known, of the date
+    written, and not after the citing document. Matched against what the archive holds when
+    the citing document is ingested."""
+    if value.get("form") not in ARCHIVE_FORMS or value.get("resolved") or not value.get("doc_type") \
             or not str(value.get("number") or "").isdigit():
         return None
     number = str(int(value["number"]))
+    if value["form"] == "no_year":
+        if not value.get("code"):
+            return None
+        shapes = [REFS.c.canonical.like(f"{number}/%/{value['code']}")]
+    else:
+        shapes = [REFS.c.canonical.like(number + "/%"), REFS.c.canonical.like(number + "-%")]
     rows = conn.execute(
-        sa.select(REFS.c.canonical, DOCS.c.province_key, DOCS.c.doc_date)
+        sa.select(REFS.c.canonical, REFS.c.code, DOCS.c.province_key, DOCS.c.doc_date)
         .select_from(CITATIONS.join(REFS, REFS.c.id == CITATIONS.c.ref_id)
                      .join(DOCS, DOCS.c.id == CITATIONS.c.document_id))
-        .where(CITATIONS.c.own.is_(True), REFS.c.doc_type == value["doc_type"],
-               sa.or_(REFS.c.canonical.like(number + "/%"), REFS.c.canonical.like(number + "-%")),
+        .where(CITATIONS.c.own.is_(True), REFS.c.doc_type == value["doc_type"], sa.or_(*shapes),
                DOCS.c.status == "ok", DOCS.c.id != document_id)).all()
     province, day = typed.get("province_key"), typed.get("doc_date")
     written = _date(value.get("date"))
-    fitting = {r.canonical for r in rows
-               if not (province and r.province_key and r.province_key != province)
-               and not (written and r.doc_date and r.doc_date != written)
-               and not (day and r.doc_date and r.doc_date > day)}
-    return fitting.pop() if len(fitting) == 1 else None
+    issuer = _issuer_body(value.get("issuer"))
+    fitting = sorted({r.canonical for r in rows
+                      if not (province and r.province_key and r.province_key != province)
+                      and not (written and r.doc_date and r.doc_date != written)
+                      and not (day and r.doc_date and r.doc_date > day)
+                      and _issued_by(r.code, issuer)})
+    if not fitting:
+        return None
+    if len(fitting) == 1:
+        return {"resolves_to": fitting[0]}
+    return {"resolves_to": None, "candidates": fitting[:MAX_ARCHIVED_CANDIDATES]}
 
 
-def _insert_citations(conn: Connection, document_id: int, facts: list[dict], fact_ids: list[int],
-                      typed: dict | None = None) -> None:
+def _issuer_body(issuer: str | None) -> str | None:
+    """The gazetteer body an issuer written after a short reference names ("của Sở Nội vụ")."""
+    from ..normalize import fold as fold_text
+    from ..structure.orgs import find_mentions
+
+    if not issuer:
+        return None
+    mentions = find_mentions(issuer, fold_text(issuer))
+    return mentions[0].body.id if mentions else None
+
+
+def _issued_by(code: str | None, body: str | None) -> bool:
+    """Whether a ký hiệu may be the issuer's: its issuer segment names that body, or names
+    none the gazetteer knows, or no issuer was written."""
+    from ..structure.orgs import issuer_from_code
+
+    if body is None:
+        return True
+    named = issuer_from_code(code)
+    return named is None or named.id == body
+
+
+def _resolve_in_archive(conn: Connection, document_id: int, facts: list[dict], typed: dict) -> None:
+    """Short references the document could not resolve, resolved across the archive: the
+    fact's value gets ``archived`` (what it stands for, or the candidates when several fit)."""
+    for f in facts:
+        value = f.get("value") or {}
+        if f["kind"] != "doc_ref" or not value.get("short") or value.get("resolved"):
+            continue
+        found = archived_short_target(conn, document_id, value, typed)
+        if found is not None:
+            f["value"] = {**value, "archived": found}
+
+
+def _insert_citations(conn: Connection, document_id: int, facts: list[dict], fact_ids: list[int]) -> None:
     cited = [(f, i, cited_canonical(f.get("value") or {})) for f, i in zip(facts, fact_ids)
              if f["kind"] == "doc_ref"]
-    cited = [(f, i, c if c else archived_short_target(conn, document_id, f.get("value") or {}, typed or {}))
-             for f, i, c in cited]
+    cited = [(f, i, (f["value"].get("archived") or {}).get("resolves_to") or c) for f, i, c in cited]
     cited = [(f, i, c) for f, i, c in cited if c]
     if not cited:
         return

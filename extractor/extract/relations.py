@@ -99,6 +99,23 @@ def article_numbers(text: str) -> list[str]:
     return [n for group in relations().article.findall(text) for n in regex.findall(r"\d+[a-z]?", group)]
 
 
+@functools.lru_cache(maxsize=1)
+def _quoted_title() -> regex.Pattern:
+    return regex.compile(relations().data["quoted_title"]["regex"])
+
+
+def quoted_title(text: str, offset: int) -> tuple[str, int, int] | None:
+    """The title a citation ending at ``offset`` is quoted with ("… về cải cách hành chính năm
+    2024 như sau"): (title, start, end), or None when none follows it."""
+    m = _quoted_title().match(text, offset)
+    return (m["title"], m.start("title"), m.end("title")) if m else None
+
+
+def title_abbreviations() -> dict[str, str]:
+    """Abbreviations a quoted title may use for words the cited title spells out (CCHC)."""
+    return dict(relations().data["quoted_title"]["abbreviations"])
+
+
 def _masked(text: str, start: int, end: int, spans: Sequence[tuple[int, int]]) -> str:
     """``text[start:end]`` with the citations in it blanked (their dots and commas are no breaks);
     ``spans`` are sorted by start."""

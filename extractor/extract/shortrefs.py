@@ -149,6 +149,25 @@ def _paragraph_start(text: str, offset: int) -> int:
     return start
 
 
+def _of_type(text: str, ref: Any, doc_type: str | None) -> bool:
+    """Whether a reference is of a type; a law cited by its name and number ("Luật Tổ chức
+    chính quyền địa phương số 72/2025/QH15") has no type of its own: its name says it."""
+    if ref.value.get("doc_type") == doc_type:
+        return True
+    return (doc_type in ("Luật", "Bộ luật") and ref.value.get("doc_type") is None
+            and _LAW_BEFORE.search(text, max(0, ref.start - 100), ref.start) is not None)
+
+
+def _in_paragraphs(text: str, offset: int, before: Sequence[Any]) -> list[Any]:
+    """The references of ``before`` in the paragraph of ``offset``, else in the one before it."""
+    paragraph = _paragraph_start(text, offset)
+    near = [r for r in before if r.start >= paragraph]
+    if not near:
+        previous = _paragraph_start(text, max(0, paragraph - 1))
+        near = [r for r in before if r.start >= previous]
+    return near
+
+
 def _distinct(refs: Sequence[Any]) -> list[Any]:
     """One reference per canonical, the last (nearest) mention of each, nearest first."""
     seen: dict[str, Any] = {}
@@ -271,20 +290,22 @@ def _resolve(form: str, m: regex.Match, text: str, full: Sequence[Any], own: Any
         value = _short_value("self", doc_type, self=True, resolved=True, candidates=[])
         if own is not None and own.value.get("doc_type") == doc_type:
             value["resolves_to"] = _target(own)
-        else:
-            relations_read()
-            attached = _distinct([r for r in full if r.value.get("doc_type") == doc_type
-                                  and r.value.get("relation") == "attached_to"])
-            value["resolves_to"] = _target(attached[0]) if len(attached) == 1 else None
+            return value
+        relations_read()
+        attached = _distinct([r for r in full if r.value.get("doc_type") == doc_type
+                              and r.value.get("relation") == "attached_to"])
+        value["resolves_to"] = _target(attached[0]) if len(attached) == 1 else None
+        if not attached and own is not None and own.value.get("doc_type"):
+            # "Luật này" in a công văn that has just named a law: that law, not the document.
+            before = [r for r in full if r.end <= m.start() and _of_type(text, r, doc_type)]
+            near = _in_paragraphs(text, m.start(), before)
+            if near:
+                return _resolution(_short_value("self", doc_type), near)
         return value
     if form == "anaphor":
         value = _short_value("anaphor", doc_type)
         before = [r for r in full if r.end <= m.start() and (doc_type is None or r.value.get("doc_type") == doc_type)]
-        paragraph = _paragraph_start(text, m.start())
-        near = [r for r in before if r.start >= paragraph]
-        if not near:
-            previous = _paragraph_start(text, max(0, paragraph - 1))
-            near = [r for r in before if r.start >= previous]
+        near = _in_paragraphs(text, m.start(), before)
         return _resolution(value, near if near else before)
     if form == "number":
         number = g.get("number") or g.get("bare")

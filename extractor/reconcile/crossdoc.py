@@ -16,6 +16,7 @@ from typing import Iterable, Sequence
 
 import regex
 
+from ..extract.relations import quoted_title
 from ..facts import Fact
 from ..normalize import fold
 from .checks import Finding
@@ -58,6 +59,11 @@ class DocumentView:
     place_written: tuple[str, int, int] | None = None
     period: tuple[dt.date, dt.date, str] | None = None
     title: str | None = None
+    # The structure's header metadata (its values and their spans, in document-text offsets).
+    header: dict | None = None
+    # Each citation this document reports on with the title it quotes it with and the periods
+    # named in that title: (citation, title, periods).
+    quoted_titles: list[tuple[Fact, str, list[Fact]]] = field(default_factory=list)
     figures: dict[str, list[tuple[Fact, tuple[dt.date, dt.date, str] | None]]] = field(default_factory=dict)
 
 
@@ -83,6 +89,7 @@ def view(path: str, text: str, facts: Sequence[Fact], document: dict | None = No
         doc.place = fold_place(place["place"])
         doc.place_written = (place["place"], place.start("place"), place.end("place"))
     if document:
+        doc.header = document
         doc.title = document.get("title") or document.get("headline")
         if document.get("province"):
             doc.place = fold_place(document["province"])
@@ -100,6 +107,12 @@ def view(path: str, text: str, facts: Sequence[Fact], document: dict | None = No
     chosen = window or named
     if chosen is not None:
         doc.period = _interval(chosen)
+    for fact in facts:
+        if fact.kind == "doc_ref" and fact.value.get("relation") == "reports_on":
+            quoted = quoted_title(text, fact.end)
+            if quoted is not None:
+                named = [p for p in periods if quoted[1] <= p.start and p.end <= quoted[2]]
+                doc.quoted_titles.append((fact, quoted[0], named))
     layout = layout or Layout(text)
     for fact in facts:
         metric = metric_of(text, layout, fact)
