@@ -20,7 +20,6 @@ single-threaded worker processes on 127.0.0.1 for this run (N defaults to the co
 """
 from __future__ import annotations
 
-import functools
 import logging
 import os
 from dataclasses import dataclass
@@ -28,7 +27,6 @@ from typing import Callable, Iterator
 
 from ..messages import message
 from ..read.options import ReadOptions
-from . import worker
 from .store import Outcome, Payload
 
 LOCAL = "local"
@@ -112,25 +110,14 @@ class Target:
     lang: str
 
 
-@functools.lru_cache(maxsize=4)
-def _writer(target: Target):
-    from .db import create_engine, resolve_url
-    from .ingest import _Writer
-
-    return _Writer(create_engine(resolve_url(target.url)), target.name, target.version,
-                   target.force, target.lang)
-
-
-def extract_and_store(path: str, options: ReadOptions, lang: str, digest: tuple[str, int] | None,
-                      target: Target, extract: Callable[..., Payload] = worker.extract_file) -> Outcome:
-    """On a worker: read one file and write it into the archive in its own transaction."""
-    return _writer(target).write(extract(path, options, lang, digest))
-
-
 def run(cluster: Cluster, tasks: Iterator[tuple[str, tuple[str, int] | None]], options: ReadOptions,
         lang: str, write: Callable[[Payload], Outcome], record: Callable[[Outcome], None],
-        extract: Callable[..., Payload], target: Target | None) -> None:
-    """Extract every task on the cluster; with a ``target`` the workers write, else ``write``."""
+        extract: Callable[..., Payload], target: Target | None, *,
+        store: Callable[..., Outcome], alone: Callable[[tuple], Payload],
+        crashed: Callable[[str, tuple[str, int] | None, str], Payload]) -> None:
+    """Extract every task on the cluster. With a ``target`` the workers run ``store`` (read and
+    write one file), else they run ``extract`` and ``write`` stores here. A task no worker
+    survived is read by ``alone`` on this machine; one that raised is ``crashed``."""
     from distributed import as_completed
     from distributed.client import FutureCancelledError
     from distributed.scheduler import KilledWorker
@@ -147,8 +134,7 @@ def run(cluster: Cluster, tasks: Iterator[tuple[str, tuple[str, int] | None]], o
             return False
         path, digest = task
         if target is not None:
-            future = client.submit(extract_and_store, path, options, lang, digest, target, extract,
-                                   pure=False)
+            future = client.submit(store, path, options, lang, digest, target, extract, pure=False)
         else:
             future = client.submit(extract, path, options, lang, digest, pure=False)
         inflight[future.key] = task
@@ -164,27 +150,14 @@ def run(cluster: Cluster, tasks: Iterator[tuple[str, tuple[str, int] | None]], o
         except KilledWorker:
             # Every task a dying worker held is suspect, the innocent with the culprit: read the
             # file once more alone, in a process of this machine, so only the culprit fails.
-            result = _alone((path, digest), options, lang, extract)
+            result = alone((path, digest))
         except FutureCancelledError as exc:
-            result = _failed(path, digest, lang, f"{type(exc).__name__}: {exc}"[:200])
+            result = crashed(path, digest, f"{type(exc).__name__}: {exc}"[:200])
         except Exception as exc:  # noqa: BLE001 - one bad file never stops a batch
-            result = _failed(path, digest, lang, f"{type(exc).__name__}: {exc}"[:200])
+            result = crashed(path, digest, f"{type(exc).__name__}: {exc}"[:200])
         future.release()
         record(write(result) if isinstance(result, Payload) else result)
         submit()
 
 
-def _failed(path: str, digest, lang: str, detail: str | None) -> Payload:
-    from .ingest import _crash_payload
-
-    return _crash_payload(path, digest, lang, detail)
-
-
-def _alone(task: tuple[str, tuple[str, int] | None], options: ReadOptions, lang: str,
-           extract: Callable[..., Payload]) -> Payload:
-    from .ingest import _alone as alone
-
-    return alone(task, options, lang, extract)
-
-
-__all__ = ["Cluster", "ClusterError", "Target", "extract_and_store", "local_workers", "run"]
+__all__ = ["Cluster", "ClusterError", "Target", "local_workers", "run"]

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import multiprocessing
 import os
 import time
@@ -250,7 +251,10 @@ def ingest(engine: Engine, name: str, paths: Iterable[str], *, jobs: int = 1, fo
             if engine.dialect.name == "postgresql":
                 target = dask_cluster.Target(engine.url.render_as_string(hide_password=False), name,
                                              version, force, lang)
-            dask_cluster.run(cluster, tasks(), options, lang, store.write, record, extract, target)
+            dask_cluster.run(cluster, tasks(), options, lang, store.write, record, extract, target,
+                             store=_extract_and_store,
+                             alone=lambda task: _alone(task, options, lang, extract),
+                             crashed=lambda path, digest, detail: _crash_payload(path, digest, lang, detail))
         elif jobs <= 1:
             for path, digest in tasks():
                 record(store.write(extract(path, options, lang, digest)))
@@ -360,6 +364,21 @@ def _alone(task: tuple[str, tuple[str, int] | None], options: ReadOptions, lang:
         return _crash_payload(path, digest, lang, f"{type(exc).__name__}: {exc}"[:200])
     finally:
         executor.shutdown(wait=False, cancel_futures=True)
+
+
+@functools.lru_cache(maxsize=4)
+def _writer_for(target) -> _Writer:
+    """The writer of a Dask worker process, one per archive (its engine and connection pool)."""
+    from .db import create_engine, resolve_url
+
+    return _Writer(create_engine(resolve_url(target.url)), target.name, target.version,
+                   target.force, target.lang)
+
+
+def _extract_and_store(path: str, options: ReadOptions, lang: str, digest: tuple[str, int] | None,
+                       target, extract: Callable[..., Payload]) -> Outcome:
+    """On a Dask worker: read one file and write it into the archive in its own transaction."""
+    return _writer_for(target).write(extract(path, options, lang, digest))
 
 
 def _crash_payload(path: str, digest, lang: str, detail: str | None) -> Payload:
