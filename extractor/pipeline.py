@@ -261,6 +261,13 @@ def _fact_record(fact: Fact, result: Processed, ocr_pages: dict, meanings: dict)
     record = fact.to_dict()
     if result.structure is not None:
         record.update(result.structure.locate(fact))
+    note = result.document.note_at(fact.start, fact.end) if result.document.footnotes else None
+    if note is not None:
+        # A fact in a note belongs where the note is referenced: its section is the anchor's.
+        record["note"] = {"kind": note.kind, "label": note.label,
+                          "anchor": list(note.anchor) if note.anchor else None}
+        if note.anchor is not None and result.structure is not None:
+            record["section"] = result.structure.locate(note.anchor)["section"]
     if id(fact) in meanings:
         record["meaning"] = meanings[id(fact)]
     page = ocr_pages.get(fact.page)
