@@ -24,6 +24,18 @@ class Cell:
 
 
 @dataclass(frozen=True)
+class Note:
+    """A footnote or endnote: the range of its paragraph in the document text (written after the
+    body, opening with its mark, ``[3] …``) and the range of its mark in the body, when found."""
+
+    kind: str                  # footnote | endnote
+    label: str                 # as the document numbers it: "3", "iv"
+    start: int
+    end: int
+    anchor: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
 class Table:
     page: int | None
     rows: list[list[Cell]]
@@ -47,6 +59,15 @@ class Document:
     # Running page headers and footers (DOCX header/footer parts, lines repeated at the top or
     # bottom of PDF pages): kept apart from the text, so no fact comes from them.
     headers_footers: list[str] = field(default_factory=list)
+    # Footnotes and endnotes (DOCX, DOC): their text is part of ``text``, after the body.
+    footnotes: list[Note] = field(default_factory=list)
+
+    def note_at(self, start: int, end: int) -> Note | None:
+        """The note whose paragraph holds ``[start, end)``."""
+        for note in self.footnotes:
+            if note.start <= start and end <= note.end:
+                return note
+        return None
 
     def page_ranges(self) -> list[tuple[int, int, int]]:
         return [(p.number, p.start, p.end) for p in self.pages]

@@ -137,9 +137,20 @@ def process(source: str | Document, options: ReadOptions | None = None, *, recon
             document.text, pages, norm=norm, tables=document.tables), Extraction([], []))
         result.structure = _stage(result, "structure", lambda: analyse(
             document.text, result.facts, pages, norm=norm, layout=normalized_layout), None)
+        if result.structure is not None and result.structure.chrome:
+            result.extraction = _outside_chrome(result.extraction, result.structure)
     _reconcile(result, normalized_layout, claims=reconcile,
                views=result.extraction.tables if facts is None else None)
     return result
+
+
+def _outside_chrome(extraction: Extraction, structure: Structure) -> Extraction:
+    """The extraction without what it found in page chrome (a portal's related documents, a
+    blog's front matter, captions): the structure read the chrome with every fact, and keeps
+    what it says about the document as page metadata."""
+    return dataclasses.replace(
+        extraction, facts=[f for f in extraction.facts if not structure.in_chrome(f.start, f.end)],
+        problems=[p for p in extraction.problems if not structure.in_chrome(p.start, p.end)])
 
 
 def _stage(result: Processed, name: str, run: Callable[[], Any], fallback: Any) -> Any:
@@ -251,6 +262,13 @@ def _fact_record(fact: Fact, result: Processed, ocr_pages: dict, meanings: dict)
     record = fact.to_dict()
     if result.structure is not None:
         record.update(result.structure.locate(fact))
+    note = result.document.note_at(fact.start, fact.end) if result.document.footnotes else None
+    if note is not None:
+        # A fact in a note belongs where the note is referenced: its section is the anchor's.
+        record["note"] = {"kind": note.kind, "label": note.label,
+                          "anchor": list(note.anchor) if note.anchor else None}
+        if note.anchor is not None and result.structure is not None:
+            record["section"] = result.structure.locate(note.anchor)["section"]
     if id(fact) in meanings:
         record["meaning"] = meanings[id(fact)]
     page = ocr_pages.get(fact.page)

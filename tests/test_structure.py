@@ -314,7 +314,7 @@ def test_analysis_never_fails_and_every_offset_is_exact(pieces, glue):
     for problem in s.problems:
         assert text[problem.start:problem.end] == problem.text
     for key, span in s.document["spans"].items():
-        spans = span if isinstance(span, list) else list(span.values()) if key == "signature" else [span]
+        spans = span if isinstance(span, list) else list(span.values()) if key in ("signature", "page") else [span]
         for x in spans:
             assert text[x["start"]:x["end"]] == x["text"]
     for sentence in s.sentences:

@@ -124,12 +124,16 @@ def test_surname_examples_are_names_and_counter_examples_are_not():
 
 LINE_RULES = [(group, rule) for group in ("national", "outline", "boilerplate", "navigation")
               for rule in getattr(layout(), group)]
+CHROME_RULES = [(group, rule) for group, rules in layout().page_chrome.items() for rule in rules]
 
 
-@pytest.mark.parametrize("group,rule", LINE_RULES, ids=[f"{g}:{r.id}" for g, r in LINE_RULES])
+@pytest.mark.parametrize("group,rule", LINE_RULES + CHROME_RULES, ids=[f"{g}:{r.id}" for g, r in LINE_RULES + CHROME_RULES])
 def test_layout_rules_match_their_examples_only(group, rule):
     assert rule.examples and rule.counter_examples
-    search = rule.regex.search if rule.id == "site_name" else rule.regex.match
+    if group in layout().page_chrome:
+        search = getattr(rule.regex, rule.how)     # as chrome.py applies it
+    else:
+        search = rule.regex.search if rule.id == "site_name" else rule.regex.match
     for example in rule.examples:
         assert search(example), example
     for counter in rule.counter_examples:

@@ -42,7 +42,7 @@ def check_offsets(text: str, structure) -> None:
     for fact in structure.facts:
         assert text[fact.start:fact.end] == fact.text, fact
     for key, span in structure.document["spans"].items():
-        spans = span if isinstance(span, list) else list(span.values()) if key == "signature" else [span]
+        spans = span if isinstance(span, list) else list(span.values()) if key in ("signature", "page") else [span]
         for s in spans:
             assert text[s["start"]:s["end"]] == s["text"], (key, s)
 

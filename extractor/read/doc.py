@@ -1,7 +1,9 @@
 """Word 97-2003 (.doc) with antiword: paragraphs and tables in order, footnotes at the end.
 
 antiword's DocBook output (``-x db``) keeps the structure: paragraphs, tables as rows of
-entries, and explicit page breaks (``<beginpage/>``); its text output gives the footnotes.
+entries, explicit page breaks (``<beginpage/>``) and where each footnote is referenced (an empty
+``<footnote>``, written as its mark ``[n]``: antiword numbers them in order); its text output
+gives the footnotes' text.
 A .doc typed in a legacy font (TCVN3, VNI) comes out as the font's Windows-1252 characters
 and is converted to Unicode by content, antiword not giving font names.
 """
@@ -15,6 +17,7 @@ from pathlib import Path
 from ..document import Document
 from . import legacy
 from .builder import TextBuilder
+from .notes import mark, write_notes
 from .options import ReadOptions
 from .errors import ReadError
 
@@ -51,7 +54,7 @@ _HYPHEN_8BIT = re.compile(rb"(?<=[A-Za-z\xa0-\xff])\x1f(?=[A-Za-z\xa0-\xff])")
 _MARK = "\u2020"
 
 
-def _structure(path: Path, shown: str) -> tuple[list, list[str]]:
+def _structure(path: Path, shown: str) -> tuple[list, list[tuple[str, str]]]:
     from lxml import etree
 
     xml = _antiword(path, shown, ["-x", "db", "-m", "UTF-8.txt"])
@@ -61,12 +64,12 @@ def _structure(path: Path, shown: str) -> tuple[list, list[str]]:
     if root is None:
         raise ReadError("corrupt", shown, format="DOC", reason="antiword gave no structure")
     blocks: list[tuple[str, object]] = []
-    _walk(root, blocks)
+    _walk(root, blocks, [0])
     plain = _antiword(path, shown, ["-m", "UTF-8.txt", "-w", "0"]).decode("utf-8", "replace")
     return blocks, _footnotes(plain)
 
 
-def _with_hyphens_marked(path: Path, shown: str) -> tuple[list, list[str]] | None:
+def _with_hyphens_marked(path: Path, shown: str) -> tuple[list, list[tuple[str, str]]] | None:
     import tempfile
 
     data = path.read_bytes()
@@ -111,8 +114,7 @@ def read_doc(path: Path, shown: str, options: ReadOptions) -> Document:
             builder.add_table([[convert(c) for c in row] for row in value])
         elif kind == "page" and builder.position > 0:
             builder.start_page((builder.page_number or 0) + 1)
-    for note in footnotes:
-        builder.add_paragraph(convert(note))
+    written = write_notes(builder, [("footnote", number, convert(text)) for number, text in footnotes])
     notes = ["antiword"]
     if encoding:
         notes.append(f"legacy font encoding {legacy.NAMES[encoding]} converted to Unicode"
@@ -122,20 +124,25 @@ def read_doc(path: Path, shown: str, options: ReadOptions) -> Document:
     if footnotes:
         notes.append(f"footnotes appended: {len(footnotes)}")
     return Document(path=shown, sha256="", format="doc", text=builder.text(),
-                    pages=builder.pages() if paged else [], tables=builder.tables, notes=notes)
+                    pages=builder.pages() if paged else [], tables=builder.tables, notes=notes,
+                    footnotes=written)
 
 
-def _text(element) -> str:
-    """Text of an element without its footnotes and nested tables."""
+def _text(element, count: list[int]) -> str:
+    """Text of an element without nested tables, a footnote as its mark; ``count`` holds the
+    number of footnotes met so far."""
     parts = [element.text or ""]
     for child in element:
-        if child.tag not in ("footnote", "informaltable", "table"):
-            parts.append(_text(child))
+        if child.tag == "footnote":
+            count[0] += 1
+            parts.append(mark(str(count[0])))
+        elif child.tag not in ("informaltable", "table"):
+            parts.append(_text(child, count))
         parts.append(child.tail or "")
     return "".join(parts)
 
 
-def _walk(element, blocks: list) -> None:
+def _walk(element, blocks: list, count: list[int]) -> None:
     for child in element:
         tag = child.tag
         if tag in ("bookinfo", "title"):
@@ -145,30 +152,31 @@ def _walk(element, blocks: list) -> None:
         elif tag in ("informaltable", "table"):
             rows = []
             for row in child.iter("row"):
-                rows.append([" ".join(_text(entry).split()) for entry in row.iterchildren("entry")])
+                rows.append([" ".join(_text(entry, count).split()) for entry in row.iterchildren("entry")])
             blocks.append(("table", rows))
         elif tag == "para":
-            text = "\n".join(line.strip() for line in _text(child).strip("\n").split("\n"))
+            text = "\n".join(line.strip() for line in _text(child, count).strip("\n").split("\n"))
             if text.strip():
                 blocks.append(("para", " ".join(text.split("\n")).strip()))
-            _walk_nested(child, blocks)
+            _walk_nested(child, blocks, count)
         else:
-            _walk(child, blocks)
+            _walk(child, blocks, count)
 
 
-def _walk_nested(para, blocks: list) -> None:
+def _walk_nested(para, blocks: list, count: list[int]) -> None:
     """Tables and page breaks inside a paragraph element."""
     for child in para:
         if child.tag in ("informaltable", "table", "beginpage"):
-            _walk([child], blocks)
+            _walk([child], blocks, count)
 
 
 _FOOTNOTE_RULE = re.compile(r"\n-{10,}\n")
 _FOOTNOTE = re.compile(r"^\s*\[(\d+)\]\s*(.+)$")
 
 
-def _footnotes(plain: str) -> list[str]:
-    """The ``[n] text`` footnotes antiword prints after a rule at the end of its text output."""
+def _footnotes(plain: str) -> list[tuple[str, str]]:
+    """The ``[n] text`` footnotes antiword prints after a rule at the end of its text output,
+    as ``(n, text)``."""
     parts = _FOOTNOTE_RULE.split(plain)
     if len(parts) < 2:
         return []
@@ -176,7 +184,7 @@ def _footnotes(plain: str) -> list[str]:
     for line in parts[-1].splitlines():
         m = _FOOTNOTE.match(line)
         if m:
-            notes.append(f"[{m.group(1)}] {m.group(2).strip()}")
+            notes.append((m.group(1), m.group(2).strip()))
         elif notes and line.strip():
-            notes[-1] += " " + line.strip()
+            notes[-1] = (notes[-1][0], notes[-1][1] + " " + line.strip())
     return notes

@@ -17,6 +17,7 @@ from pathlib import Path
 from ..document import Document
 from . import legacy
 from .builder import TextBuilder
+from .notes import label, mark, write_notes
 from .options import ReadOptions
 from .errors import ReadError
 
@@ -85,7 +86,14 @@ _SKIPPED = {W + "del", W + "moveFrom",
             "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"}
 
 
-def _paragraph(p, fonts: _Fonts) -> Para:
+# A note's reference in the body, by the kind of note it refers to.
+_REFERENCES = {W + "footnoteReference": "footnote", W + "endnoteReference": "endnote"}
+# Word's default number formats when the settings name none.
+_DEFAULT_FORMATS = {"footnote": "decimal", "endnote": "lowerRoman"}
+
+
+def _paragraph(p, fonts: _Fonts, labels: dict[tuple[str, str], str] | None = None) -> Para:
+    """A paragraph's pieces; a note reference becomes its mark (``[3]``) by ``labels``."""
     para = Para()
     ppr = p.find(W + "pPr")
     style = None
@@ -130,13 +138,17 @@ def _paragraph(p, fonts: _Fonts) -> Para:
                     pass
             elif tag == W + "lastRenderedPageBreak":
                 para.rendered.append(len(para.pieces))
+            elif tag in _REFERENCES and labels and not _custom(child):
+                name = labels.get((_REFERENCES[tag], child.get(W + "id")))
+                if name is not None:
+                    para.pieces.append((mark(name), None))
     return para
 
 
-def _cell_text(tc, fonts: _Fonts, encode) -> str:
+def _cell_text(tc, fonts: _Fonts, encode, labels: dict | None = None) -> str:
     parts = []
     for p in tc.iter(W + "p"):
-        text = encode(_paragraph(p, fonts))
+        text = encode(_paragraph(p, fonts, labels))
         if text.strip():
             parts.append(text)
     return " ".join(" ".join(parts).split())
@@ -154,12 +166,13 @@ def read_docx(path: Path, shown: str, options: ReadOptions) -> Document:
         raise ReadError("corrupt", shown, format="DOCX", reason=f"missing part {exc}") from None
     fonts = _Fonts(document)
     body = document.element.body
+    labels = _note_labels(document, body)
 
     # First pass: the blocks, with the raw text of each run and its font's encoding.
     blocks: list[Para | tuple] = []
     for child in _body_blocks(body):
         if child.tag == W + "p":
-            blocks.append(_paragraph(child, fonts))
+            blocks.append(_paragraph(child, fonts, labels))
         elif child.tag == W + "tbl":
             blocks.append(("table", child))
 
@@ -212,7 +225,7 @@ def read_docx(path: Path, shown: str, options: ReadOptions) -> Document:
                     pending_break = False
                 if marks:
                     builder.start_page((builder.page_number or 0) + marks)
-            builder.add_table(_table_rows(tbl, fonts, lambda p: encode(p)))
+            builder.add_table(_table_rows(tbl, fonts, lambda p: encode(p), labels))
     notes = []
     if font_signal:
         notes.append("legacy font runs (TCVN3/VNI font names) converted to Unicode")
@@ -222,14 +235,12 @@ def read_docx(path: Path, shown: str, options: ReadOptions) -> Document:
         notes.append("pages from Word's last layout" if rendered else "pages from explicit page breaks")
     else:
         notes.append("no page breaks recorded in the file: page numbers unknown")
-    footnotes = _notes_text(document, fonts, encode)
-    for note in footnotes:
-        builder.add_paragraph(note)
+    footnotes = write_notes(builder, _notes_text(document, fonts, encode, labels))
     if footnotes:
         notes.append(f"footnotes and endnotes appended: {len(footnotes)}")
     return Document(path=shown, sha256="", format="docx", text=builder.text(),
                     pages=builder.pages() if paged else [], tables=builder.tables, notes=notes,
-                    headers_footers=_headers_footers(document, fonts, encode))
+                    headers_footers=_headers_footers(document, fonts, encode), footnotes=footnotes)
 
 
 def _body_blocks(body):
@@ -242,7 +253,7 @@ def _body_blocks(body):
             yield from _body_blocks(content if content is not None else child)
 
 
-def _table_rows(tbl, fonts: _Fonts, encode) -> list[list[str]]:
+def _table_rows(tbl, fonts: _Fonts, encode, labels: dict | None = None) -> list[list[str]]:
     rows = []
     for tr in tbl.iterchildren(W + "tr"):
         row = []
@@ -251,7 +262,7 @@ def _table_rows(tbl, fonts: _Fonts, encode) -> list[list[str]]:
             if merge is not None and merge.get(W + "val") in (None, "continue"):
                 row.append("")  # the lower part of a vertically merged cell
                 continue
-            row.append(_cell_text(tc, fonts, encode))
+            row.append(_cell_text(tc, fonts, encode, labels))
         rows.append(row)
     return rows
 
@@ -274,11 +285,51 @@ def _headers_footers(document, fonts: _Fonts, encode) -> list[str]:
     return seen
 
 
-def _notes_text(document, fonts: _Fonts, encode) -> list[str]:
-    """Footnotes and endnotes, as ``[n] text`` paragraphs."""
+def _note_labels(document, body) -> dict[tuple[str, str], str]:
+    """Each referenced note's label, ``(kind, id) -> "3"``: Word numbers footnotes and endnotes
+    apart, in the order the body refers to them, in the format and from the number its settings
+    give. A note with a mark of its own (``customMarkFollows``) takes no number: its mark is the
+    text after the reference."""
+    formats, starts = dict(_DEFAULT_FORMATS), {}
+    try:
+        settings = document.settings.element
+    except Exception:  # noqa: BLE001 - a file without settings has Word's defaults
+        settings = None
+    for kind in _DEFAULT_FORMATS:
+        properties = settings.find(f"{W}{kind}Pr") if settings is not None else None
+        if properties is not None:
+            fmt, start = properties.find(W + "numFmt"), properties.find(W + "numStart")
+            if fmt is not None and fmt.get(W + "val"):
+                formats[kind] = fmt.get(W + "val")
+            if start is not None and (start.get(W + "val") or "").isdigit():
+                starts[kind] = int(start.get(W + "val"))
+    labels: dict[tuple[str, str], str] = {}
+    counts = {kind: starts.get(kind, 1) for kind in _DEFAULT_FORMATS}
+    for ref in body.iter(*_REFERENCES):
+        kind = _REFERENCES[ref.tag]
+        key = (kind, ref.get(W + "id"))
+        if key in labels or any(a.tag in _SKIPPED for a in ref.iterancestors()):
+            continue
+        if _custom(ref):
+            own = ref.getparent().find(W + "t")
+            if own is not None and (own.text or "").strip():
+                labels[key] = own.text.strip()
+            continue
+        labels[key] = label(counts[kind], formats[kind])
+        counts[kind] += 1
+    return labels
+
+
+def _custom(reference) -> bool:
+    """A reference whose mark is the text after it, not a number."""
+    return reference.get(W + "customMarkFollows") in ("1", "true", "on")
+
+
+def _notes_text(document, fonts: _Fonts, encode, labels: dict[tuple[str, str], str]) -> list[tuple[str, str, str]]:
+    """The referenced footnotes, then endnotes, as ``(kind, label, text)`` in reference order."""
     from lxml import etree
 
-    result = []
+    found: dict[tuple[str, str], str] = {}
     for rel in document.part.rels.values():
         if not rel.reltype.endswith(("/footnotes", "/endnotes")) or rel.is_external:
             continue
@@ -291,5 +342,6 @@ def _notes_text(document, fonts: _Fonts, encode) -> list[str]:
             text = " ".join(encode(_paragraph(p, fonts)) for p in note.iter(W + "p"))
             text = " ".join(text.split())
             if text:
-                result.append(f"[{note.get(W + 'id')}] {text}")
-    return result
+                found[(tag, note.get(W + "id"))] = text
+    return [(kind, name, found[(kind, ident)]) for (kind, ident), name in
+            sorted(labels.items(), key=lambda item: item[0][0] != "footnote") if (kind, ident) in found]

@@ -61,10 +61,13 @@ def analyse(text: str, facts: Sequence[Fact] = (), pages: Sequence[tuple[int, in
     sections = _to_source(context, _outline(context, closing, skip))
     layout = layout if layout is not None else Layout(context.text)
     sentences = [Sentence(s.index, *context.source_span(s.start, s.end)) for s in layout.sentences]
+    chrome_spans = [context.source_span(s, e) for s, e in chrome.spans()]
     new_facts = sorted([*closing.facts, *organizations, *people], key=lambda f: (f.start, f.end))
     problems = sorted([*header.problems, *issuer.problems, *closing.problems, *organization_problems],
                       key=lambda p: p.start)
-    return Structure(text, record.document(), new_facts, sections, sentences, problems)
+    structure = Structure(text, record.document(), new_facts, sections, sentences, problems, chrome_spans)
+    structure.facts = [f for f in new_facts if not structure.in_chrome(f.start, f.end)]
+    return structure
 
 
 def _person_facts(context: DocumentContext, finder: PeopleFinder, issuer: Issuer, closing: Closing) -> list[Fact]:

@@ -147,6 +147,11 @@ class DocumentRecord:
         self.values[key] = [text for text, _, _ in items]
         self.spans[key] = [self._context.span(a, b) for _, a, b in items]
 
+    def set_fields(self, key: str, fields: dict[str, tuple[Any, Span]]) -> None:
+        """A value made of named fields, each with its own span."""
+        self.values[key] = {name: value for name, (value, _) in fields.items()}
+        self.spans[key] = {name: self._context.span(*span) for name, (_, span) in fields.items()}
+
     def document(self) -> dict[str, Any]:
         self.values["spans"] = self.spans
         return self.values

@@ -283,6 +283,10 @@ class Layout:
     site_block_labels: list[str]
     published_labels: list[str]
     header: dict[str, LineRule]
+    site_block_fields: dict[str, str]      # label -> page metadata key
+    site_block_placeholders: list[str]
+    page_chrome: dict[str, list[LineRule]]  # captions, datelines, page_heads, ... (layout.yaml)
+    front_matter_keys: dict[str, str]
 
     def pattern(self, rule_id: str) -> regex.Pattern:
         """The compiled regex of an entry of the header grammar."""
@@ -319,7 +323,11 @@ def layout() -> Layout:
         outline=_rules(data["outline"], "outline"),
         boilerplate=_rules(data["boilerplate"], "boilerplate"),
         navigation=_rules(data["navigation"], "navigation"),
-        site_block_labels=list(data["site_block_labels"]),
+        site_block_labels=list(data["site_block_fields"]),
         published_labels=list(data["published_labels"]),
         header={rule.id: rule for rule in _rules(data["header"], "header")},
+        site_block_fields=dict(data["site_block_fields"]),
+        site_block_placeholders=list(data["site_block_placeholders"]),
+        page_chrome={group: _rules(entries, f"page_chrome.{group}") for group, entries in data["page_chrome"].items()},
+        front_matter_keys=dict(data["front_matter_keys"]),
     )

@@ -49,7 +49,8 @@ class Structure:
     ``document`` is the metadata (JSON-ready: plain values, and under ``spans`` the text and
     offsets each value was read from); ``facts`` are the person and organization facts found;
     ``sections`` is the outline tree; ``sentences`` the sentence ranges; ``problems`` the
-    problems of the document found on the way (misspelt place, unnumbered draft ...).
+    problems of the document found on the way (misspelt place, unnumbered draft ...);
+    ``chrome`` the ranges of page chrome.
     """
 
     text: str
@@ -58,9 +59,13 @@ class Structure:
     sections: list[Section]
     sentences: list[Sentence]
     problems: list[Problem]
+    # Ranges of the text that are page chrome, not the document (document-text offsets): no
+    # fact is taken from them.
+    chrome: list[tuple[int, int]] = field(default_factory=list)
     _flat: list[Section] = field(default_factory=list, repr=False)
     _flat_starts: list[int] = field(default_factory=list, repr=False)
     _sentence_starts: list[int] = field(default_factory=list, repr=False)
+    _chrome_starts: list[int] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         def walk(nodes: list[Section]) -> None:
@@ -72,6 +77,13 @@ class Structure:
         self._flat.sort(key=lambda s: (s.start, -s.end))
         self._flat_starts = [s.start for s in self._flat]
         self._sentence_starts = [s.start for s in self.sentences]
+        self.chrome = _merged(self.chrome)
+        self._chrome_starts = [s for s, _ in self.chrome]
+
+    def in_chrome(self, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` lies inside page chrome."""
+        i = bisect.bisect_right(self._chrome_starts, start) - 1
+        return i >= 0 and end <= self.chrome[i][1]
 
     def all_sections(self) -> list[Section]:
         """Every section of the tree, in document order."""
@@ -135,3 +147,14 @@ class Structure:
             "sentences": [[s.start, s.end] for s in self.sentences],
             "problems": [p.to_dict(lang) for p in self.problems],
         }
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Ranges sorted and merged where they overlap or touch."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
