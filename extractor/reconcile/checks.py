@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ..facts import Fact, to_jsonable
-from .arithmetic import computed_percent, implied_wholes, percent_holds
+from .arithmetic import computed_percent, implied_wholes, percent_holds, rounds_to
 from .claims import Claim
 from ..structure.layout import Layout
 from .wording import finding_message
@@ -31,6 +31,13 @@ class Result:
     tolerance: Any = None
     severity: str | None = None
     kind: str | None = None  # the finding kind, when not the claim kind's usual one
+    # A relation the wording states but whose figures cannot all be told (a percentage of a
+    # plan the document does not give): listed as unchecked, with why, never a finding.
+    unchecked: str | None = None
+
+    @property
+    def checked(self) -> bool:
+        return self.unchecked is None
 
 
 @dataclass
@@ -75,6 +82,8 @@ def evidence(text: str, fact: Fact, layout: Layout | None = None) -> dict[str, A
 
 def check(claim: Claim) -> Result:
     v = claim.values
+    if v.get("unchecked"):
+        return Result(claim, False, unchecked=v["unchecked"])
     if claim.kind == "sum":
         parts_sum = sum(v["parts"])
         if parts_sum == v["total"] or (v.get("subset") and parts_sum <= v["total"]):
@@ -115,14 +124,41 @@ def check(claim: Claim) -> Result:
         if expected == v["change"]:
             return Result(claim, True)
         return Result(claim, False, v["change"], expected, 0, "error")
+    if claim.kind == "product":
+        # A result may be cut at its decimals; a figure "làm tròn" is rounded half up.
+        if rounds_to(v["computed"], v["stated"], v["places"], cut=claim.rule != "product.rounded"):
+            return Result(claim, True)
+        expected = v["computed"].quantize(Decimal(1).scaleb(-v["places"]), rounding=ROUND_HALF_UP)
+        gross = abs(v["computed"] - v["stated"]) > GROSS_SUM_SHARE * abs(v["computed"])
+        return Result(claim, False, v["stated"], expected, Decimal(1).scaleb(-v["places"]), "gross" if gross else "error")
+    if claim.kind == "restatement":
+        first, *others = v["values"]
+        differing = [x for x in others if x != first]
+        if not differing:
+            return Result(claim, True)
+        return Result(claim, False, first, differing[0], 0, "error")
     raise ValueError(f"unknown claim kind {claim.kind}")
 
 
+def relation_counts(results: list[Result]) -> dict[str, Any]:
+    """What the audit says it did: relations checked, holding, broken and unchecked, in all and
+    by kind of relation (a sum, a share, a restatement …)."""
+    def counts(items: list[Result]) -> dict[str, int]:
+        checked = [r for r in items if r.checked]
+        holding = sum(r.holds for r in checked)
+        return {"checked": len(checked), "holding": holding, "broken": len(checked) - holding,
+                "unchecked": len(items) - len(checked)}
+
+    kinds = sorted({r.claim.kind for r in results})
+    return {**counts(results), "by_kind": {k: counts([r for r in results if r.claim.kind == k]) for k in kinds}}
+
+
 FINDING_KINDS = {"sum": "sum_mismatch", "share": "percent_mismatch",
-                 "implied_whole": "percent_impossible", "difference": "difference_mismatch"}
+                 "implied_whole": "percent_impossible", "difference": "difference_mismatch",
+                 "restatement": "restatement_mismatch", "product": "formula_mismatch"}
 
 
 def findings(results: list[Result]) -> list[Finding]:
     return [Finding(r.kind or r.claim.values.get("finding") or FINDING_KINDS[r.claim.kind], r.severity, r.claim.rule, r.stated, r.expected,
                     r.tolerance, r.claim.facts, dict(r.claim.values))
-            for r in results if not r.holds]
+            for r in results if not r.holds and r.checked]
