@@ -38,7 +38,7 @@ PUBLIC = ROOT.parent / "shared" / "corpus" / "public"
 ARITHMETIC_FINDINGS = {"sum_mismatch", "percent_mismatch", "percent_impossible", "difference_mismatch",
                        "table_total_mismatch", "figure_restated_differently", "period_total_mismatch",
                        "carry_over_mismatch", "restatement_mismatch", "formula_mismatch",
-                       "rounding_mismatch"}
+                       "rounding_mismatch", "percent_change_mismatch", "multiple_mismatch", "complement_mismatch"}
 
 
 def figure_spans(relation: dict) -> list[tuple[int, int]]:

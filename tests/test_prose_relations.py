@@ -59,6 +59,60 @@ ROWS = [
     # A ratio with its percentage is the share reader's; an equation with no operator is no formula.
     ("Tỷ lệ đúng hạn: 4.081/4.101 = 99,5%.", [("share", "share.ratio", True)], []),
     ("Quy đổi: 1 USD = 25.400 đồng.", [], []),
+    # A change in percent against the figure of the other period, stated after or before it.
+    ("Năm 2024 tiếp nhận 2.760 hồ sơ, tăng 15% so với năm 2023 (2.400 hồ sơ).",
+     [("percent_change", "change.percent", True)], []),
+    ("Năm 2024 tiếp nhận 2.760 hồ sơ, tăng 13% so với năm 2023 (2.400 hồ sơ).",
+     [("percent_change", "change.percent", False)], ["percent_change_mismatch"]),
+    ("Năm 2024 tiếp nhận 2.160 hồ sơ (năm 2023: 2.400 hồ sơ), giảm 10%.",
+     [("percent_change", "change.percent", True)], []),
+    # A rise written as a fall is a broken relation.
+    ("Năm 2024 tiếp nhận 2.760 hồ sơ, giảm 15% so với năm 2023 (2.400 hồ sơ).",
+     [("percent_change", "change.percent", False)], ["percent_change_mismatch"]),
+    # The base is not stated: unchecked, whatever figure of the paragraph would fit.
+    ("Năm 2023 tiếp nhận 2.400 hồ sơ. Năm 2024 tiếp nhận 2.760 hồ sơ, tăng 15% so với cùng kỳ.",
+     [("percent_change", "change.percent", "unchecked")], []),
+    # Figures written rounded in a scale ("8,1 triệu") are known to half their last digit: 8,05 to
+    # 8,15 million against 7,15 to 7,25 million allows 11,0% to 14,0%.
+    ("Năm 2024 đón 8,1 triệu lượt khách, tăng 11,8% so với năm 2023 (7,2 triệu lượt).",
+     [("percent_change", "change.percent", True)], []),
+    ("Năm 2024 đón 8,1 triệu lượt khách, tăng 20% so với năm 2023 (7,2 triệu lượt).",
+     [("percent_change", "change.percent", False)], ["percent_change_mismatch"]),
+    # A number whose unit is only inferred is not the other figure; nor one further on.
+    ("Kinh phí năm 2024 là 500 tỷ đồng, tăng 15% so với năm 2023, hỗ trợ 433 hộ.",
+     [("percent_change", "change.percent", "unchecked")], []),
+    ("Thu 680 tỷ đồng, đạt 42,5% kế hoạch năm, trong khi các huyện mới giải ngân được 90 tỷ đồng.",
+     [("share", "share.plan", "unchecked")], []),
+    # A multiple.
+    ("Năm 2024 có 1.260 tài khoản định danh, gấp 3 lần năm 2023 (420 tài khoản).",
+     [("multiple", "change.multiple", True)], []),
+    ("Năm 2024 có 1.260 tài khoản định danh, gấp 4 lần năm 2023 (420 tài khoản).",
+     [("multiple", "change.multiple", False)], ["multiple_mismatch"]),
+    ("Năm 2024 có 1.360 tài khoản định danh, gấp hơn 3 lần năm 2023 (420 tài khoản).",
+     [("multiple", "change.multiple", True)], []),
+    ("Năm 2024 có 1.260 tài khoản định danh, gấp 3 lần năm trước.", [("multiple", "change.multiple", "unchecked")], []),
+    # A part of a plan or an estimate, in đồng whatever the scale each is written in.
+    ("Thu ngân sách 6 tháng đạt 680 tỷ đồng, bằng 42,5% dự toán năm (1.600 tỷ đồng).",
+     [("share", "share.plan", True)], []),
+    ("Thu ngân sách 6 tháng đạt 680 tỷ đồng, bằng 42,5% dự toán năm (1.600.000 triệu đồng).",
+     [("share", "share.plan", True)], []),
+    ("Thu ngân sách 6 tháng đạt 680 tỷ đồng, bằng 45,2% dự toán năm (1.600 tỷ đồng).",
+     [("share", "share.plan", False)], ["percent_mismatch"]),
+    ("Thu ngân sách 6 tháng đạt 680 tỷ đồng, bằng 42,5% dự toán năm.", [("share", "share.plan", "unchecked")], []),
+    # The rest of a whole.
+    ("Hồ sơ nộp trực tuyến chiếm 71,5%, còn lại 28,5% là hồ sơ nộp trực tiếp.",
+     [("complement", "complement.percent", True)], []),
+    ("Hồ sơ nộp trực tuyến chiếm 71,5%, còn lại 18,5% là hồ sơ nộp trực tiếp.",
+     [("complement", "complement.percent", False)], ["complement_mismatch"]),
+    ("Cấp tỉnh chiếm 20%, cấp huyện chiếm 35%, còn lại 45% ở cấp xã.",
+     [("complement", "complement.percent", True)], []),
+    # Two percentages that are not parts of one whole: no rest is read.
+    ("Tỷ lệ trực tuyến đạt 71,5%, đúng hạn 98%, còn lại 28,5% nộp trực tiếp.", [], []),
+    # A product of a count and a figure per item.
+    ("Khảo sát tại 18 xã, mỗi xã 40 phiếu, tổng cộng 720 phiếu.", [("product", "product.per_item", True)], []),
+    ("Khảo sát tại 18 xã, mỗi xã 40 phiếu, tổng cộng 760 phiếu.", [("product", "product.per_item", False)],
+     ["formula_mismatch"]),
+    ("Khảo sát tại 18 xã, mỗi đơn vị 40 phiếu, tổng cộng 760 phiếu.", [], []),
 ]
 
 

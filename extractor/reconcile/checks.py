@@ -8,6 +8,7 @@ from typing import Any
 from ..facts import Fact, to_jsonable
 from .arithmetic import computed_percent, implied_wholes, percent_holds, rounds_to
 from .claims import Claim
+from .claims.changes import change_holds, complement_holds, multiple_holds, plan_holds
 from ..structure.layout import Layout
 from .wording import finding_message
 
@@ -93,6 +94,8 @@ def check(claim: Claim) -> Result:
             return Result(claim, False, v["total"], parts_sum, 0, "possible")
         gross = abs(parts_sum - v["total"]) > GROSS_SUM_SHARE * abs(v["total"])
         return Result(claim, False, v["total"], parts_sum, 0, "gross" if gross else "error")
+    if claim.kind == "share" and claim.rule == "share.plan" and plan_holds(v):
+        return Result(claim, True)
     if claim.kind == "share":
         if percent_holds(v["part"], v["whole"], v["percent"], v["decimals"]):
             if v["part"] > v["whole"] and v.get("counts"):
@@ -124,6 +127,23 @@ def check(claim: Claim) -> Result:
         if expected == v["change"]:
             return Result(claim, True)
         return Result(claim, False, v["change"], expected, 0, "error")
+    if claim.kind == "percent_change":
+        if change_holds(v):
+            return Result(claim, True)
+        expected = computed_percent((v["current"] - v["previous"]) * v["sign"], v["previous"])
+        quantum = Decimal(1).scaleb(-v["decimals"])
+        return Result(claim, False, v["percent"], expected.quantize(quantum, rounding=ROUND_HALF_UP), quantum,
+                      "gross" if abs(expected - v["percent"]) > GROSS_PERCENT_POINTS else "error")
+    if claim.kind == "multiple":
+        if multiple_holds(v):
+            return Result(claim, True)
+        quantum = Decimal(1).scaleb(-max(v["decimals"], 1))
+        return Result(claim, False, v["times"], (v["current"] / v["base"]).quantize(quantum, rounding=ROUND_HALF_UP),
+                      quantum, "error")
+    if claim.kind == "complement":
+        if complement_holds(v):
+            return Result(claim, True)
+        return Result(claim, False, v["rest"], 100 - sum(v["parts"]), sum(v["quanta"]) / 2, "error")
     if claim.kind == "product":
         # A result may be cut at its decimals; a figure "làm tròn" is rounded half up.
         if rounds_to(v["computed"], v["stated"], v["places"], cut=claim.rule != "product.rounded"):
@@ -155,7 +175,9 @@ def relation_counts(results: list[Result]) -> dict[str, Any]:
 
 FINDING_KINDS = {"sum": "sum_mismatch", "share": "percent_mismatch",
                  "implied_whole": "percent_impossible", "difference": "difference_mismatch",
-                 "restatement": "restatement_mismatch", "product": "formula_mismatch"}
+                 "restatement": "restatement_mismatch", "product": "formula_mismatch",
+                 "percent_change": "percent_change_mismatch", "multiple": "multiple_mismatch",
+                 "complement": "complement_mismatch"}
 
 
 def findings(results: list[Result]) -> list[Finding]:

@@ -87,6 +87,15 @@ def finding_message(finding, lang: str = "vi") -> str:
                        values=", ".join(n(x) for x in [finding.stated] + list(finding.expected)))
     if finding.kind == "restatement_mismatch":
         return message("finding_restatement_mismatch", lang, values=" / ".join(f.text for f in finding.facts))
+    if finding.kind == "percent_change_mismatch":
+        return message("finding_percent_change_mismatch", lang, previous=n(d["previous"]), current=n(d["current"]),
+                       expected=n(finding.expected), stated=n(finding.stated))
+    if finding.kind == "multiple_mismatch":
+        return message("finding_multiple_mismatch", lang, current=n(d["current"]), base=n(d["base"]),
+                       expected=n(finding.expected), stated=n(finding.stated))
+    if finding.kind == "complement_mismatch":
+        return message("finding_complement_mismatch", lang, parts=" − ".join(f"{n(p)}%" for p in d["parts"]),
+                       expected=n(finding.expected), stated=n(finding.stated))
     if finding.kind == "formula_mismatch":
         return message("finding_formula_mismatch", lang, expression=d["expression"], expected=n(finding.expected),
                        stated=n(finding.stated))

@@ -12,6 +12,7 @@ from typing import Callable, Sequence
 from ...facts import Fact
 from ...structure.layout import Layout
 from .base import Claim, Figure, Reading, read
+from .changes import change_claims
 from .differences import difference_claims, remainder_claims
 from .formulas import formula_claims
 from .named import named_figure_claims, named_whole_claims
@@ -31,6 +32,7 @@ READERS: tuple[Callable[[Reading], list[Claim]], ...] = (
     named_figure_claims,  # skips a sum the readers before stated with the same facts
     restatement_claims,
     formula_claims,
+    change_claims,
 )
 
 
