@@ -27,6 +27,12 @@ BANDS = ("- Trên 1.250 người đến 2.500 người, cứ 125 người tăng 
 # A formula written out, and a figure rounded in words.
 FORMULA = "Số phiếu mỗi xã sẽ là: P = (46.800 x 1.500)/ 325.000 = {result} phiếu (làm tròn {rounded} phiếu)."
 
+# A list of procedures written one cell under another: the row's number, its name, its time
+# limit and, in its note, the cut of that limit.
+CUT_ROWS = ("4\n \nCấp phép khai thác cát sỏi lòng sông (1.004321)\n \nTrong thời hạn {limit} ngày làm việc,\n"
+            "kể từ ngày nhận đủ hồ sơ\n \nCắt giảm thời gian giải quyết\ntừ 20 ngày xuống 18 ngày\n \n"
+            "5\n \nGia hạn giấy phép khai thác cát sỏi (1.004322)\n \n12 ngày\n \nKhông quy định\n")
+
 ROWS = [
     # (text, [(claim kind, rule, verdict)], [finding kinds])
     (APPENDIX.format(body="12.800", table="12.800"),
@@ -59,6 +65,14 @@ ROWS = [
     # A ratio with its percentage is the share reader's; an equation with no operator is no formula.
     ("Tỷ lệ đúng hạn: 4.081/4.101 = 99,5%.", [("share", "share.ratio", True)], []),
     ("Quy đổi: 1 USD = 25.400 đồng.", [], []),
+    # A time limit and the cut its note gives: the limit stated is the one after the cut.
+    (CUT_ROWS.format(limit="18"), [("restatement", "restatement.time_cut", True)], []),
+    (CUT_ROWS.format(limit="20"), [("restatement", "restatement.time_cut", False)], ["restatement_mismatch"]),
+    ("| 3 | Cấp đổi chứng chỉ hành nghề | Thời hạn giải quyết: 10 ngày | Cắt giảm thời gian giải quyết từ 12 ngày "
+     "xuống 10 ngày |\n", [("restatement", "restatement.time_cut", True)], []),
+    # A cut noted in a row that states no limit is not held against another row's limit.
+    ("4\n \nCấp phép (1.1)\n \nTrong thời hạn 20 ngày làm việc\n \n5\n \nGia hạn (1.2)\n \n"
+     "Cắt giảm thời gian giải quyết từ 20 ngày xuống 18 ngày\n", [], []),
     # A change in percent against the figure of the other period, stated after or before it.
     ("Năm 2024 tiếp nhận 2.760 hồ sơ, tăng 15% so với năm 2023 (2.400 hồ sơ).",
      [("percent_change", "change.percent", True)], []),
@@ -150,3 +164,20 @@ def test_unchecked_relations_are_counted_apart_and_give_no_finding():
     counts = relation_counts(results)
     assert counts["by_kind"]["restatement"]["unchecked"] == 1
     assert counts["unchecked"] == 1 and counts["checked"] == len(results) - 1
+
+
+def test_the_audit_says_what_it_checked_by_kind(tmp_path):
+    from click.testing import CliRunner
+
+    from extractor.audit import audit_paths
+    from extractor.cli import cli
+
+    path = tmp_path / "bc.txt"
+    path.write_text("Năm 2024 tiếp nhận 2.760 hồ sơ, tăng 13% so với năm 2023 (2.400 hồ sơ).\n"
+                    "Thu ngân sách 6 tháng đạt 680 tỷ đồng, bằng 42,5% dự toán năm.\n", encoding="utf-8")
+    (document,) = audit_paths([str(path)]).to_dict()["documents"]
+    assert document["relations"]["percent_change"] == {"checked": 1, "holding": 0, "broken": 1, "unchecked": 0}
+    assert document["relations"]["share"]["unchecked"] == 1 and document["claims_unchecked"] == 1
+    shown = CliRunner().invoke(cli, ["audit", str(path)]).output
+    assert (f"{document['claims']} quan hệ số liệu đã kiểm tra: {document['claims_holding']} khớp, "
+            f"{document['claims'] - document['claims_holding']} không khớp; 1 quan hệ chưa kiểm tra được") in " ".join(shown.split())

@@ -53,7 +53,67 @@ _DIGITS = regex.compile(r"\d")
 
 
 def restatement_claims(reading: Reading) -> list[Claim]:
-    return _appendix_claims(reading) + _repeated_claims(reading)
+    return _appendix_claims(reading) + _cut_time_claims(reading) + _repeated_claims(reading)
+
+
+# ---------------------------------------------------------------- a time limit and its cut
+
+# A procedure's row states its time limit, then notes the cut a few hundred characters on.
+CUT_ROW_CHARS = 1500
+
+
+@functools.lru_cache(maxsize=1)
+def _cut_note() -> regex.Pattern:
+    """'Cắt giảm thời gian giải quyết từ 26 ngày xuống 24 ngày'."""
+    return regex.compile(r"(?:" + cue_pattern("time_cut_words") + r")\s+từ\s+(?P<before>\d+)\s+ngày\s+xuống\s+"
+                         r"(?:còn\s+)?(?P<after>\d+)\s+ngày", regex.I)
+
+
+@functools.lru_cache(maxsize=1)
+def _time_limit() -> regex.Pattern:
+    """'Trong thời hạn 24 ngày làm việc': the time limit a procedure's row states."""
+    return regex.compile(r"(?:" + cue_pattern("time_limit_words") + r")[^\d\n]{0,20}?(?P<days>\d+)\s+ngày", regex.I)
+
+
+def _cut_time_claims(reading: Reading) -> list[Claim]:
+    """The time limit a row of a list of procedures states is the time after the cut its note
+    gives ("Trong thời hạn 26 ngày …" with "Cắt giảm thời gian giải quyết từ 26 ngày xuống 24
+    ngày" states the limit before the cut). The row starts at its number (a line of its own when
+    a table's cells were written one under another, the table line itself otherwise); its limit
+    is the one statement of a limit in it (with several, the relation is unchecked)."""
+    text = reading.text
+    claims = []
+    for note in _cut_note().finditer(text):
+        line_start = text.rfind("\n", 0, note.start()) + 1
+        if text.count("|", line_start, note.start()) >= 2:
+            row_start = line_start
+        else:
+            numbers = list(_ROW_NUMBER.finditer(text, max(0, note.start() - CUT_ROW_CHARS), note.start()))
+            if not numbers:
+                continue
+            row_start = numbers[-1].end()
+        limits = list(_time_limit().finditer(text, row_start, note.start())) + list(
+            _LIMIT_CELL.finditer(text, row_start, note.start()))
+        if not limits:
+            continue
+        limit = max(limits, key=lambda m: m.start())
+        cut = _day_fact(text, note.start("after"), note.end())
+        stated = _day_fact(text, limit.start("days"), limit.end())
+        values = {"values": [Decimal(limit["days"]), Decimal(note["after"])], "where": "time_cut"}
+        if len(limits) > 1:
+            values["unchecked"] = "several_time_limits"
+        claims.append(Claim("restatement", "restatement.time_cut", [stated, cut], values))
+    return claims
+
+
+# A row's number on a line of its own ("7"), and a time limit that is a cell of its own ("30 ngày").
+_ROW_NUMBER = regex.compile(r"^[ \t]*\d{1,3}\.?[ \t]*$", regex.M)
+_LIMIT_CELL = regex.compile(r"^[ \t]*(?P<days>\d+)[ \t]+ngày(?:[ \t]+làm[ \t]+việc)?[ \t]*$", regex.M)
+
+
+def _day_fact(text: str, start: int, end: int) -> Fact:
+    return Fact("quantity", text[start:end], start, end, "reconcile.time_limit",
+                {"value": Decimal(regex.match(r"\d+", text[start:end]).group()), "decimals": 0, "unit": "ngày"})
 
 
 # ---------------------------------------------------------------- body and appendix total
