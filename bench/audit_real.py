@@ -37,7 +37,8 @@ PUBLIC = ROOT.parent / "shared" / "corpus" / "public"
 # The finding kinds the audit raises about arithmetic (the others: numbering, drafts, spelling).
 ARITHMETIC_FINDINGS = {"sum_mismatch", "percent_mismatch", "percent_impossible", "difference_mismatch",
                        "table_total_mismatch", "figure_restated_differently", "period_total_mismatch",
-                       "carry_over_mismatch"}
+                       "carry_over_mismatch", "restatement_mismatch", "formula_mismatch",
+                       "rounding_mismatch", "percent_change_mismatch", "multiple_mismatch", "complement_mismatch"}
 
 
 def figure_spans(relation: dict) -> list[tuple[int, int]]:
@@ -78,7 +79,7 @@ def score(files: list[Path], show: bool) -> dict:
             continue
         coverage = annotation.get("coverage") or {"full": True}
         low, high = (0, len(result.text)) if coverage.get("full", True) else (coverage["start"], coverage["end"])
-        claims = [r.claim.facts for r in result.results]
+        claims = [r.claim.facts for r in result.results if r.checked]
         relations = annotation["relations"]
         matched_findings = set()
         for relation in relations:

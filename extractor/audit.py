@@ -8,7 +8,7 @@ from typing import Any, Iterable
 
 from .facts import Fact
 from .pipeline import Processed, process
-from .reconcile.checks import Finding, evidence
+from .reconcile.checks import Finding, evidence, relation_counts
 from .reconcile.citations import citation_graph_findings
 from .reconcile.crossdoc import check_documents
 
@@ -63,11 +63,15 @@ class Audit:
             else:
                 record["key"] = finding_key("*", record, seen.setdefault("*", set()), sources)
             findings.append(record)
+        documents = []
+        for d in self.documents:
+            relations = relation_counts(d.results)
+            documents.append({"path": d.path, "facts": len(d.facts), "claims": relations["checked"],
+                              "claims_holding": relations["holding"], "claims_unchecked": relations["unchecked"],
+                              "relations": relations["by_kind"], "findings": len(d.findings),
+                              "error": d.error.message(lang) if d.error is not None else None})
         return {
-            "documents": [{"path": d.path, "facts": len(d.facts), "claims": len(d.results),
-                           "claims_holding": sum(r.holds for r in d.results),
-                           "findings": len(d.findings),
-                           "error": d.error.message(lang) if d.error is not None else None} for d in self.documents],
+            "documents": documents,
             "findings": findings,
         }
 

@@ -278,8 +278,13 @@ def _findings_table(record: dict, lang: str, severity_rank, *, plain: bool) -> s
     from rich.table import Table
     from rich.text import Text
 
+    documents = [d for d in record["documents"] if not d["error"]]
     table = Table(title=message("audit_title", lang, documents=len(record["documents"]),
-                                findings=len(record["findings"])))
+                                findings=len(record["findings"])),
+                  caption=message("audit_relations", lang, checked=sum(d["claims"] for d in documents),
+                                  holding=sum(d["claims_holding"] for d in documents),
+                                  broken=sum(d["claims"] - d["claims_holding"] for d in documents),
+                                  unchecked=sum(d["claims_unchecked"] for d in documents)))
     table.add_column(message("col_severity", lang))
     table.add_column(message("col_document", lang))
     table.add_column(message("col_finding", lang))

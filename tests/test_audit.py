@@ -103,7 +103,9 @@ def test_html_report_has_a_summary_and_a_contents_list(tmp_path):
     holding = sum(d["claims_holding"] for d in record["documents"])
     assert claims > holding > 0
     assert f"Văn bản 3 " in text
-    assert f"Quan hệ số liệu đã kiểm tra {claims} (khớp: {holding}, không khớp: {claims - holding})" in text
+    unchecked = sum(d["claims_unchecked"] for d in record["documents"])
+    assert (f"Quan hệ số liệu đã kiểm tra {claims} (khớp: {holding}, không khớp: {claims - holding}; "
+            f"chưa kiểm tra được: {unchecked})") in text
     severities = {f["severity"] for f in record["findings"]}
     for severity in severities:
         count = sum(f["severity"] == severity for f in record["findings"])

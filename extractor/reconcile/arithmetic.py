@@ -41,3 +41,11 @@ def implied_wholes(part: Decimal, stated: Decimal, decimals: int) -> list[int]:
     high = int(Decimal(part) * 100 / max(stated - unit, unit / 10)) + 2
     return [n for n in range(max(low, int(part), 1), min(high, int(part) * IMPLIED_WHOLE_FACTOR + 2) + 1)
             if percent_holds(part, Decimal(n), stated, decimals)]
+
+
+def rounds_to(computed: Decimal, stated: Decimal, places: int, *, cut: bool = True) -> bool:
+    """Whether ``stated`` is ``computed`` rounded half up (or, with ``cut``, cut) at ``places``
+    decimals (-3: to thousands, as "43.719 (làm tròn 44.000)")."""
+    quantum = Decimal(1).scaleb(-places)
+    return (computed.quantize(quantum, rounding=ROUND_HALF_UP) == stated
+            or (cut and computed.quantize(quantum, rounding=ROUND_DOWN) == stated))

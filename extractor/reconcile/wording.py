@@ -85,6 +85,23 @@ def finding_message(finding, lang: str = "vi") -> str:
         return message("finding_figure_restated_differently", lang, metric=metric_label(d["metric"], lang),
                        start=_date(d["period"][0]), end=_date(d["period"][1]),
                        values=", ".join(n(x) for x in [finding.stated] + list(finding.expected)))
+    if finding.kind == "restatement_mismatch":
+        return message("finding_restatement_mismatch", lang, values=" / ".join(f.text for f in finding.facts))
+    if finding.kind == "percent_change_mismatch":
+        return message("finding_percent_change_mismatch", lang, previous=n(d["previous"]), current=n(d["current"]),
+                       expected=n(finding.expected), stated=n(finding.stated))
+    if finding.kind == "multiple_mismatch":
+        return message("finding_multiple_mismatch", lang, current=n(d["current"]), base=n(d["base"]),
+                       expected=n(finding.expected), stated=n(finding.stated))
+    if finding.kind == "complement_mismatch":
+        return message("finding_complement_mismatch", lang, parts=" − ".join(f"{n(p)}%" for p in d["parts"]),
+                       expected=n(finding.expected), stated=n(finding.stated))
+    if finding.kind == "formula_mismatch":
+        return message("finding_formula_mismatch", lang, expression=d["expression"], expected=n(finding.expected),
+                       stated=n(finding.stated))
+    if finding.kind == "rounding_mismatch":
+        return message("finding_rounding_mismatch", lang, value=n(d["computed"]), expected=n(finding.expected),
+                       stated=n(finding.stated))
     if finding.kind in ("place_spelling", "body_spelling") and d.get("problem") is not None:
         return d["problem"].to_dict(lang)["message"]
     if finding.kind == "duplicate_differs":

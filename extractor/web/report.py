@@ -85,12 +85,13 @@ def report_data(audit: dict[str, Any], lang: str,
         counts = per_document.get(doc["path"], Counter())
         documents.append({"path": doc["path"], "name": Path(doc["path"]).name, "error": doc["error"],
                           "claims": doc["claims"], "holding": doc["claims_holding"],
-                          "broken": doc["claims"] - doc["claims_holding"],
+                          "broken": doc["claims"] - doc["claims_holding"], "unchecked": doc.get("claims_unchecked", 0),
                           "severity": {s: counts[s] for s in SEVERITIES}})
     severities = Counter(f["severity"] for f in findings)
     summary = {"documents": len(documents), "unread": sum(1 for d in documents if d["error"]),
                "claims": sum(d["claims"] for d in documents), "holding": sum(d["holding"] for d in documents),
-               "broken": sum(d["broken"] for d in documents), "findings": len(findings),
+               "broken": sum(d["broken"] for d in documents), "unchecked": sum(d["unchecked"] for d in documents),
+               "findings": len(findings),
                "severity": [{"value": s, "count": severities[s]} for s in SEVERITIES], "decisions": None}
     if history is not None:
         decided = Counter(f["decision"] or "undecided" for f in findings)

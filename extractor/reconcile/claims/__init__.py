@@ -12,8 +12,11 @@ from typing import Callable, Sequence
 from ...facts import Fact
 from ...structure.layout import Layout
 from .base import Claim, Figure, Reading, read
+from .changes import change_claims
 from .differences import difference_claims, remainder_claims
+from .formulas import formula_claims
 from .named import named_figure_claims, named_whole_claims
+from .restatements import restatement_claims
 from .shares import share_claims
 from .sums import breakdown_claims, dossier_flow_claims, parallel_label_claims, state_claims
 
@@ -27,6 +30,9 @@ READERS: tuple[Callable[[Reading], list[Claim]], ...] = (
     remainder_claims,
     named_whole_claims,
     named_figure_claims,  # skips a sum the readers before stated with the same facts
+    restatement_claims,
+    formula_claims,
+    change_claims,
 )
 
 
