@@ -11,8 +11,9 @@ The pipeline is read → normalise → extract → structure → reconcile, run 
 """
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .lazy import exports
 
 if TYPE_CHECKING:
     from .document import Document, Page
@@ -23,19 +24,11 @@ if TYPE_CHECKING:
 
 __version__ = "0.1.0"
 
-# The verbs and types above, imported when first used: ``python3 -m extractor search`` and
-# ``--help`` never load the extraction pipeline (about 0.5 s of CPU).
-_LAZY = {"Document": ".document", "Page": ".document", "Extraction": ".extract",
-         "extract_facts": ".extract", "Fact": ".facts", "Problem": ".facts", "Processed": ".pipeline",
-         "process": ".pipeline", "ReadError": ".read", "read_document": ".read"}
-
-
-def __getattr__(name: str) -> Any:
-    if name not in _LAZY:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(_LAZY[name], __name__), name)
-    globals()[name] = value
-    return value
+# Imported when first used (extractor/lazy.py): search and --help need none of them.
+__getattr__ = exports(__name__, {
+    "Document": ".document", "Page": ".document", "Extraction": ".extract", "extract_facts": ".extract",
+    "Fact": ".facts", "Problem": ".facts", "Processed": ".pipeline", "process": ".pipeline",
+    "ReadError": ".read", "read_document": ".read"})
 
 
 def extract_document(path: str, lang: str = "vi") -> dict:
