@@ -18,7 +18,8 @@ removed when another of its name is written.
 The folder is ``$CCHC_CACHE_DIR``, else ``$XDG_CACHE_HOME/cchc-extractor``, else
 ``~/.cache/cchc-extractor``; ``CCHC_CACHE_DIR=off`` turns the cache off. When the folder cannot
 be created or written, everything is built in memory as before, silently: the cache only ever
-saves time.
+saves time. Entries are unpickled, so the folder must be the user's own, as a home cache is
+(the digests catch damage, not someone who may write there).
 """
 from __future__ import annotations
 
