@@ -11,13 +11,24 @@ The pipeline is read → normalise → extract → structure → reconcile, run 
 """
 from __future__ import annotations
 
-from .document import Document, Page
-from .extract import Extraction, extract_facts
-from .facts import Fact, Problem
-from .pipeline import Processed, process
-from .read import ReadError, read_document
+from typing import TYPE_CHECKING
+
+from .lazy import exports
+
+if TYPE_CHECKING:
+    from .document import Document, Page
+    from .extract import Extraction, extract_facts
+    from .facts import Fact, Problem
+    from .pipeline import Processed, process
+    from .read import ReadError, read_document
 
 __version__ = "0.1.0"
+
+# Imported when first used (extractor/lazy.py): search and --help need none of them.
+__getattr__ = exports(__name__, {
+    "Document": ".document", "Page": ".document", "Extraction": ".extract", "extract_facts": ".extract",
+    "Fact": ".facts", "Problem": ".facts", "Processed": ".pipeline", "process": ".pipeline",
+    "ReadError": ".read", "read_document": ".read"})
 
 
 def extract_document(path: str, lang: str = "vi") -> dict:

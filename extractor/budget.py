@@ -1,8 +1,9 @@
 """A hard time and memory budget per document, enforced from outside the reading code.
 
 :func:`process_bounded` runs :func:`extractor.pipeline.process` on one file in a child forked
-from this (warm) process: the patterns are compiled and the readers imported once, so a
-document costs a fork (a few milliseconds), not a start-up. The child
+from this process, warmed up before its second document: the patterns are compiled and the
+readers imported once, so a document costs a fork (a few milliseconds), not a start-up. The
+child
 
 - has its data segment limited with ``RLIMIT_DATA`` (``ReadOptions.max_memory``, default
   1 GB). ``RLIMIT_AS`` was measured and rejected: a process with numpy and onnxruntime loaded
@@ -187,12 +188,17 @@ def _kill(pid: int) -> None:
             continue
 
 
-# A short document run once in the parent before the first fork, so every lazy loader (the
-# compiled patterns, lexicons, the structure's tables) is loaded there and inherited warm.
+# A short document run once in the parent before its second fork, so every lazy loader (the
+# compiled patterns, lexicons, the structure's tables) is loaded there and inherited warm. The
+# first document's child loads what it needs itself: a one-file ``cchc extract`` pays for no
+# warm-up run (most of what it loads comes from the cache, :mod:`extractor.cache`).
 _WARM_TEXT = ("UBND TỈNH AN HÒA\nSỞ TÀI CHÍNH\nSố: 12/BC-STC\nAn Hòa, ngày 15 tháng 3 năm 2023\n"
               "BÁO CÁO\nKết quả công tác cải cách hành chính quý I năm 2023\n"
               "Căn cứ Kế hoạch số 862/KH-UBND ngày 29/3/2023; tiếp nhận 14.911 hồ sơ, trong đó "
               "4.532 hồ sơ qua mạng, đạt 30,4%; kinh phí 1.174 tỷ đồng/4.135,9 tỷ đồng (28,4%).\n")
+
+
+_forked = 0  # documents this process has read in a child
 
 
 @functools.lru_cache(maxsize=1)
@@ -244,8 +250,11 @@ def process_bounded(path: str, options: ReadOptions | None = None, *, reconcile:
     options = options or current_options()
     if options.timeout is None and options.max_memory is None:
         return process(path, options, reconcile=reconcile)
+    global _forked
     options = _clipped(options)
-    warm()
+    if _forked:
+        warm()
+    _forked += 1
     outcome = run_bounded(_process, (path, options, reconcile), timeout=options.timeout,
                           max_memory=options.max_memory)
     shown = shown_path(path)

@@ -5,19 +5,25 @@ Every text lives in the catalogue, one file per language (``extractor/locale/vi.
 """
 from __future__ import annotations
 
-from functools import cache
-from importlib.resources import files
+import functools
+from pathlib import Path
 
-import yaml
+from . import cache
 
 LANGS = ("vi", "en")
+LOCALE = Path(__file__).resolve().parent / "locale"
 
 
-@cache
+@functools.cache
 def catalogue(lang: str) -> dict[str, str]:
-    """Every message code of ``lang`` with its template."""
-    text = files(__package__).joinpath("locale", f"{lang}.yaml").read_text(encoding="utf-8")
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    """Every message code of ``lang`` with its template (parsed once, then from the cache)."""
+    return cache.parsed_yaml(LOCALE / f"{lang}.yaml", _parse)
+
+
+def _parse(stream) -> dict[str, str]:
+    import yaml
+
+    return yaml.load(stream, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def message(code: str, lang: str = "vi", **fields: object) -> str:

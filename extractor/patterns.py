@@ -26,7 +26,8 @@ from pathlib import Path
 from typing import Any
 
 import regex
-import yaml
+
+from . import cache
 
 FLAGS = regex.VERBOSE | regex.MULTILINE | regex.V0
 
@@ -76,11 +77,32 @@ class Pattern:
 
 
 def _load_yaml(path: Path) -> Any:
-    try:
-        with path.open(encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
-    except yaml.YAMLError as exc:
-        raise PatternError(f"{path.name}: invalid YAML: {exc}") from exc
+    def parse(stream: Any) -> Any:
+        import yaml
+
+        try:
+            return safe_load(stream)
+        except yaml.YAMLError as exc:
+            raise PatternError(f"{path.name}: invalid YAML: {exc}") from exc
+
+    return cache.parsed_yaml(path, parse)
+
+
+def safe_load(stream: Any) -> Any:
+    """``yaml.safe_load`` with libyaml's parser where PyYAML was built with it (the same data,
+    about ten times faster). PyYAML is imported only here: a start whose pattern files are
+    all in the cache never loads it."""
+    import yaml
+
+    return yaml.load(stream, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+@functools.lru_cache(maxsize=1)
+def data_digest() -> str:
+    """A digest of every file of ``patterns/``: the key of the compiled regexes kept between
+    runs (:class:`extractor.cache.RegexStore`), so two versions of the patterns keep two."""
+    return cache.key(*(part for path in sorted(patterns_dir().glob("*.yaml"))
+                       for part in (path.name, path.read_bytes())))
 
 
 def _alternation(words: list[str], *, ignore_case: bool, from_end: bool = False) -> str:
@@ -200,46 +222,47 @@ def load_patterns() -> dict[str, list[Pattern]]:
     backward = _table_fragments(from_end=True)  # for leads, matched right to left
     by_kind: dict[str, list[Pattern]] = {}
     seen_ids: set[str] = set()
-    for path in sorted(base.glob("*.yaml")):
-        data = _load_yaml(path)
-        if not isinstance(data, dict) or "patterns" not in data:
-            continue
-        kind = data.get("kind")
-        if not kind:
-            raise PatternError(f"{path.name}: missing 'kind'")
-        local = {**fragments, **(data.get("fragments") or {})}
-        for entry in data["patterns"]:
-            pid = entry.get("id")
-            where = f"{path.name}: {pid or '<no id>'}"
-            for key in ("id", "doc", "builder", "regex"):
-                if not entry.get(key):
-                    raise PatternError(f"{where}: missing '{key}'")
-            if pid in seen_ids:
-                raise PatternError(f"{where}: duplicate id")
-            seen_ids.add(pid)
-            expanded = _expand(entry["regex"], local, where)
-            try:
-                compiled = regex.compile(expanded, FLAGS)
-            except regex.error as exc:
-                raise PatternError(f"{where}: regex does not compile: {exc}") from exc
-            by_kind.setdefault(entry.get("kind", kind), []).append(
-                Pattern(
-                    id=pid,
-                    kind=entry.get("kind", kind),
-                    doc=entry["doc"],
-                    builder=entry["builder"],
-                    source=expanded,
-                    compiled=compiled,
-                    options=entry.get("options") or {},
-                    lead=_compile_lead(entry.get("lead"), {**local, **backward}, where),
-                    scan=entry.get("scan"),
-                    examples=tuple(_example(e, where) for e in entry.get("examples") or ()),
-                    counter_examples=tuple(entry.get("counter_examples") or ()),
-                    behind_groups=groups_in_lookbehinds(expanded),
-                    prefilter=_expand(entry["prefilter"], _prefilter_fragments(), where)
-                    if entry.get("prefilter") else None,
+    with cache.RegexStore("patterns", data_digest()) as store:
+        for path in sorted(base.glob("*.yaml")):
+            data = _load_yaml(path)
+            if not isinstance(data, dict) or "patterns" not in data:
+                continue
+            kind = data.get("kind")
+            if not kind:
+                raise PatternError(f"{path.name}: missing 'kind'")
+            local = {**fragments, **(data.get("fragments") or {})}
+            for entry in data["patterns"]:
+                pid = entry.get("id")
+                where = f"{path.name}: {pid or '<no id>'}"
+                for key in ("id", "doc", "builder", "regex"):
+                    if not entry.get(key):
+                        raise PatternError(f"{where}: missing '{key}'")
+                if pid in seen_ids:
+                    raise PatternError(f"{where}: duplicate id")
+                seen_ids.add(pid)
+                expanded = _expand(entry["regex"], local, where)
+                try:
+                    compiled = store.compile(expanded, FLAGS)
+                except regex.error as exc:
+                    raise PatternError(f"{where}: regex does not compile: {exc}") from exc
+                by_kind.setdefault(entry.get("kind", kind), []).append(
+                    Pattern(
+                        id=pid,
+                        kind=entry.get("kind", kind),
+                        doc=entry["doc"],
+                        builder=entry["builder"],
+                        source=expanded,
+                        compiled=compiled,
+                        options=entry.get("options") or {},
+                        lead=_compile_lead(entry.get("lead"), {**local, **backward}, where, store),
+                        scan=entry.get("scan"),
+                        examples=tuple(_example(e, where) for e in entry.get("examples") or ()),
+                        counter_examples=tuple(entry.get("counter_examples") or ()),
+                        behind_groups=groups_in_lookbehinds(expanded),
+                        prefilter=_expand(entry["prefilter"], _prefilter_fragments(), where)
+                        if entry.get("prefilter") else None,
+                    )
                 )
-            )
     return by_kind
 
 
@@ -311,21 +334,23 @@ def scan_groups() -> tuple[ScanGroup, ...]:
             else:
                 singles.append(ScanGroup((pattern,), pattern.compiled))
     joined = []
-    for name, members in groups.items():
-        source = "|".join(f"(?P<scan_branch_{i}>{p.source})" for i, p in enumerate(members))
-        try:
-            compiled = regex.compile(source, FLAGS)
-        except regex.error as exc:
-            raise PatternError(f"scan group {name}: patterns do not combine: {exc}") from exc
-        branches = tuple((compiled.groupindex[f"scan_branch_{i}"], p) for i, p in enumerate(members))
-        joined.append(ScanGroup(tuple(members), compiled, branches))
+    with cache.RegexStore("scan-groups", data_digest()) as store:
+        for name, members in groups.items():
+            source = "|".join(f"(?P<scan_branch_{i}>{p.source})" for i, p in enumerate(members))
+            try:
+                compiled = store.compile(source, FLAGS)
+            except regex.error as exc:
+                raise PatternError(f"scan group {name}: patterns do not combine: {exc}") from exc
+            branches = tuple((compiled.groupindex[f"scan_branch_{i}"], p) for i, p in enumerate(members))
+            joined.append(ScanGroup(tuple(members), compiled, branches))
     return tuple(joined + singles)
 
 
-def _compile_lead(source: str | None, fragments: dict[str, str], where: str) -> regex.Pattern | None:
+def _compile_lead(source: str | None, fragments: dict[str, str], where: str,
+                  store: cache.RegexStore) -> regex.Pattern | None:
     if not source:
         return None
     try:
-        return regex.compile("(?:" + _expand(source, fragments, where) + ")", FLAGS | regex.REVERSE)
+        return store.compile("(?:" + _expand(source, fragments, where) + ")", FLAGS | regex.REVERSE)
     except regex.error as exc:
         raise PatternError(f"{where}: lead does not compile: {exc}") from exc

@@ -17,17 +17,19 @@ place when it is opened.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Engine
 
 from . import db
 from .db import DEFAULT_FILE, ArchiveError
-from .export import ExportReport
 from .models import Document, Fact, Judgement, Ref
 from .filters import Filters, SearchError
 from .search import DocumentHit, FactHit, SearchResult
+
+if TYPE_CHECKING:  # the export's writers and dialects load when an export is made
+    from .export import ExportReport
 
 __all__ = ["Archive", "ArchiveError", "Filters", "SearchError", "SearchResult", "DocumentHit",
            "FactHit", "DEFAULT_FILE"]

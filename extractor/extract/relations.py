@@ -21,7 +21,8 @@ from typing import Any, Sequence
 
 import regex
 
-from ..patterns import _alternation, _load_yaml, patterns_dir
+from .. import cache
+from ..patterns import _alternation, _load_yaml, data_digest, patterns_dir
 from .refs import _word_key
 
 
@@ -71,8 +72,8 @@ class Relations:
     data: dict[str, Any]
 
 
-def _words(words: list[str]) -> regex.Pattern:
-    return regex.compile(r"(?<![\p{L}\p{N}])" + _alternation(words, ignore_case=True) + r"(?![\p{L}\p{N}])")
+def _words(words: list[str], store: cache.RegexStore) -> regex.Pattern:
+    return store.compile(r"(?<![\p{L}\p{N}])" + _alternation(words, ignore_case=True) + r"(?![\p{L}\p{N}])")
 
 
 @functools.lru_cache(maxsize=1)
@@ -90,8 +91,9 @@ def relations() -> Relations:
             before[_cue_key(word)] = Cue(entry["relation"], entry["scope"], not_after)
         for word in entry.get("after") or ():
             after[_cue_key(word)] = Cue(entry["relation"], "clause")
-    return Relations(_words(list(before)), _words(list(after)), before, after,
-                     regex.compile(data["articles"]["regex"]), regex.compile(data["articles"]["article"]), data)
+    with cache.RegexStore("relations", data_digest()) as store:
+        return Relations(_words(list(before), store), _words(list(after), store), before, after,
+                         store.compile(data["articles"]["regex"]), store.compile(data["articles"]["article"]), data)
 
 
 def article_numbers(text: str) -> list[str]:

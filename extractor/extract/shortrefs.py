@@ -18,7 +18,8 @@ from typing import Any, Sequence
 
 import regex
 
-from ..patterns import FLAGS, _alternation, _expand, _load_yaml, _table_fragments, patterns_dir, tables
+from .. import cache
+from ..patterns import FLAGS, _alternation, _expand, _load_yaml, _table_fragments, data_digest, patterns_dir, tables
 from .dates import parse_date_text
 from .prefilter import matches_at
 from .refs import _word_key
@@ -104,14 +105,15 @@ def forms() -> tuple[Form, ...]:
                  "doc_type": _alternation(sorted(names), ignore_case=False),
                  "law_name": _alternation([law["name"] for law in data["laws"]], ignore_case=False)}
     out = []
-    for entry in data["forms"]:
-        source = _expand(entry["regex"], fragments, f"short_refs.yaml: {entry['id']}")
-        prefilter = (_expand(entry["prefilter"], fragments, f"short_refs.yaml: {entry['id']} prefilter")
-                     if entry.get("prefilter") else None)
-        out.append(Form(entry["id"], regex.compile(source, FLAGS), tuple(entry["examples"]),
-                        tuple(entry["counter_examples"]),
-                        regex.compile(entry["anchor"]) if entry.get("anchor") else None, entry.get("reach", 0),
-                        prefilter))
+    with cache.RegexStore("short-refs", data_digest()) as store:
+        for entry in data["forms"]:
+            source = _expand(entry["regex"], fragments, f"short_refs.yaml: {entry['id']}")
+            prefilter = (_expand(entry["prefilter"], fragments, f"short_refs.yaml: {entry['id']} prefilter")
+                         if entry.get("prefilter") else None)
+            out.append(Form(entry["id"], store.compile(source, FLAGS), tuple(entry["examples"]),
+                            tuple(entry["counter_examples"]),
+                            store.compile(entry["anchor"]) if entry.get("anchor") else None, entry.get("reach", 0),
+                            prefilter))
     return tuple(out)
 
 

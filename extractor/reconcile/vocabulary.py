@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 import regex
-import yaml
 
+from .. import cache
 from ..patterns import patterns_dir
 
 METRICS_FILE = "metrics.yaml"
@@ -140,21 +140,29 @@ TOP_LEVEL_KEYS = {"unit_groups", "cues", "state_families", "dossier_flow", "metr
                   "share_bases", "partitions", "cumulative_metrics", "carry_over"}
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """YAML keeps the last of two equal keys silently: a repeated key is an error here."""
+def _strict_load(stream: Any) -> Any:
+    """The YAML of ``stream``; YAML keeps the last of two equal keys silently, a repeated key
+    is an error here. (PyYAML is imported only when the file is not in the cache.)"""
+    import yaml
 
+    class StrictLoader(yaml.SafeLoader):
+        pass
 
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
-    seen = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise VocabularyError(f"{loader.name}: line {key_node.start_mark.line + 1}: repeated key {key!r}")
-        seen.add(key)
-    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+    def construct_mapping(loader: StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen = set()
+        for key_node, _ in node.value:
+            key = loader.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise VocabularyError(f"{loader.name}: line {key_node.start_mark.line + 1}: repeated key {key!r}")
+            seen.add(key)
+        return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
 
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    loader = StrictLoader(stream)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
 
 
 class _Reader:
@@ -193,13 +201,7 @@ class _Reader:
 
 def load(path: Path) -> Vocabulary:
     """Read and validate one metrics file."""
-    with path.open(encoding="utf-8") as fh:
-        loader = _StrictLoader(fh)
-        loader.name = str(path)
-        try:
-            document = loader.get_single_data()
-        finally:
-            loader.dispose()
+    document = cache.parsed_yaml(path, _strict_load, variant="strict")
     r = _Reader(path)
     document = r.mapping(document, "the file")
     unknown = sorted(set(document) - TOP_LEVEL_KEYS)

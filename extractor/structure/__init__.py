@@ -12,7 +12,16 @@ organisations (with their successors after the 2025 reorganisation).
 """
 from __future__ import annotations
 
-from .analysis import analyse
-from .model import Section, Sentence, Structure, StructureProblem
+from typing import TYPE_CHECKING
+
+from ..lazy import exports
+
+if TYPE_CHECKING:
+    from .analysis import analyse
+    from .model import Section, Sentence, Structure, StructureProblem
+
+# Imported when first used: the archive's search needs the layout alone, not the analysis.
+__getattr__ = exports(__name__, {"analyse": ".analysis", "Section": ".model", "Sentence": ".model",
+                                 "Structure": ".model", "StructureProblem": ".model"})
 
 __all__ = ["analyse", "Structure", "Section", "Sentence", "StructureProblem"]

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import regex
-import yaml
 
+from .. import cache
 from ..normalize import fold, fold_tone_placement
 from ..patterns import _alternation as _trie_alternation
-from ..patterns import patterns_dir
+from ..patterns import patterns_dir, safe_load
 
 
 class DataError(ValueError):
@@ -25,11 +25,17 @@ class DataError(ValueError):
 
 
 def _load(name: str) -> Any:
-    path = patterns_dir() / name
+    def parse(stream: Any) -> Any:
+        import yaml
+
+        try:
+            return safe_load(stream)
+        except yaml.YAMLError as exc:
+            raise DataError(f"{name}: {exc}") from exc
+
     try:
-        with path.open(encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
-    except (OSError, yaml.YAMLError) as exc:
+        return cache.parsed_yaml(patterns_dir() / name, parse)
+    except OSError as exc:
         raise DataError(f"{name}: {exc}") from exc
 
 

@@ -8,7 +8,11 @@ case, is joined first), so list items and headings stay sentences of their own.
 """
 from __future__ import annotations
 
-from typing import Iterable
+import functools
+import importlib.util
+import sys
+from pathlib import Path
+from typing import Callable, Iterable
 
 from .data import layout
 from .lines import Line, clean
@@ -89,9 +93,33 @@ def logical_lines(lines: list[Line]) -> list[tuple[int, int]]:
     return [(a, b) for a, b in units]
 
 
-def split_sentences(text: str, lines: list[Line]) -> list[Sentence]:
+@functools.lru_cache(maxsize=1)
+def _sent_tokenize() -> Callable[[str], list[str]]:
+    """underthesea's sentence splitter, without the rest of underthesea.
+
+    ``import underthesea`` loads every pipeline it has (the NER, POS and chunking models with
+    numpy, joblib and requests): 0.6 s of CPU at every start, for a splitter that is one
+    pure-Python module reading one JSON file beside it (underthesea 9). That module is run
+    from underthesea's own files by itself; where underthesea is imported already, or another
+    version's splitter needs the rest of the package, the package's own function is used.
+    """
+    if "underthesea" not in sys.modules:
+        try:
+            package = importlib.util.find_spec("underthesea")
+            path = Path(package.submodule_search_locations[0]) / "pipeline" / "sent_tokenize" / "__init__.py"
+            spec = importlib.util.spec_from_file_location("_underthesea_sent_tokenize", path)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            return module.sent_tokenize
+        except (ImportError, OSError, AttributeError, TypeError):
+            pass
     from underthesea import sent_tokenize
 
+    return sent_tokenize
+
+
+def split_sentences(text: str, lines: list[Line]) -> list[Sentence]:
+    sent_tokenize = _sent_tokenize()
     sentences: list[Sentence] = []
     for start, end in logical_lines(lines):
         chunk = text[start:end]

@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Sequence
 
 import regex
-import yaml
 
 from ..document import Cell, Table
-from ..patterns import patterns_dir
+from ..patterns import _load_yaml, patterns_dir
 
 if TYPE_CHECKING:
     from ..normalize import NormalizedText
@@ -46,8 +45,7 @@ class TableGrammar:
 
 @functools.lru_cache(maxsize=1)
 def grammar() -> TableGrammar:
-    with (patterns_dir() / "tables.yaml").open(encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+    data = _load_yaml(patterns_dir() / "tables.yaml")
 
     def compiled(key: str) -> regex.Pattern:
         return regex.compile(data[key]["regex"], regex.IGNORECASE)

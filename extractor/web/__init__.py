@@ -11,6 +11,15 @@ highlighted, findings with their arithmetic and evidence (confirmed or dismissed
 """
 from __future__ import annotations
 
-from .app import create_app
+from typing import TYPE_CHECKING
+
+from ..lazy import exports
+
+if TYPE_CHECKING:
+    from .app import create_app
+
+# Imported when first used: ``cchc search`` and ``--help`` load the ``serve`` command's
+# module, not the web application.
+__getattr__ = exports(__name__, {"create_app": ".app"})
 
 __all__ = ["create_app"]
