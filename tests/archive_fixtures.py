@@ -21,6 +21,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -219,6 +220,28 @@ def check_consistent(url: str) -> None:
         paths = conn.execute(sa.text("SELECT path, count(*) FROM documents GROUP BY path "
                                      "HAVING count(*) > 1")).all()
         assert not paths, f"duplicated documents: {paths}"
+    engine.dispose()
+
+
+def no_sessions_left(url: str, seconds: float = 10) -> None:
+    """No PostgreSQL session of a killed process still holds the database (and its locks);
+    nothing to check on SQLite."""
+    from extractor.archive.db import create_engine, resolve_url
+
+    if not url.startswith("postgresql"):
+        return
+    engine = create_engine(resolve_url(url))
+    deadline = time.monotonic() + seconds
+    with engine.connect() as conn:
+        while True:
+            others = conn.execute(sa.text(
+                "SELECT pid, state, query, backend_start, client_port FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()")).all()
+            conn.rollback()  # the activity view is a snapshot kept for the transaction
+            if not others:
+                break
+            assert time.monotonic() < deadline, f"sessions outlived the killed process: {others}"
+            time.sleep(0.1)
     engine.dispose()
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from archive_fixtures import archive_url, no_sessions_left, pg_server  # noqa: F401 - fixtures
+
 from .build import pdf
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,12 +72,15 @@ def _assert_all_gone(mark: str, seconds: float = 10) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("jobs", ["1", "2"])
-def test_a_killed_ingest_leaves_no_process(tmp_path, jobs):
+def test_a_killed_ingest_leaves_no_process(archive_url, tmp_path, jobs):
+    """On either backend: no reader, worker or fork server left, and on PostgreSQL no session
+    of the killed ingest (a forked reader holding a copy of its connection would keep one)."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
+    (corpus / "bc.txt").write_text("BÁO CÁO\nSở tiếp nhận 1.200 hồ sơ.\n", encoding="utf-8")
     for i in range(3):
         (corpus / f"vong{i}.pdf").write_bytes(ENDLESS)
-    process, mark = _start(tmp_path, "ingest", str(corpus), "--archive", str(tmp_path / "k.sqlite"),
+    process, mark = _start(tmp_path, "ingest", str(corpus), "--archive", archive_url,
                            "--jobs", jobs, "--timeout", "120", "-q")
     # the cchc process and at least one reader (with --jobs 2: the fork server and workers too)
     _wait_for_readers(mark, 2 if jobs == "1" else 4)
@@ -83,6 +88,7 @@ def test_a_killed_ingest_leaves_no_process(tmp_path, jobs):
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
     _assert_all_gone(mark)
+    no_sessions_left(archive_url)
 
 
 @pytest.mark.slow
