@@ -596,3 +596,20 @@ def test_findings_come_a_page_at_a_time(client, monkeypatch):
     assert client.get("/findings?page=x").status_code == 400
     # The spreadsheet twin has them all.
     assert client.get("/findings.csv").text.count("\r\n") == total + 1
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 1000])
+@pytest.mark.parametrize("severity", [None, "error"])
+def test_a_page_of_findings_is_that_slice_of_every_finding(web_archive, size, severity):
+    from extractor.web.data.findings import list_findings, page_of_findings
+
+    engine = Archive.open(str(web_archive), create=False).engine
+    every = list_findings(engine, severity=severity)
+    assert every["total"] > 1, "the fixture archive has findings to page through"
+    pages = -(-every["total"] // size)
+    shown = []
+    for page in range(1, pages + 1):
+        one = page_of_findings(engine, page, size, severity=severity)
+        assert one["total"] == every["total"] and one["facets"] == every["facets"] and one["pages"] == pages
+        shown += one["findings"]
+    assert shown == every["findings"]

@@ -226,14 +226,12 @@ def create_app(archive, *, review: bool = False, lang: str = "vi", secret: bytes
             page = int(q.get("page") or 1)
         except ValueError:
             raise HTTPException(400)
-        result = findings.list_findings(engine, severity=severity, kind=kind, decision=decision)
         if wants_table(request):
+            result = findings.list_findings(engine, severity=severity, kind=kind, decision=decision)
             return table_response(request, "findings", tables.findings_rows(result))
         # One page of findings at a time (the spreadsheet twins have them all).
-        result["pages"] = max(1, -(-result["total"] // FINDINGS_PAGE))
-        result["page"] = min(max(1, page), result["pages"])
-        start = (result["page"] - 1) * FINDINGS_PAGE
-        result["findings"] = result["findings"][start:start + FINDINGS_PAGE]
+        result = findings.page_of_findings(engine, page, FINDINGS_PAGE, severity=severity, kind=kind,
+                                           decision=decision)
         return render(request, "findings.html", result)
 
     def figures_page(request: Request) -> Response:

@@ -180,6 +180,46 @@ def list_findings(engine, severity: str | None = None, kind: str | None = None,
             "args": {k: v for k, v in {"severity": severity, "kind": kind, "decision": decision}.items() if v}}
 
 
+def page_of_findings(engine, page: int, size: int, severity: str | None = None,
+                     kind: str | None = None, decision: str | None = None) -> dict[str, Any]:
+    """One page of :func:`list_findings`, same facets and order, with the evidence of that page's
+    findings only: the facets and the order are counted over the findings' light columns, so a
+    page costs its own findings, not every finding of the archive."""
+    with engine.connect() as conn:
+        light = conn.execute(sa.select(FINDINGS.c.id, FINDINGS.c.key, FINDINGS.c.severity, FINDINGS.c.kind)
+                             .order_by(FINDINGS.c.id)).all()
+        history = judgements(conn)
+    first: dict[str, Any] = {}
+    for r in light:
+        first.setdefault(r.key, r)  # copies of one document share a finding, shown once
+    decided = {key: (h[-1]["decision"] if h else None) for key, h in history.items()}
+
+    def keep(r, skip: str | None = None) -> bool:
+        return ((skip == "severity" or not severity or r.severity == severity)
+                and (skip == "kind" or not kind or r.kind == kind)
+                and (skip == "decision" or not decision or (decided.get(r.key) or "undecided") == decision))
+
+    every = list(first.values())
+    facets = {
+        "severity": sorted(({"value": v, "count": c} for v, c in
+                            Counter(r.severity for r in every if keep(r, "severity")).items()),
+                           key=lambda x: severity_rank(x["value"])),
+        "kind": [{"value": v, "count": c} for v, c in
+                 Counter(r.kind for r in every if keep(r, "kind")).most_common()],
+        "decision": [{"value": v, "count": c} for v, c in
+                     Counter(decided.get(r.key) or "undecided" for r in every if keep(r, "decision")).most_common()],
+    }
+    chosen = sorted((r for r in every if keep(r)), key=lambda r: severity_rank(r.severity))
+    pages = max(1, -(-len(chosen) // size))
+    page = min(max(1, page), pages)
+    shown = [r.key for r in chosen[(page - 1) * size:page * size]]
+    result = list_findings(engine, severity, kind, decision, keys=shown)
+    order = {key: i for i, key in enumerate(shown)}
+    result["findings"].sort(key=lambda f: order[f["key"]])
+    result.update(total=len(chosen), facets=facets, pages=pages, page=page)
+    return result
+
+
 def finding_exists(engine, key: str) -> bool:
     with engine.connect() as conn:
         return conn.execute(sa.select(FINDINGS.c.id).where(FINDINGS.c.key == key)).first() is not None
