@@ -205,9 +205,11 @@ def ingest(engine: Engine, name: str, paths: Iterable[str], *, jobs: int = 1, fo
     def record(outcome: Outcome) -> None:
         nonlocal done
         expected = extracting.pop(outcome.path, None)
-        if (expected and outcome.status == "unchanged" and outcome.stored_at is not None
-                and _aware(outcome.stored_at) >= run_started):
-            # A task retried after its worker died had already stored the document in this run.
+        if (cluster is not None and expected and outcome.status == "unchanged"
+                and outcome.stored_at is not None and _aware(outcome.stored_at) >= run_started):
+            # A task the cluster retried after its worker died had already stored the document
+            # in this run. (Without a cluster nothing is retried: a document stored meanwhile
+            # was stored by another ingest, and is unchanged for this one.)
             outcome.status = expected
         done += 1
         report.documents[outcome.status] += 1
