@@ -45,6 +45,11 @@ PLAIN_SHARED_WORDS = 2
 RESTATEMENT_PARAGRAPHS = 2
 # A label stated with this many different values is a list's template ("- Xã A: 120 hồ sơ").
 TEMPLATE_VALUES = 3
+# A label, or a value, stated more often than this is a list's template or a recurring value,
+# not one figure stated twice (and comparing its every pair would grow with their square).
+TEMPLATE_MENTIONS = 50
+# Characters around a figure in which its label and context words are read.
+CONTEXT_WINDOW_CHARS = 200
 # An appendix reference and the heading it names: "Phụ lục 01" and "PHỤ LỤC 01:".
 APPENDIX_HEADING_LINE_CHARS = 40
 
@@ -202,8 +207,8 @@ class _Mention:
         self.paragraph = layout.paragraph(fact.start)
         start, end = layout.sentence_span(fact.start)
         clause_start = max(start, text.rfind(";", start, fact.start) + 1)
-        self.before = [w.lower() for w in _WORD.findall(text, clause_start, fact.start)]
-        self.after = [w.lower() for w in _WORD.findall(text, fact.end, end)][:CONTEXT_WORDS]
+        self.before = [w.lower() for w in _words_before(text, clause_start, fact.start)]
+        self.after = [w.lower() for w in _words_after(text, fact.end, end)]
         self.kind, self.value = _kind_and_value(fact)
         self.periods = frozenset(" ".join(p.value.get("label", p.text).lower().split())
                                  for p in periods if layout.sentence(p.start) == self.sentence)
@@ -212,6 +217,31 @@ class _Mention:
     @property
     def label(self) -> tuple[str, ...] | None:
         return tuple(self.before[-LABEL_WORDS:]) if len(self.before) >= LABEL_WORDS else None
+
+
+def _words_before(text: str, start: int, end: int) -> list[str]:
+    """The last LABEL_WORDS words of ``text[start:end]``, read from a window before ``end``: a
+    sentence of thousands of figures costs each figure its window, not the whole sentence."""
+    window = max(start, end - CONTEXT_WINDOW_CHARS)
+    found = _WORD.findall(text, window, end)
+    if window > start:
+        if len(found) <= LABEL_WORDS:  # words too long for the window: read it all
+            found = _WORD.findall(text, start, end)
+        else:
+            found = found[1:]  # the window may start inside a word
+    return found[-LABEL_WORDS:]
+
+
+def _words_after(text: str, start: int, end: int) -> list[str]:
+    """The first CONTEXT_WORDS words of ``text[start:end]``, from a window after ``start``."""
+    window = min(end, start + CONTEXT_WINDOW_CHARS)
+    found = _WORD.findall(text, start, window)
+    if window < end:
+        if len(found) <= CONTEXT_WORDS:
+            found = _WORD.findall(text, start, end)
+        else:
+            found = found[:-1]  # the window may end inside a word
+    return found[:CONTEXT_WORDS]
 
 
 def _significant(fact: Fact) -> str:
@@ -287,23 +317,35 @@ def _repeated_claims(reading: Reading) -> list[Claim]:
     for m in mentions:
         if m.label is not None:
             values_of_label[(m.kind, m.label)].add(m.value)
-    claims: list[Claim] = []
-    for i, a in enumerate(mentions):
-        for b in mentions[i + 1:]:
-            if a.value == b.value or len(values_of_label[(a.kind, a.label)]) >= TEMPLATE_VALUES:
-                continue
-            anchors = _same_statement(a, b, by_sentence)
-            if anchors is None:
-                continue
-            claims.append(Claim("restatement", "restatement.label_anchor", [a.fact, b.fact], {
-                "values": [_written_value(a), _written_value(b)], "where": "text",
-                "anchor": [x.fact.text for x in anchors]}))
+    # Only mentions of one kind and label can be one statement: pairs are looked for within
+    # those groups, in the order of the text, not among every pair of figures.
+    by_label: dict[tuple, list[tuple[int, _Mention]]] = defaultdict(list)
+    for i, m in enumerate(mentions):
+        if m.label is not None:
+            by_label[(m.kind, m.label)].append((i, m))
+    paired: list[tuple[int, int, Claim]] = []
+    for key, group in by_label.items():
+        if len(values_of_label[key]) >= TEMPLATE_VALUES or len(group) > TEMPLATE_MENTIONS:
+            continue
+        for n, (i, a) in enumerate(group):
+            for j, b in group[n + 1:]:
+                if a.value == b.value:
+                    continue
+                anchors = _same_statement(a, b, by_sentence)
+                if anchors is None:
+                    continue
+                paired.append((i, j, Claim("restatement", "restatement.label_anchor", [a.fact, b.fact], {
+                    "values": [_written_value(a), _written_value(b)], "where": "text",
+                    "anchor": [x.fact.text for x in anchors]})))
+    claims: list[Claim] = [claim for _, _, claim in sorted(paired, key=lambda p: (p[0], p[1]))]
     by_value: dict[tuple, list[_Mention]] = defaultdict(list)
     for m in mentions:
         by_value[(m.kind, m.value)].append(m)
     for group in by_value.values():
         if not group[0].distinctive and len(group) != 2:
             continue  # a plain value stated more than twice is a recurring value, not one figure
+        if len(group) > TEMPLATE_MENTIONS:
+            continue  # so is any value stated in every line of a long list
         for cluster in _clusters(group):
             claims.append(Claim("restatement", "restatement.equal", [m.fact for m in cluster], {
                 "values": [_written_value(m) for m in cluster], "where": "text"}))
