@@ -204,6 +204,12 @@ def build_scaled(url: str, count: int) -> tuple[Archive, float]:
                     break
         if done % 10_000 == 0 or done == count:
             print(f"  ... {done} documents written ({time.perf_counter() - start:.0f} s)", flush=True)
+    finish(archive)
+    return archive, time.perf_counter() - start
+
+
+def finish(archive: Archive) -> None:
+    """After a bulk build: the search index merged and the planner's statistics refreshed."""
     if archive.backend == "sqlite":
         with archive.engine.connect() as conn:
             conn.exec_driver_sql("INSERT INTO document_fts(document_fts) VALUES ('optimize')")
@@ -214,7 +220,6 @@ def build_scaled(url: str, count: int) -> tuple[Archive, float]:
     else:
         with archive.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("VACUUM ANALYZE")
-    return archive, time.perf_counter() - start
 
 
 def query_mix(archive: Archive) -> list[tuple[str, str | None, Filters]]:

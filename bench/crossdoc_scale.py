@@ -98,6 +98,19 @@ def synthesise(documents: int, facts_per_document: int, seed: int = 7) -> list[D
     return views
 
 
+def timed(views: list[DocumentView]) -> tuple[float, float, list]:
+    """Seconds of the baseline (grouping every fact once) and of the checks, and the findings."""
+    start = time.perf_counter()
+    groups: dict[str, list] = defaultdict(list)
+    for v in views:
+        for f in v.facts:
+            groups[f.kind].append(f)
+    baseline = time.perf_counter() - start
+    start = time.perf_counter()
+    findings = check_documents(views)
+    return baseline, time.perf_counter() - start, findings
+
+
 def real_texts() -> list[str]:
     try:
         from real_archive import base_payloads
@@ -137,15 +150,7 @@ def growth(base: int) -> None:
     previous = None
     for factor in (1, 10, 100):
         views = one_body(base * factor, texts)
-        start = time.perf_counter()
-        groups: dict[str, list] = defaultdict(list)
-        for v in views:
-            for f in v.facts:
-                groups[f.kind].append(f)
-        baseline = time.perf_counter() - start
-        start = time.perf_counter()
-        check_documents(views)
-        checks = time.perf_counter() - start
+        baseline, checks, _ = timed(views)
         print(f"  {len(views):8d} {checks:9.3f} {baseline:10.4f} {checks / max(baseline, 1e-9):10.1f} "
               f"{checks / len(views) * 1000:13.3f}")
         previous = (len(views), checks)
@@ -163,16 +168,7 @@ def main() -> None:
     total_facts = sum(len(v.facts) for v in views)
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-    start = time.perf_counter()
-    groups: dict[str, list] = defaultdict(list)
-    for v in views:
-        for f in v.facts:
-            groups[f.kind].append(f)
-    baseline = time.perf_counter() - start
-
-    start = time.perf_counter()
-    findings = check_documents(views)
-    checks = time.perf_counter() - start
+    baseline, checks, findings = timed(views)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     by_kind: dict[str, int] = defaultdict(int)

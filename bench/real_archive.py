@@ -32,7 +32,9 @@ import regex
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
+from archive import finish  # noqa: E402 - bench/archive.py
 from extractor.archive import Archive  # noqa: E402
 from extractor.archive import db as archive_db  # noqa: E402
 from extractor.archive.store import Payload, write_document  # noqa: E402
@@ -145,16 +147,7 @@ def build_real(url: str, count: int, *, quiet: bool = False) -> tuple[Archive, f
                     break
         if not quiet and (done % 5000 == 0 or done == count):
             print(f"  ... {done} documents written ({time.perf_counter() - start:.0f} s)", flush=True)
-    if archive.backend == "sqlite":
-        with archive.engine.connect() as conn:
-            conn.exec_driver_sql("INSERT INTO document_fts(document_fts) VALUES ('optimize')")
-            conn.exec_driver_sql("PRAGMA analysis_limit = 400")
-            conn.exec_driver_sql("ANALYZE")
-            conn.commit()
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    else:
-        with archive.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("VACUUM ANALYZE")
+    finish(archive)
     return archive, time.perf_counter() - start
 
 
