@@ -19,6 +19,10 @@ GROSS_PERCENT_POINTS = Decimal(5)
 # A percentage within this many units of its written precision (0,1 for "81,4%") is a rounding
 # slip: rounded the wrong way, or from a slightly different figure.
 MINOR_PERCENT_QUANTA = Decimal("1.5")
+# A piece of evidence quotes its whole sentence up to this length; from a longer one (a list of
+# thousands of figures in one sentence) it quotes this many characters either side of the fact,
+# so that each quote stays short and a finding over n figures costs n quotes, not n sentences.
+QUOTE_CONTEXT_CHARS = 300
 
 
 @dataclass
@@ -75,10 +79,25 @@ def evidence(text: str, fact: Fact, layout: Layout | None = None) -> dict[str, A
     """A fact with the sentence it stands in (and where that sentence starts, to highlight the
     fact in it), for the person checking the finding."""
     start, end = (layout or Layout(text)).sentence_span(fact.start)
+    if end - start > 2 * QUOTE_CONTEXT_CHARS + (fact.end - fact.start):
+        start = _word_start(text, max(start, fact.start - QUOTE_CONTEXT_CHARS), fact.start)
+        end = _word_end(text, min(end, fact.end + QUOTE_CONTEXT_CHARS), fact.end)
     sentence = text[start:end]
     return {"kind": fact.kind, "text": fact.text, "start": fact.start, "end": fact.end,
             "page": fact.page, "sentence": sentence.strip(),
             "sentence_start": start + len(sentence) - len(sentence.lstrip())}
+
+
+def _word_start(text: str, start: int, limit: int) -> int:
+    """``start`` moved forward to the beginning of a word, never past ``limit``."""
+    space = text.find(" ", start, limit)
+    return space + 1 if start > 0 and not text[start - 1].isspace() and space >= 0 else start
+
+
+def _word_end(text: str, end: int, limit: int) -> int:
+    """``end`` moved back to the end of a word, never before ``limit``."""
+    space = text.rfind(" ", limit, end)
+    return space if end < len(text) and not text[end].isspace() and space >= 0 else end
 
 
 def check(claim: Claim) -> Result:

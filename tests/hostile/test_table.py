@@ -187,3 +187,37 @@ def test_library_warnings_name_the_file(tmp_path):
                           text=True, env={**os.environ, "PYTHONPATH": str(root)}, timeout=60)
     lines = done.stderr.splitlines()
     assert lines and all(line.startswith(f"{path}: ") for line in lines), lines
+
+
+# The hostile inputs whose cost is in the audit's claims and report rather than in reading
+# (the budget is the whole run's, as above).
+AUDIT_CASES = [
+    Case("trong đó of 50,000 parts", _trong_do(50_000), 120, _ok, slow=True),
+    Case("one line of 1 MB", _one_line(1_000_000), 120, _ok, slow=True),
+    Case("huge table", _huge_table, 120, _ok, slow=True),
+    Case("100,000 digits and dots", _repeated("digits-dots", "1."), 30, _ok),
+]
+# A finding quotes a bounded window around each figure, so a report grows with the figures,
+# not with the figures times their sentence.
+REPORT_BYTES_PER_INPUT_BYTE = 40
+
+
+@pytest.mark.parametrize("case", [_param(c) for c in AUDIT_CASES])
+def test_audit_of_hostile_input(tmp_path, case):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    paths = case.build(folder)
+    good = folder / "sau-cung.txt"
+    good.write_text(GOOD, encoding="utf-8")
+    report = tmp_path / "bao-cao.json"
+    started = time.monotonic()
+    result = CliRunner().invoke(cli, ["audit", *paths, str(good), "--format", "json", "--output", str(report)])
+    elapsed = time.monotonic() - started
+    assert result.exit_code == 0, (result.exc_info, result.stderr)
+    assert "Traceback" not in result.stderr
+    documents = json.loads(report.read_text(encoding="utf-8"))["documents"]
+    assert [Path(d["path"]).name for d in documents][-1] == "sau-cung.txt"
+    assert all(d["error"] is None for d in documents), documents
+    input_bytes = sum(os.path.getsize(p) for p in paths)
+    assert report.stat().st_size < REPORT_BYTES_PER_INPUT_BYTE * input_bytes + 100_000
+    assert elapsed < case.seconds, f"{case.name}: {elapsed:.1f} s, budget {case.seconds} s"

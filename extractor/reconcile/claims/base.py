@@ -77,6 +77,10 @@ def read(text: str, facts: Sequence[Fact], layout: Layout) -> Reading:
 
 # The label naming a bare number stands within this many characters before it.
 BARE_LABEL_CHARS = 60
+# What names a bare number, or opens its parenthesis of parts, is read within this many
+# characters after it (the regex module looks for a pattern's required words up to the end of
+# the text it is given: unbounded, a list of thousands of numbers is read to its end each time).
+BARE_AFTER_CHARS = 200
 # A number standing alone: not part of a larger number, a date, a code or a percentage.
 _BARE_NUMBER = regex.compile(r"(?<![\p{L}\p{N}.,/\-])(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?(?![\p{N}]|[.,]\d|\s*[%/])")
 # "label: 20": a part named by the words before its colon.
@@ -118,9 +122,10 @@ def _bare_counts(text: str, layout: Layout, facts: Sequence[Fact], figures: list
         sentence_start = layout.sentence_span(m.start())[0]
         before = text[max(sentence_start, m.start() - BARE_LABEL_CHARS):m.start()]
         labelled = _COLON_LABEL.search(before) is not None
-        named_after = _WORD_AFTER.match(text, m.end()) is not None and not units.match(text, m.end())
+        after = m.end() + BARE_AFTER_CHARS
+        named_after = _WORD_AFTER.match(text, m.end(), after) is not None and not units.match(text, m.end(), after)
         # "… là 225 (đã triển khai: 161; …)": a whole whose parts the parenthesis names.
-        whole_of_paren = _PAREN_AFTER.match(text, m.end()) is not None and _COPULA.search(before) is not None
+        whole_of_paren = _PAREN_AFTER.match(text, m.end(), after) is not None and _COPULA.search(before) is not None
         if not labelled and not whole_of_paren and not (named_after and cues.search(text, sentence_start, m.start())):
             continue
         if not labelled and lead.search(before):

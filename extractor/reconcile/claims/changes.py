@@ -36,6 +36,9 @@ OTHER_GAP = 40
 REST_LOOKBACK = 20
 # A part's "chiếm" stands right before its percentage.
 PART_CUE_LOOKBACK = 12
+# "đạt 42,5% kế hoạch": the plan's words follow the percentage within this many characters (the
+# bound keeps a match at a position from scanning the rest of the text).
+PLAN_WORDS_CHARS = 60
 
 _NUMBER = r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?"
 _WRITTEN = regex.compile(rf"\W*(?P<number>{_NUMBER})\s*(?P<scale>nghìn|ngàn|triệu|tỷ|tỉ)?(?!\p{{L}})", regex.I)
@@ -164,7 +167,7 @@ def _plan_claims(reading: Reading) -> list[Claim]:
     text = reading.text
     claims = []
     for percent in (f for f in reading.facts if f.kind == "percent"):
-        if not _plan_after().match(text, percent.end):
+        if not _plan_after().match(text, percent.end, percent.end + PLAN_WORDS_CHARS):
             continue
         if not cue_regex("share_cues").search(text, max(0, percent.start - SIGN_LOOKBACK), percent.start):
             continue  # "đạt 42,5% kế hoạch", "bằng 96% dự toán"; not "phấn đấu 90% kế hoạch"

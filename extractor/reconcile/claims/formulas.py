@@ -28,6 +28,10 @@ FORMULA_CHARS = 160
 UNIT_WORDS = 2
 # A rounded figure follows the figure it rounds within a few words ("43.719 người (làm tròn 44.000").
 ROUNDED_GAP = 30
+# No written figure is longer; a match at a position is bounded by it as well as by the gap,
+# because the regex module looks for a pattern's required words up to the end of the text it is
+# given, and a document of 60,000 figures would be scanned to its end 60,000 times.
+NUMBER_CHARS = 40
 
 _NUMBER = r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?"
 _TOKEN = regex.compile(
@@ -203,7 +207,7 @@ def _rounded_claims(reading: Reading) -> list[Claim]:
     text = reading.text
     claims = []
     for m in regex.finditer(rf"(?<![\d.,])(?P<number>{_NUMBER})(?![\d])", text):
-        rounded = _rounded().match(text, m.end() + _unit_length(text, m.end()))
+        rounded = _rounded().match(text, m.end() + _unit_length(text, m.end()), m.end() + ROUNDED_GAP + NUMBER_CHARS)
         if rounded is None or rounded.start("number") - m.end() > ROUNDED_GAP:
             continue
         value, _ = parse_number(m["number"])
