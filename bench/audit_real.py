@@ -1,6 +1,7 @@
 """The audit on real documents annotated by hand, blind to the tool (bench/annotations/relations).
 
-For each named set (``dev``: the rules are written against it; ``held_out``: only reported),
+For each named set (``dev``: the rules are written against it; ``held_out`` and the fresh
+``held_out2``: only reported),
 every relation the annotator says a document states (a total and its parts, a percentage and
 its ratio, a restatement …) is matched against what the audit read:
 
@@ -12,7 +13,7 @@ its ratio, a restatement …) is matched against what the audit read:
   drafts, spelling) are counted apart, and so is nothing outside the part of a document its
   annotation covers (``coverage``).
 
-    python3 bench/audit_real.py [--set dev|held_out|all] [--show] [--mutate]
+    python3 bench/audit_real.py [--set dev|held_out|held_out2|all] [--show] [--mutate]
 
 With ``--mutate``, each relation that holds is broken by changing one digit of its first figure
 (in the document text and in the reader's table cells), the document is audited again, and the
@@ -34,6 +35,8 @@ from extractor.document import Cell, Table  # noqa: E402
 
 ANNOTATIONS = ROOT / "bench" / "annotations" / "relations"
 PUBLIC = ROOT.parent / "shared" / "corpus" / "public"
+# held_out2: a fresh held-out set, annotated after held_out had been looked at
+SETS = ("dev", "held_out", "held_out2")
 # The finding kinds the audit raises about arithmetic (the others: numbering, drafts, spelling).
 ARITHMETIC_FINDINGS = {"sum_mismatch", "percent_mismatch", "percent_impossible", "difference_mismatch",
                        "table_total_mismatch", "figure_restated_differently", "period_total_mismatch",
@@ -162,14 +165,14 @@ def share(a: int, b: int) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--set", choices=["dev", "held_out", "all"], default="all")
+    parser.add_argument("--set", choices=[*SETS, "all"], default="all")
     parser.add_argument("--annotations", type=Path, default=ANNOTATIONS)
     parser.add_argument("--show", action="store_true", help="list relations not read, broken ones missed, false alarms")
     parser.add_argument("--mutate", action="store_true", help="also break each holding relation and count it caught")
     args = parser.parse_args()
     if not PUBLIC.is_dir():
         sys.exit(f"{PUBLIC} is absent: the annotated documents are there")
-    for name in (["dev", "held_out"] if args.set == "all" else [args.set]):
+    for name in (SETS if args.set == "all" else [args.set]):
         files = sorted((args.annotations / name).glob("*.json"))
         print(f"== {name}: {len(files)} documents")
         s = score(files, args.show)
