@@ -1,6 +1,6 @@
 """Citation relations and short references on real documents, against hand annotations.
 
-    python3 bench/citations_real.py [--set held_out] [--verbose]
+    python3 bench/citations_real.py [--set dev|held_out|held_out2|held_out3] [--verbose]
 
 Reads ``bench/annotations/citations/<set>/*.json`` (see the README there), runs each document
 through the pipeline and prints, beside a baseline measured in the same run:

@@ -1,8 +1,8 @@
 """Header metadata on real documents annotated by hand (bench/annotations/facts, the `header`
 object of each gold file): the document's own number, date, issuer and type, per reader format,
-for the named sets (``dev``: rules are written against it; ``held_out``: only reported).
+for the named sets (``dev``: rules are written against it; ``held_out`` and ``held_out2``: only reported).
 
-    python3 bench/headers_real.py [--set dev|held_out|all] [--show]
+    python3 bench/headers_real.py [--set dev|held_out|held_out2|all] [--show]
 
 The facts of the same files are scored by ``../shared/tools/score_gold.py``:
 
@@ -26,6 +26,7 @@ from extractor.read import reading_options  # noqa: E402
 
 ANNOTATIONS = ROOT / "bench" / "annotations" / "facts"
 PUBLIC = ROOT.parent / "shared" / "corpus" / "public"
+SETS = ("dev", "held_out", "held_out2")
 FIELDS = ("number", "date", "issuer", "doc_type")
 NEWS_TYPE = "Tin bài"
 
@@ -53,12 +54,12 @@ def read_header(path: Path, text_args: list[str]) -> tuple[str, dict]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--set", choices=["dev", "held_out", "all"], default="all")
+    parser.add_argument("--set", choices=[*SETS, "all"], default="all")
     parser.add_argument("--show", action="store_true", help="print each wrong value")
     args = parser.parse_args()
     if not PUBLIC.is_dir():
         sys.exit(f"{PUBLIC} is absent: the annotated documents are there")
-    for name in (["dev", "held_out"] if args.set == "all" else [args.set]):
+    for name in (SETS if args.set == "all" else [args.set]):
         files = sorted((ANNOTATIONS / name).glob("*.gold.json"))
         right, documents = Counter(), Counter()
         field_right = defaultdict(Counter)
