@@ -224,6 +224,35 @@ def test_overview_counts_documents_findings_and_failures(client):
     assert "Tổng quan" in client.get("/overview").text
 
 
+# Seven reports of one body stating the same quarter's figures: the page names the first
+# FIGURE_DOCUMENTS_SHOWN documents of a value and counts the rest; the CSV lists them all.
+SAME_FIGURES = ("SỞ NỘI VỤ TỈNH AN HÒA\nSố: {n}/BC-SNV\nAn Hòa, ngày {day} tháng 4 năm 2024\nBÁO CÁO\n"
+                "Kết quả giải quyết thủ tục hành chính quý I năm 2024\nTrong quý I năm 2024, Sở Nội vụ tiếp "
+                "nhận 120 hồ sơ, đã giải quyết 100 hồ sơ, đang giải quyết 20 hồ sơ.\n")
+
+
+def test_a_value_many_documents_state_names_the_first_and_counts_the_rest(tmp_path):
+    from extractor.web.app import FIGURE_DOCUMENTS_SHOWN
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    reports = FIGURE_DOCUMENTS_SHOWN + 2
+    for day in range(1, reports + 1):
+        (docs / f"bc{day}.txt").write_text(SAME_FIGURES.format(n=10 + day, day=day), encoding="utf-8")
+    with Archive.open(str(tmp_path / "a.sqlite")) as archive:
+        archive.ingest([str(docs)], jobs=1)
+        client = TestClient(create_app(archive))
+        params = {"metric": "dossiers.received"}
+        (period,) = client.get("/figures.json", params=params).json()["periods"]
+        assert [v["value"] for v in period["values"]] == [120] * FIGURE_DOCUMENTS_SHOWN
+        assert [v["more"] for v in period["values"]] == [0] * (FIGURE_DOCUMENTS_SHOWN - 1) + [2]
+        assert [v["number"] for v in period["values"]] == [f"{10 + d}/BC-SNV" for d in range(1, FIGURE_DOCUMENTS_SHOWN + 1)]
+        assert "và 2 văn bản khác nêu cùng giá trị" in client.get("/figures", params=params).text
+        assert "and 2 more documents state this value" in client.get("/figures", params={**params, "lang": "en"}).text
+        rows = client.get("/figures.csv", params=params).text.splitlines()
+        assert len(rows) == 1 + reports
+
+
 def test_overview_lists_files_that_failed_to_read(tmp_path):
     from archive_fixtures import copy_sample
 

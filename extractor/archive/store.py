@@ -338,6 +338,7 @@ def _insert_facts(conn: Connection, document_id: int, facts: list[dict]) -> list
             "text": f["text"], "start_offset": f["start"], "end_offset": f["end"],
             "page": f.get("page"), "value": f.get("value"), "section": _section(f.get("section")),
             "meaning": f.get("meaning"), "ocr": f.get("ocr"), **fact_columns(f["kind"], f.get("value")),
+            "metric": (f.get("meaning") or {}).get("metric"), "body": (f.get("meaning") or {}).get("body"),
         })
     # The ids are chosen first, then all rows go in with one multi-row insert (RETURNING would
     # insert them one by one). On PostgreSQL from the id sequence; on SQLite after the largest

@@ -42,6 +42,7 @@ CSRF_MAX_AGE = 12 * 3600  # seconds a review form stays valid
 MAX_FORM_BYTES = 64 * 1024  # a review form's body
 MAX_NOTE = 4000  # characters of a review note kept
 FINDINGS_PAGE = 100  # findings shown per page
+FIGURE_DOCUMENTS_SHOWN = 5  # documents named per value and period on the figures page
 
 
 class SecurityHeaders:
@@ -236,11 +237,14 @@ def create_app(archive, *, review: bool = False, lang: str = "vi", secret: bytes
 
     def figures_page(request: Request) -> Response:
         q = request.query_params
-        result = figures.series(engine, q.get("body") or None, q.get("metric") or None)
+        body, metric = q.get("body") or None, q.get("metric") or None
+        if wants_table(request):
+            return table_response(request, "figures", tables.figures_rows(figures.series(engine, body, metric)))
+        # A value many documents state for one period names the first few (the spreadsheet
+        # twins list them all).
+        result = figures.series(engine, body, metric, FIGURE_DOCUMENTS_SHOWN)
         for entry in result["metrics"]:
             entry["label"] = metric_label(page_lang(request), entry["value"])
-        if wants_table(request):
-            return table_response(request, "figures", tables.figures_rows(result))
         if wants_json(request):
             return render(request, "figures.html", result)
         return render(request, "figures.html", result, chart=figures.chart(result["periods"]))

@@ -12,32 +12,23 @@ import sqlalchemy as sa
 from .common import DOCS, FACTS, FINDING_FACTS, FINDINGS, iso, json_number
 
 
-def series(engine, body: str | None, metric: str | None) -> dict[str, Any]:
+def series(engine, body: str | None, metric: str | None, shown_per_value: int | None = None) -> dict[str, Any]:
     """Every stated value of ``metric`` for ``body``, by period, across documents; a period
-    stated with different values is a contradiction, linked to the findings on its facts."""
-    metric_of = FACTS.c.meaning["metric"].as_string()
-    body_of = FACTS.c.meaning["body"].as_string()
+    stated with different values is a contradiction, linked to the findings on its facts.
+    With ``shown_per_value``, a value stated for one period by many documents lists the first
+    that many of them, the last one shown saying how many more (``more``)."""
+    metric_of, body_of = FACTS.c.metric, FACTS.c.body
     with engine.connect() as conn:
-        # The choices, counted in SQL (JSON paths on both backends): every body, and the
-        # metrics of the body chosen. Every query names ``meaning IS NOT NULL``, so that it
-        # reads the index of the few facts with a meaning, not every fact.
+        # The choices, counted in SQL from the indexes on body and metric: every body, and the
+        # metrics of the body chosen.
         bodies = Counter(dict(conn.execute(sa.select(body_of, sa.func.count()).where(
-            FACTS.c.meaning.is_not(None), body_of.is_not(None)).group_by(body_of)).all()))
-        statement = sa.select(metric_of, sa.func.count()).where(FACTS.c.meaning.is_not(None), metric_of.is_not(None))
-        if body:
-            statement = statement.where(body_of == body)
+            body_of.is_not(None)).group_by(body_of)).all()))
+        statement = sa.select(metric_of, sa.func.count()).where(
+            body_of == body if body else sa.true(), metric_of.is_not(None))
         metrics = Counter(dict(conn.execute(statement.group_by(metric_of)).all()))
         chosen = []
         if metric:
-            statement = (sa.select(FACTS.c.id, FACTS.c.document_id, FACTS.c.text, FACTS.c.kind,
-                                   FACTS.c.numeric_value, FACTS.c.unit, FACTS.c.meaning,
-                                   FACTS.c.start_offset, DOCS.c.path, DOCS.c.number, DOCS.c.doc_date)
-                         .join(DOCS, DOCS.c.id == FACTS.c.document_id)
-                         .where(FACTS.c.meaning.is_not(None), metric_of == metric,
-                                FACTS.c.numeric_value.is_not(None)))
-            if body:
-                statement = statement.where(body_of == body)
-            chosen = conn.execute(statement.order_by(DOCS.c.doc_date, FACTS.c.id)).all()
+            chosen = _stated(conn, metric, body, shown_per_value)
         links = defaultdict(list)
         if chosen:
             for fact_id, key, severity, kind in conn.execute(
@@ -56,7 +47,8 @@ def series(engine, body: str | None, metric: str | None) -> dict[str, Any]:
             p["label"] = period["label"]  # the name a document gives it (quý I/2024), if any
         p["values"].append({"fact_id": r.id, "document_id": r.document_id, "name": Path(r.path).name,
                             "number": r.number, "date": iso(r.doc_date), "text": r.text,
-                            "value": json_number(r.numeric_value), "unit": r.unit, "findings": links.get(r.id, [])})
+                            "value": json_number(r.numeric_value), "unit": r.unit, "findings": links.get(r.id, []),
+                            "more": r.more})
     series = sorted(periods.values(), key=lambda p: (p["end"] or "", p["start"] or ""))
     for p in series:
         distinct = sorted({v["value"] for v in p["values"]})
@@ -66,6 +58,31 @@ def series(engine, body: str | None, metric: str | None) -> dict[str, Any]:
     return {"body": body, "metric": metric, "bodies": [{"value": v, "count": c} for v, c in bodies.most_common()],
             "metrics": [{"value": v, "count": c} for v, c in sorted(metrics.items())],
             "periods": series, "unit": next((v["unit"] for p in series for v in p["values"] if v["unit"]), None)}
+
+
+def _stated(conn, metric: str, body: str | None, shown_per_value: int | None) -> list:
+    """The facts stating ``metric`` (for ``body``) with their documents, in date order; with
+    ``shown_per_value``, only the first documents of each value of a period and body, numbered
+    in SQL so that the others are neither read nor sent."""
+    period = [FACTS.c.meaning[("period", "start")].as_string(), FACTS.c.meaning[("period", "end")].as_string()]
+    columns = [FACTS.c.id, FACTS.c.document_id, FACTS.c.text, FACTS.c.numeric_value, FACTS.c.unit,
+               FACTS.c.meaning, DOCS.c.path, DOCS.c.number, DOCS.c.doc_date]
+    where = [FACTS.c.metric == metric, FACTS.c.numeric_value.is_not(None)] + ([FACTS.c.body == body] if body else [])
+    if shown_per_value is None:
+        statement = sa.select(*columns, sa.literal(0).label("more")).join(DOCS, DOCS.c.id == FACTS.c.document_id)
+        return conn.execute(statement.where(*where).order_by(DOCS.c.doc_date, FACTS.c.id)).all()
+    group = [*period, FACTS.c.body, FACTS.c.numeric_value]
+    numbered = (sa.select(*columns,
+                          sa.func.row_number().over(partition_by=group, order_by=(DOCS.c.doc_date, FACTS.c.id)).label("rank"),
+                          sa.func.count().over(partition_by=group).label("stated"))
+                .join(DOCS, DOCS.c.id == FACTS.c.document_id).where(*where).subquery())
+    last_shown = sa.func.min(numbered.c.stated, shown_per_value)
+    if conn.dialect.name == "postgresql":
+        last_shown = sa.func.least(numbered.c.stated, shown_per_value)
+    more = sa.case((numbered.c.rank == last_shown, numbered.c.stated - last_shown), else_=0)
+    statement = (sa.select(*[numbered.c[c.name] for c in columns], more.label("more"))
+                 .where(numbered.c.rank <= shown_per_value).order_by(numbered.c.doc_date, numbered.c.id))
+    return conn.execute(statement).all()
 
 
 def chart(series: list[dict[str, Any]], width: int = 720, height: int = 300) -> dict[str, Any] | None:
