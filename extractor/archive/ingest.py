@@ -191,7 +191,7 @@ def ingest(engine: Engine, name: str, paths: Iterable[str], *, jobs: int = 1, fo
     with writer(engine).begin() as conn:
         run_id = conn.execute(RUNS.insert().values(
             started_at=now(), extractor_version=version, jobs=jobs,
-            paths=[os.path.abspath(p) for p in paths]).returning(RUNS.c.id)).scalar_one()
+            paths=[shown_path(os.path.abspath(p)) for p in paths]).returning(RUNS.c.id)).scalar_one()
     with engine.connect() as conn:
         known = {row.path: row for row in conn.execute(
             sa.select(DOCS.c.path, DOCS.c.sha256, DOCS.c.extractor_version, DOCS.c.status))}

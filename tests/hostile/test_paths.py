@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import socket
 import time
 
@@ -108,6 +109,21 @@ def test_a_non_utf8_name_is_read_and_named_escaped(tmp_path):
     record = json.loads(result.stdout)
     assert record["source"]["path"] == f"{tmp_path}/b\\xe1o c\\xe1o.txt"
     assert record["facts"]
+
+
+@pytest.mark.parametrize("named", ["file", "folder"])
+def test_a_non_utf8_name_is_ingested_and_stored_escaped(tmp_path, named):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    path = os.path.join(os.fsencode(folder), b"b\xe1o c\xe1o.txt")
+    with open(path, "wb") as fh:
+        fh.write(DOC.encode("utf-8"))
+    archive = tmp_path / "a.sqlite"
+    given = os.fsdecode(path) if named == "file" else str(folder)
+    result = CliRunner().invoke(cli, ["ingest", given, "--archive", str(archive)])
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(archive) as conn:
+        assert conn.execute("SELECT path FROM documents").fetchall() == [(f"{folder}/b\\xe1o c\\xe1o.txt",)]
 
 
 def test_an_unreadable_file_is_recorded_as_failed(tmp_path):
