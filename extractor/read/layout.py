@@ -26,6 +26,7 @@ class Word:
     top: float
     bottom: float
     font: str | None = None
+    apart: bool = False  # never one word with a touching neighbour (a value written into a blank)
 
 
 @dataclass(eq=False)
@@ -53,8 +54,14 @@ class Block:
     lines: list[Line] = field(default_factory=list)
 
 
-def group_lines(words: list[Word], join=None) -> list[Line]:
-    """Cluster words into visual lines (top to bottom), split into far-apart segments."""
+# Points between two words of a text layer that touch: one word the PDF drew in two runs (a
+# stacked diacritic drawn apart, "CỘ" + "NG"), not two words (a space is wider).
+TOUCHING = 0.5
+
+
+def group_lines(words: list[Word], join=None, *, join_touching: bool = False) -> list[Line]:
+    """Cluster words into visual lines (top to bottom), split into far-apart segments; with
+    ``join_touching``, words that touch are one word."""
     lines: list[list[Word]] = []
     for word in sorted(words, key=lambda w: (w.top, w.x0)):
         if lines:
@@ -79,13 +86,22 @@ def group_lines(words: list[Word], join=None) -> list[Line]:
                 segments[-1].append(word)
         line = Line(len(segments), words_in_line[0].x0, max(w.x1 for w in words_in_line),
                     min(w.top for w in words_in_line), max(w.bottom for w in words_in_line), size)
-        line.text = "\t".join(" ".join((join or _plain)(w) for w in seg) for seg in segments)
+        line.text = "\t".join(_segment_text(seg, join or _plain, join_touching) for seg in segments)
         result.append(line)
     return result
 
 
 def _plain(word: Word) -> str:
     return word.text
+
+
+def _segment_text(words: list[Word], join, join_touching: bool) -> str:
+    parts = [join(words[0])]
+    for prev, word in zip(words, words[1:]):
+        if not (join_touching and word.x0 - prev.x1 < TOUCHING and not (prev.apart or word.apart)):
+            parts.append(" ")
+        parts.append(join(word))
+    return "".join(parts)
 
 
 _PAGE_NUMBER = re.compile(r"^[-–—\s]*(?:(?:Trang|trang|Page)\s*)?\d{1,4}(?:\s*/\s*\d{1,4})?[-–—\s]*$")
