@@ -55,8 +55,10 @@ class Block:
 
 
 # Points between two words of a text layer that touch: one word the PDF drew in two runs (a
-# stacked diacritic drawn apart, "CỘ" + "NG"), not two words (a space is wider).
+# stacked diacritic drawn apart, "CỘ" + "NG"), not two words (a space is wider), when both are
+# of one size (a typist's initials in small print after "KGVX" are another word).
 TOUCHING = 0.5
+TOUCHING_SIZE = 0.2  # share of the larger height by which the two may differ
 
 
 def group_lines(words: list[Word], join=None, *, join_touching: bool = False) -> list[Line]:
@@ -95,10 +97,17 @@ def _plain(word: Word) -> str:
     return word.text
 
 
+def _touching(prev: Word, word: Word) -> bool:
+    if prev.apart or word.apart or word.x0 - prev.x1 >= TOUCHING:
+        return False
+    heights = (prev.bottom - prev.top, word.bottom - word.top)
+    return abs(heights[0] - heights[1]) <= TOUCHING_SIZE * max(heights)
+
+
 def _segment_text(words: list[Word], join, join_touching: bool) -> str:
     parts = [join(words[0])]
     for prev, word in zip(words, words[1:]):
-        if not (join_touching and word.x0 - prev.x1 < TOUCHING and not (prev.apart or word.apart)):
+        if not (join_touching and _touching(prev, word)):
             parts.append(" ")
         parts.append(join(word))
     return "".join(parts)
