@@ -70,7 +70,17 @@ _EMPHASIS = regex.compile(
 def _blank_emphasis(text: str) -> str:
     if "*" not in text and "_" not in text:
         return text
-    return _EMPHASIS.sub(lambda m: m.group() if m["gap"] and m["gap2"] else " " * len(m.group()), text)
+
+    def blank(m: regex.Match) -> str:
+        if m["gap"] and m["gap2"]:
+            return m.group()
+        # An underscore inside a word is no emphasis (CommonMark): "2024_12_10" in a link.
+        if "_" in m.group() and not m["gap"] and not m["gap2"] and m.end() < len(text) \
+                and text[m.end()].isalnum():
+            return m.group()
+        return " " * len(m.group())
+
+    return _EMPHASIS.sub(blank, text)
 
 
 def _contains_any(text: str, chars: str) -> bool:

@@ -119,6 +119,7 @@ def test_without_hyperscan_normalising_gives_the_same_text(monkeypatch):
     ("**Số:** 12/BC-UBND", None),
     ("ngày ___ tháng 3 năm 2025", None),
     ("**Kết quả** đạt 98%", None),
+    ("https://image.vn/Uploaded/2024_12_10/01-1.jpg", None),
 ])
 def test_emphasis_inside_references_and_dates_is_blanked(text, blanked):
     norm = normalize(text)
