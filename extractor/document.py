@@ -36,6 +36,25 @@ class Note:
 
 
 @dataclass(frozen=True)
+class SignatureField:
+    """A signature field of a signed PDF, or a widget that draws text: what its widget shows
+    and who signed when. A ``fill`` writes a value into a blank of the text layer (the number
+    in ``Số:    /TB-UBND``, the day), which the text then holds at ``[start, end)``; a
+    ``stamp`` stands apart (the issuing office's block, the signature's image)."""
+
+    field: str                 # the form field's name
+    page: int
+    kind: str                  # fill | stamp
+    text: str                  # what the widget draws, line by line ("" for an image)
+    signed_at: str | None = None   # the signature's time (/M), ISO 8601 with its offset
+    signer: str | None = None
+    reason: str | None = None
+    location: str | None = None
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass(frozen=True)
 class Table:
     page: int | None
     rows: list[list[Cell]]
@@ -61,6 +80,8 @@ class Document:
     headers_footers: list[str] = field(default_factory=list)
     # Footnotes and endnotes (DOCX, DOC): their text is part of ``text``, after the body.
     footnotes: list[Note] = field(default_factory=list)
+    # A PDF's signature fields and text widgets (see SignatureField), in page order.
+    signatures: list[SignatureField] = field(default_factory=list)
 
     def note_at(self, start: int, end: int) -> Note | None:
         """The note whose paragraph holds ``[start, end)``."""

@@ -9,8 +9,9 @@ Two kinds of edit are made:
 * length-changing edits, recorded in an offset map: decomposed characters composed to NFC,
   zero-width characters and soft hyphens removed;
 * same-length substitutions, which need no map: look-alike letters (``Ð`` U+00D0 → ``Đ``),
-  exotic spaces and hyphens, and the old tone-mark placement (``hoá`` → ``hóa``,
-  ``thuỷ`` → ``thủy``) unified to one form.
+  exotic spaces and hyphens, the old tone-mark placement (``hoá`` → ``hóa``,
+  ``thuỷ`` → ``thủy``) unified to one form, and Markdown emphasis inside a reference or a
+  date (``ngày* *27/10/2025``, ``số** 203**/2025/QH15``) blanked.
 
 Line breaks and stray spaces inside references and dates are not edited away: the patterns
 tolerate them, so offsets never have to be re-threaded through joined lines.
@@ -54,6 +55,32 @@ _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _LENGTH_CHANGING = regex.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]|\p{M}+")
 _SAME_LENGTH_CHARS = "".join(chr(c) for c in _SAME_LENGTH)
 _SAME_LENGTH_RE = regex.compile("[" + regex.escape(_SAME_LENGTH_CHARS) + "]")
+
+
+# Markdown emphasis a crawl left inside a reference or a date: marks (runs of * or _, possibly
+# several apart) between a number, the end of a ký hiệu or one of the words of a date, and a
+# number, a "/" or a word of a date (on the next line too). A mark hugs the word it emphasises,
+# so marks with blanks on both sides ("209.929 * 5.000", a product) are left alone.
+_EMPHASIS = regex.compile(
+    r"(?<=(?P<left>\d|[A-ZĐ]|(?<!\p{L})(?i:ngày|tháng|năm|số))(?P<gap>[ \t]*))"
+    r"[*_]{1,3}(?:[ \t]*[*_]{1,3})*"
+    r"(?=(?P<gap2>[ \t]*)(?:\r?\n[ \t]*)?(?:\d|/|(?i:ngày|tháng|năm)(?!\p{L})))")
+
+
+def _blank_emphasis(text: str) -> str:
+    if "*" not in text and "_" not in text:
+        return text
+
+    def blank(m: regex.Match) -> str:
+        if m["gap"] and m["gap2"]:
+            return m.group()
+        # An underscore inside a word is no emphasis (CommonMark): "2024_12_10" in a link.
+        if "_" in m.group() and not m["gap"] and not m["gap2"] and m.end() < len(text) \
+                and text[m.end()].isalnum():
+            return m.group()
+        return " " * len(m.group())
+
+    return _EMPHASIS.sub(blank, text)
 
 
 def _contains_any(text: str, chars: str) -> bool:
@@ -250,6 +277,9 @@ def normalize(source: str) -> NormalizedText:
     else:
         text = source
     text, encoded = _same_length_edits(text)
+    blanked = _blank_emphasis(text)
+    if blanked != text:
+        text, encoded = blanked, None
     return NormalizedText(source, text, norm_starts, src_starts, copied, encoded)
 
 

@@ -26,6 +26,7 @@ from .reconcile.checks import Finding, Result
 from .reconcile.crossdoc import DocumentView, view
 from .structure import Structure, analyse
 from .structure.layout import Layout
+from .structure.signed import complete_signed_header
 from .structure.tables import TableView, table_in
 
 # Problems of the structure stage that an audit reports: names of places and bodies misspelt.
@@ -139,6 +140,8 @@ def process(source: str | Document, options: ReadOptions | None = None, *, recon
             document.text, result.facts, pages, norm=norm, layout=normalized_layout), None)
         if result.structure is not None and result.structure.chrome:
             result.extraction = _outside_chrome(result.extraction, result.structure)
+        if result.structure is not None and document.signatures:
+            _stage(result, "structure", lambda: complete_signed_header(result.structure, document.signatures), None)
     _reconcile(result, normalized_layout, claims=reconcile,
                views=result.extraction.tables if facts is None else None)
     return result

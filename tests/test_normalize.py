@@ -105,3 +105,23 @@ def test_without_hyperscan_normalising_gives_the_same_text(monkeypatch):
     plain = normalize(text)
     assert (plain.text, plain.encoded) == (expected.text, None)
     assert expected.text == "Đoàn kiểm tra hóa đơn, thủy lợi - quý I; 12/QĐ-UBND ngày 5/3/2024"
+
+
+@pytest.mark.parametrize("text,blanked", [
+    ("280/2025/NĐ-CP ngày* *27/10/2025", "280/2025/NĐ-CP ngày   27/10/2025"),
+    ("ngày 01 tháng* *12* *năm 2025", "ngày 01 tháng   12   năm 2025"),
+    ("165/2024/NĐ-CP__\nngày 26/12/2024", "165/2024/NĐ-CP  \nngày 26/12/2024"),
+    ("364/ĐA-CP **ngày 09 tháng 5 năm 2025", "364/ĐA-CP   ngày 09 tháng 5 năm 2025"),
+    ("Luật số** 203**/2025/QH15", "Luật số   203  /2025/QH15"),
+    # not inside a reference or a date: a product, a bold cell, the bold label, a blank to fill
+    ("D = (209.929 * 5.000)", None),
+    ("| **12** |", None),
+    ("**Số:** 12/BC-UBND", None),
+    ("ngày ___ tháng 3 năm 2025", None),
+    ("**Kết quả** đạt 98%", None),
+    ("https://image.vn/Uploaded/2024_12_10/01-1.jpg", None),
+])
+def test_emphasis_inside_references_and_dates_is_blanked(text, blanked):
+    norm = normalize(text)
+    assert norm.text == (blanked if blanked is not None else text)
+    assert len(norm.text) == len(text) and norm.source_span(0, len(text)) == (0, len(text))

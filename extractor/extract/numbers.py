@@ -106,6 +106,8 @@ def build_ratio(m: regex.Match, ctx, lead=None) -> dict | None:
     numerator_is_money = bool(a_words) and a_words[0] in _currency_words()
     if numerator_is_money and not m[g["b_currency"]]:
         return None
+    if a_words and _rate_period().match(ctx.text, m.end()):
+        return None  # "01 lần/01 năm": how often, not a part of a whole
     if a_words and m[g["b_unit"]] and not numerator_is_money:
         counted = " ".join(a_words)
         if _units().get(_unit_key(counted)) not in (None, unit_of(m[g["b_unit"]])):
@@ -119,6 +121,12 @@ def build_ratio(m: regex.Match, ctx, lead=None) -> dict | None:
     if m[g["a_scale"]] or m[g["b_scale"]]:
         value["scale"] = scale_of(m[g["b_scale"]] or m[g["a_scale"]])
     return value
+
+
+@functools.lru_cache(maxsize=1)
+def _rate_period() -> regex.Pattern:
+    words = "|".join(regex.escape(w) for w in tables()["lexicon"]["rate_periods"])
+    return regex.compile(rf"[ \t]+(?i:{words})(?![\p{{L}}\p{{N}}])")
 
 
 @functools.lru_cache(maxsize=1)

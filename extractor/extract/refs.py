@@ -111,7 +111,8 @@ def build_reference(m: regex.Match, ctx, family: str, lead=None) -> dict | None:
                     implied = index["normative"][type_abbr]["name"]
                 elif named and word_type not in (None, "Công văn"):
                     family = "administrative"
-    date = parse_date_text(m[g["date"]]) if m[g["date"]] else None
+    written_date = m[g["date"]] or (m[g["late_date"]] if "late_date" in g else None)
+    date = parse_date_text(written_date) if written_date else None
     return {
         "canonical": canonical,
         "doc_type": word_type if named else implied,

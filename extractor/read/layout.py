@@ -26,6 +26,7 @@ class Word:
     top: float
     bottom: float
     font: str | None = None
+    apart: bool = False  # never one word with a touching neighbour (a value written into a blank)
 
 
 @dataclass(eq=False)
@@ -53,8 +54,16 @@ class Block:
     lines: list[Line] = field(default_factory=list)
 
 
-def group_lines(words: list[Word], join=None) -> list[Line]:
-    """Cluster words into visual lines (top to bottom), split into far-apart segments."""
+# Points between two words of a text layer that touch: one word the PDF drew in two runs (a
+# stacked diacritic drawn apart, "CỘ" + "NG"), not two words (a space is wider), when both are
+# of one size (a typist's initials in small print after "KGVX" are another word).
+TOUCHING = 0.5
+TOUCHING_SIZE = 0.2  # share of the larger height by which the two may differ
+
+
+def group_lines(words: list[Word], join=None, *, join_touching: bool = False) -> list[Line]:
+    """Cluster words into visual lines (top to bottom), split into far-apart segments; with
+    ``join_touching``, words that touch are one word."""
     lines: list[list[Word]] = []
     for word in sorted(words, key=lambda w: (w.top, w.x0)):
         if lines:
@@ -79,13 +88,29 @@ def group_lines(words: list[Word], join=None) -> list[Line]:
                 segments[-1].append(word)
         line = Line(len(segments), words_in_line[0].x0, max(w.x1 for w in words_in_line),
                     min(w.top for w in words_in_line), max(w.bottom for w in words_in_line), size)
-        line.text = "\t".join(" ".join((join or _plain)(w) for w in seg) for seg in segments)
+        line.text = "\t".join(_segment_text(seg, join or _plain, join_touching) for seg in segments)
         result.append(line)
     return result
 
 
 def _plain(word: Word) -> str:
     return word.text
+
+
+def _touching(prev: Word, word: Word) -> bool:
+    if prev.apart or word.apart or word.x0 - prev.x1 >= TOUCHING:
+        return False
+    heights = (prev.bottom - prev.top, word.bottom - word.top)
+    return abs(heights[0] - heights[1]) <= TOUCHING_SIZE * max(heights)
+
+
+def _segment_text(words: list[Word], join, join_touching: bool) -> str:
+    parts = [join(words[0])]
+    for prev, word in zip(words, words[1:]):
+        if not (join_touching and _touching(prev, word)):
+            parts.append(" ")
+        parts.append(join(word))
+    return "".join(parts)
 
 
 _PAGE_NUMBER = re.compile(r"^[-–—\s]*(?:(?:Trang|trang|Page)\s*)?\d{1,4}(?:\s*/\s*\d{1,4})?[-–—\s]*$")

@@ -13,18 +13,19 @@ re-OCR'd; ``--ocr always`` and ``--ocr never`` override the choice.
 from __future__ import annotations
 
 import contextlib
-
+import re
 import statistics
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from ..document import Document
+from ..document import Document, SignatureField
 from . import legacy
 from .builder import TextBuilder
 from .layout import Block, Furniture, Line, Word, group_lines, paragraphs
 from .options import ReadOptions
+from .pdf_fields import MAX_WIDGETS, Widget, read_widgets
 from .quality import measure
 from .errors import ReadError, ReadWarning
 
@@ -33,6 +34,16 @@ from .errors import ReadError, ReadWarning
 MAX_RENDER_PIXELS = 40_000_000  # A0 at about 250 dpi
 STAMP_CHARS = 400
 GARBLED_VALID = 0.85  # share of words that are Vietnamese syllables below which a layer is garbled  # a page-size image with less text than this carries only a stamp or a caption
+# A widget drawing one short line on a line of the text layer fills a blank of it (a number, a
+# day); a longer one there is a stamp that happens to stand beside the text.
+FILL_MAX_WORDS = 3
+LINE_OVERLAP = 0.5  # share of the lower height two boxes must share to be on one line (as words are grouped)
+# A filled-in value is written into the text between these marks while the page's lines and
+# paragraphs are built, so its range in the document text is known: code points of Unicode's
+# supplementary private use area A, which no text layer of a real document uses.
+_FILL_OPEN = 0xF0000
+_FILL_CLOSE = chr(_FILL_OPEN + MAX_WIDGETS)
+_FILL_MARKS = re.compile(f"[{chr(_FILL_OPEN)}-{_FILL_CLOSE}]")
 
 
 @dataclass
@@ -47,6 +58,8 @@ class PageInfo:
     error: str | None = None
     reason: str | None = None  # why the page is OCR'd
     fonts: set[str] = field(default_factory=set)
+    widgets: list[Widget] = field(default_factory=list)
+    fills: set[int] = field(default_factory=set)  # indexes of the widgets written into the text
 
     @property
     def text(self) -> str:
@@ -136,6 +149,7 @@ def _analyse(page) -> PageInfo:
         info.fonts = {c["fontname"] or "" for c in chars}
         info.image_cover = _image_cover(contents.images, width, height)
         info.curves = contents.curves
+        info.widgets = _widgets(page)
         encodings = {f: legacy.font_encoding(f) for f in info.fonts}
         legacy_fonts = any(encodings.values())
         if chars:
@@ -144,6 +158,7 @@ def _analyse(page) -> PageInfo:
                                 extra_attrs=["fontname"] if legacy_fonts else None)
             words = [Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], w.get("fontname"))
                      for w in raw]
+            words += _fills(page, words, info)
 
             def join(word: Word) -> str:
                 return legacy.convert(word.text, encodings.get(word.font)) if legacy_fonts else word.text
@@ -154,7 +169,7 @@ def _analyse(page) -> PageInfo:
                 page._objects = {kind: [page.process_object(obj) for obj in shapes]
                                  for kind, shapes in contents.shapes.items()}
                 words = _take_tables(page, words, join, info)
-            info.lines = group_lines(words, join)
+            info.lines = [_close_fill(line) for line in group_lines(words, join, join_touching=True)]
     except Exception as exc:  # noqa: BLE001 - a broken page must not lose the others
         info.error = _reason(exc)
     finally:
@@ -163,6 +178,68 @@ def _analyse(page) -> PageInfo:
         except Exception:  # noqa: BLE001
             pass
     return info
+
+
+def _widgets(page) -> list[Widget]:
+    """The page's widgets; none when its form fields cannot be read (its text still is)."""
+    try:
+        return read_widgets(page)
+    except Exception:  # noqa: BLE001 - a broken form field must not lose the page's text
+        return []
+
+
+def _fills(page, words: list[Word], info: PageInfo) -> list[Word]:
+    """The words of the page's widgets that fill a blank of its text layer, between fill marks
+    (the widget's index on the page)."""
+    added: list[Word] = []
+    for index, widget in enumerate(info.widgets):
+        if len(widget.lines) != 1 or len(widget.words) > FILL_MAX_WORDS:
+            continue
+        if not any(_same_line(word, mine) for word in words for mine in widget.words):
+            continue
+        info.fills.add(index)
+        mine = sorted(widget.words, key=lambda w: w.x0)
+        for word in mine:
+            word.apart = True
+        mine[0].text = chr(_FILL_OPEN + index) + mine[0].text
+        mine[-1].text += _FILL_CLOSE
+        added += mine
+    return added
+
+
+def _same_line(a: Word, b: Word) -> bool:
+    height = min(a.bottom - a.top, b.bottom - b.top) or 1.0
+    return min(a.bottom, b.bottom) - max(a.top, b.top) >= LINE_OVERLAP * height
+
+
+def _close_fill(line: Line) -> Line:
+    """A filled-in value belongs to the words around its blank: the gap the blank left is no
+    column break."""
+    if _FILL_CLOSE in line.text:
+        line.text = re.sub(f"\t(?=[{chr(_FILL_OPEN)}-{chr(_FILL_OPEN + MAX_WIDGETS - 1)}])|(?<={_FILL_CLOSE})\t",
+                           " ", line.text)
+        line.columns = line.text.count("\t") + 1
+    return line
+
+
+def _unmark(text: str) -> tuple[str, list[tuple[int, int, int]]]:
+    """``text`` without its fill marks, and each fill's widget index and range in it."""
+    if not _FILL_MARKS.search(text):
+        return text, []
+    clean: list[str] = []
+    spans, opened, position = [], None, 0
+    for m in _FILL_MARKS.finditer(text):
+        clean.append(text[position:m.start()])
+        at = sum(map(len, clean))
+        if m.group() == _FILL_CLOSE:
+            if opened is not None:
+                spans.append((opened[0], opened[1], at))
+            opened = None
+        else:
+            opened = (ord(m.group()) - _FILL_OPEN, at)
+        position = m.end()
+    clean.append(text[position:])
+    return "".join(clean), spans
 
 
 @dataclass
@@ -252,7 +329,7 @@ def _take_tables(page, words: list[Word], join, info: PageInfo) -> list[Word]:
             texts = []
             for c, box in enumerate(row):
                 inside = bins.get((r, c), [])
-                lines = group_lines(inside, join) if inside else []
+                lines = group_lines(inside, join, join_touching=True) if inside else []
                 texts.append(" ".join(line.text.replace("\t", " ") for line in lines))
             rows.append(texts)
         if sum(1 for row in rows if sum(1 for t in row if t) >= 2) < 2:
@@ -364,6 +441,7 @@ def _assemble(path: Path, shown: str, infos: list[PageInfo], furniture: Furnitur
     builder = TextBuilder()
     headers: list[str] = []
     dropped = 0
+    fill_spans: dict[tuple[int, int], tuple[int, int]] = {}  # (page, widget) → range in the text
     for info in infos:
         builder.start_page(info.number)
         ocr = ocr_pages.get(info.number)
@@ -384,11 +462,19 @@ def _assemble(path: Path, shown: str, infos: list[PageInfo], furniture: Furnitur
         page_text = []
         for block in blocks:
             if block.rows is not None:
-                rows = [[legacy.convert(c, encoding) for c in row] for row in block.rows]
-                builder.add_table(rows, info.number)
-                page_text.extend(" ".join(row) for row in rows)
+                rows = [[_unmark(" ".join(legacy.convert(c, encoding).split())) for c in row]
+                        for row in block.rows]
+                rows = [row for row in rows if any(text for text, _ in row)]
+                table = builder.add_table([[text for text, _ in row] for row in rows], info.number)
+                for row, cells in zip(rows, table.rows if table else []):
+                    for (_, spans), cell in zip(row, cells):
+                        for index, a, b in spans:
+                            fill_spans[(info.number, index)] = (cell.start + a, cell.start + b)
+                page_text.extend(" ".join(text for text, _ in row) for row in rows)
             else:
-                text = legacy.convert(block.text, encoding)
+                text, spans = _unmark(legacy.convert(block.text, encoding).strip("\n"))
+                for index, a, b in spans:
+                    fill_spans[(info.number, index)] = (builder.position + a, builder.position + b)
                 builder.add_paragraph(text)
                 page_text.append(text)
         if page_text:
@@ -396,7 +482,24 @@ def _assemble(path: Path, shown: str, infos: list[PageInfo], furniture: Furnitur
     if dropped:
         notes.append(f"page numbers and running headers/footers removed: {dropped} lines")
     return Document(path=shown, sha256="", format="pdf", text=builder.text(), pages=builder.pages(),
-                    tables=builder.tables, notes=notes, warnings=warnings, headers_footers=headers)
+                    tables=builder.tables, notes=notes, warnings=warnings, headers_footers=headers,
+                    signatures=_signatures(infos, fill_spans))
+
+
+def _signatures(infos: list[PageInfo], fill_spans: dict[tuple[int, int], tuple[int, int]]) -> list[SignatureField]:
+    """The signature fields and the widgets that draw text, page by page; a filled-in value
+    with its range in the text."""
+    fields = []
+    for info in infos:
+        for index, widget in enumerate(info.widgets):
+            if widget.signed_at is None and not widget.lines:
+                continue
+            span = fill_spans.get((info.number, index))
+            fields.append(SignatureField(
+                widget.name, info.number, "fill" if span else "stamp", "\n".join(widget.lines),
+                widget.signed_at, widget.signer, widget.reason, widget.location,
+                span[0] if span else None, span[1] if span else None))
+    return fields
 
 
 def _renderers(path: Path, indexes: list[int], dpi: int):

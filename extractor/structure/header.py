@@ -23,6 +23,8 @@ DATE_REACH = 80          # the header date's fact starts within this of "ngày"
 RECIPIENTS_REACH = 3000  # "Kính gửi" is within this of the header's end
 
 NEWS_ARTICLE = "news_article"
+APPENDIX = "Phụ lục"     # the type of an appendix issued as a file of its own
+ATTACHED_REACH = 12      # the "(Kèm theo …)" line is within this many lines of the appendix heading
 
 
 def _type_names() -> dict[str, str]:
@@ -80,6 +82,10 @@ class Header:
     marks: dict[str, Spanned] = field(default_factory=dict)   # urgency, secrecy, draft_mark
     problems: tuple[StructureProblem, ...] = ()
     skip: tuple[Span, ...] = ()
+    # An appendix's "(Kèm theo Nghị định số … của Chính phủ)": the document it is attached to
+    # and the span of that document's issuer, which is the appendix's.
+    attached: OwnReference | None = None
+    attached_issuer: Span | None = None
 
     @property
     def is_news(self) -> bool:
@@ -114,6 +120,9 @@ class Header:
             record.set("date_as_written", date.written)
         for key, mark in self.marks.items():
             record.set(key, mark.value, mark.span)
+        if self.attached is not None:
+            record.set("attached_to", self.attached.fact.value.get("canonical"),
+                       (self.attached.start, self.attached.end))
 
 
 @dataclass(frozen=True)
@@ -128,6 +137,7 @@ class _HeaderLines:
     place_date: tuple[Line, regex.Match] | None
     marks: dict[str, Line]
     subject: Line | None
+    attached: tuple[Line, regex.Match] | None = None
 
 
 def read_header(context: DocumentContext, chrome: Chrome) -> Header:
@@ -177,12 +187,22 @@ def read_header(context: DocumentContext, chrome: Chrome) -> Header:
     if "draft_mark" in marks:
         problems.append(context.problem("draft_mark", *marks["draft_mark"].span))
     skip.extend((line.start, line.end) for line in head.issuer_block)
-    return Header(_kind(head), head.first or 0, end, own, head.issuer_block, doc_type, title,
-                  place, date, marks, tuple(problems), tuple(skip))
+    attached = attached_issuer = None
+    if head.attached is not None:
+        line, m = head.attached
+        attached = next((OwnReference(s, e, f) for s, e, f in context.facts_between(m.start(), m.end(), "doc_ref")),
+                        None)
+        attached_issuer = (m.start("issuer"), m.end("issuer"))
+        skip.append((line.start, context.line_at(m.end() - 1).end))
+        end = max(end, m.end())
+    return Header(_kind(head, attached), head.first or 0, end, own, head.issuer_block, doc_type, title,
+                  place, date, marks, tuple(problems), tuple(skip), attached, attached_issuer)
 
 
-def _kind(head: _HeaderLines) -> str:
+def _kind(head: _HeaderLines, attached: OwnReference | None = None) -> str:
     family = head.own.fact.value.get("family") if head.own is not None else None
+    if family is None and attached is not None:
+        family = attached.fact.value.get("family")  # an appendix is of its document's kind
     if head.party_line or family == "party":
         return "party"
     if family in ("normative", "joint"):
@@ -208,8 +228,8 @@ def _first_lines(context: DocumentContext, chrome: Chrome) -> list[Line]:
     return _by_columns(context, out)
 
 
-# A header line of two columns: a PDF line whose columns the reader separates by a tab, or a
-# table row written as "| cell | cell |".
+# A header line of two columns: a PDF line whose columns the reader separates by a tab, a
+# table row written as "| cell | cell |", or the issuer's line running into the quốc hiệu.
 _COLUMN_SEPARATOR = regex.compile(r"\t|\s\|\s")
 # Inside one column, a rule, the motto and the place-and-date line start a new line.
 _WITHIN_COLUMN = regex.compile(r"[-_=]{3,}|(?=Độc\ lập\ -)|(?=\bSố\s*:)|(?<!\p{L}[ \t])(?=\p{Lu}[\p{L} .]{1,30},\s*ngày\b)")
@@ -239,9 +259,14 @@ def _columns(context: DocumentContext, line: Line) -> list[list[Line]]:
     """A line's columns, each as the lines it holds."""
     text = line.text
     bounds, previous = [], 0
-    for m in _COLUMN_SEPARATOR.finditer(text):
-        bounds.append((previous, m.start()))
-        previous = m.end()
+    national = layout().pattern("national_column").search(text)
+    breaks = sorted([*((m.start(), m.end()) for m in _COLUMN_SEPARATOR.finditer(text)),
+                     *([national.span()] if national else [])])
+    for start, end in breaks:
+        if start < previous:
+            continue
+        bounds.append((previous, start))
+        previous = end
     bounds.append((previous, len(text)))
     columns = []
     for a, b in bounds:
@@ -339,8 +364,19 @@ def _header_lines(context: DocumentContext, chrome: Chrome) -> _HeaderLines:
         elif c in lay.draft_marks:
             marks["draft"] = line
     subject = next((ln for ln in head if lay.pattern("subject").match(ln.text)), None)
+    attached = None
+    if own is None and national is None and type_line is None and _is_appendix_heading(context, head[0]):
+        type_line, block = (head[0], APPENDIX), []  # its caps lines are its title and outline
+        attached = next(((ln, m) for ln in head[1:ATTACHED_REACH]
+                         if (m := lay.pattern("attached_to").match(context.text, ln.start))), None)
     return _HeaderLines(head[0].start, own, national, party_line, type_line, tuple(block), place_date,
-                        marks, subject)
+                        marks, subject, attached)
+
+
+def _is_appendix_heading(context: DocumentContext, line: Line) -> bool:
+    """The first line is an appendix's heading ("Phụ lục VI"): the file is an appendix."""
+    rule = next(r for r in layout().outline if r.id == "appendix")
+    return bool(rule.regex.match(context.clean_line(line)))
 
 
 def _read_date(context: DocumentContext, at: int) -> HeaderDate | None:

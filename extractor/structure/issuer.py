@@ -77,6 +77,8 @@ def resolve_issuer(context: DocumentContext, header: Header, news: NewsPage | No
     provincial body, the province the document names most."""
     problems: list[StructureProblem] = []
     units = [] if header.is_news else _issuer_units(context, header.issuer_block)
+    if not units and header.attached_issuer is not None:
+        units = [(*header.attached_issuer, ())]  # an appendix: its document's issuer
     described = []
     for a, b, leave_out in units:
         unit, spelling = _describe_unit(context, a, b, leave_out)
