@@ -1,6 +1,7 @@
 """The figures of a simplification plan: each procedure's cut of its time (time before - cut =
 time after) and the compliance cost it saves (the cost formula, the working day in hours, the
-saving and its rate, the days of each cost line). Each row is an invented text, the claims read
+saving and its rate, the days of each cost line); and of a procedure's internal process, whose
+steps' times add up to its total. Each row is an invented text, the claims read
 from it (kind, rule, holds or "unchecked") and the findings it must give; the broken rows are the
 same texts with one figure changed."""
 from __future__ import annotations
@@ -34,8 +35,38 @@ COST_CLAIMS = [("product", "product.formula", True), ("product", "product.formul
                ("share", "share.cost_cut", True), ("restatement", "restatement.cut_cost_days", True),
                ("restatement", "restatement.cut_cost_days", True)]
 
+# A procedure's internal process, its cells written one under another.
+STEP = "Bước {n}\n \n{work}\n \nChuyên viên Phòng Hộ tịch\n \n{time}\n \n \n"
+PROCESS = ("**Quy trình số 03**\n \n**Thứ tự công việc**\n \n**Thời gian thực hiện**\n \n \n"
+           + STEP.format(n=1, work="Tiếp nhận hồ sơ trong không quá 01 ngày làm việc", time="0,5 ngày làm việc")
+           + STEP.format(n=2, work="Thẩm định hồ sơ", time="{second}")
+           + STEP.format(n=3, work="Trả kết quả", time="Không tính thời gian")
+           + "**Tổng thời gian giải quyết TTHC**\n \n**{total} ngày làm việc**\n")
+# A process in two parts, one per level of government, each heading stating its time.
+PARTS = ("**Quy trình số 04**\n \n**I**\n \n**Quy trình giải quyết tại cấp\nxã (02 ngày làm việc)**\n \n"
+         + STEP.format(n=1, work="Tiếp nhận", time="0,5 ngày làm việc") + STEP.format(n=2, work="Xác minh", time="{commune}")
+         + "**II**\n \n**Quy trình giải quyết tại cấp\ntỉnh (05 ngày làm việc)**\n \n"
+         + STEP.format(n=1, work="Thẩm định", time="05 ngày làm việc")
+         + "**Tổng thời gian giải quyết TTHC**\n \n**{total} ngày làm việc**\n")
+
 ROWS = [
     # (text, [(claim kind, rule, verdict)], [finding kinds])
+    (PROCESS.format(second="04 ngày làm việc", total="4,5"), [("sum", "sum.step_times", True)], []),
+    (PROCESS.format(second="04 ngày làm việc", total="05"), [("sum", "sum.step_times", False)], ["sum_mismatch"]),
+    # A step whose time is not stated, or stated in hours: unchecked.
+    (PROCESS.format(second="Theo quy định", total="4,5"), [("sum", "sum.step_times", "unchecked")], []),
+    (PROCESS.format(second="04 giờ", total="4,5"), [("sum", "sum.step_times", "unchecked")], []),
+    # A step numbered twice is no list of steps that can be added up.
+    (PROCESS.format(second="04 ngày làm việc", total="4,5").replace("Bước 3", "Bước 2"),
+     [("sum", "sum.step_times", "unchecked")], []),
+    (PARTS.format(commune="1,5 ngày làm việc", total="07"),
+     [("sum", "sum.step_times", True), ("sum", "sum.step_times", True), ("sum", "sum.step_parts", True)], []),
+    (PARTS.format(commune="02 ngày làm việc", total="07"),
+     [("sum", "sum.step_times", False), ("sum", "sum.step_times", True), ("sum", "sum.step_parts", True)],
+     ["sum_mismatch"]),
+    (PARTS.format(commune="1,5 ngày làm việc", total="08"),
+     [("sum", "sum.step_times", True), ("sum", "sum.step_times", True), ("sum", "sum.step_parts", False)],
+     ["sum_mismatch"]),
     (ITEM.format(cut="02 ngày", before="07 ngày", after="05 ngày"), [("difference", "difference.time_cut", True)], []),
     (ITEM.format(cut="02 ngày", before="07 ngày", after="04 ngày"), [("difference", "difference.time_cut", False)],
      ["difference_mismatch"]),
@@ -81,7 +112,8 @@ ROWS = [
 def relations(text: str):
     results, findings = check_document(text, extract_facts(text).facts)
     read = [(r.claim.kind, r.claim.rule, "unchecked" if not r.checked else r.holds) for r in results
-            if r.claim.rule.split(".")[0] in ("difference", "product", "share", "restatement")]
+            if r.claim.rule.split(".")[0] in ("difference", "product", "share", "restatement")
+            or r.claim.rule.startswith("sum.step")]
     return read, [f.kind for f in findings]
 
 

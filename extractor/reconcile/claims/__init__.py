@@ -19,6 +19,7 @@ from .named import named_figure_claims, named_whole_claims
 from .restatements import restatement_claims
 from .shares import share_claims
 from .simplification import simplification_claims
+from .steps import step_time_claims
 from .sums import breakdown_claims, dossier_flow_claims, parallel_label_claims, state_claims
 
 READERS: tuple[Callable[[Reading], list[Claim]], ...] = (
@@ -35,6 +36,7 @@ READERS: tuple[Callable[[Reading], list[Claim]], ...] = (
     formula_claims,
     change_claims,
     simplification_claims,
+    step_time_claims,
 )
 
 
