@@ -39,7 +39,7 @@ PUBLIC = ROOT.parent / "shared" / "corpus" / "public"
 SETS = ("dev", "held_out", "held_out2")
 # The finding kinds the audit raises about arithmetic (the others: numbering, drafts, spelling).
 ARITHMETIC_FINDINGS = {"sum_mismatch", "percent_mismatch", "percent_impossible", "difference_mismatch",
-                       "table_total_mismatch", "figure_restated_differently", "period_total_mismatch",
+                       "table_total_mismatch", "table_count_mismatch", "figure_restated_differently", "period_total_mismatch",
                        "carry_over_mismatch", "restatement_mismatch", "formula_mismatch",
                        "rounding_mismatch", "percent_change_mismatch", "multiple_mismatch", "complement_mismatch"}
 

@@ -24,6 +24,12 @@ SUMMARY = ("Tóm tắt: đến hết năm 2024 số trạm sạc xe điện đ�
 BANDS = ("- Trên 1.250 người đến 2.500 người, cứ 125 người tăng thêm được thêm 2 điểm.\n"
          "- Trên 2.500 người, cứ 125 người tăng thêm được thêm 1 điểm.\n")
 
+# A target of the body copied into a row of the appendix (its cells one under another).
+TARGETS = ("II. MỤC TIÊU\n\n- Tỷ lệ hồ sơ thủ tục hành chính được số hóa kết quả giải quyết đạt {body}.\n\n"
+           "- Tỷ lệ người dân hài lòng với dịch vụ công đạt tối thiểu 90%.\n\nIII. TỔ CHỨC THỰC HIỆN\n\n"
+           "Các sở, ngành thực hiện nhiệm vụ tại Phụ lục của Kế hoạch.\n\n**PHỤ LỤC**\n\nCHỈ TIÊU\n\n \n1\n \n"
+           "Tỷ lệ hồ sơ thủ tục hành chính được số hóa kết quả giải quyết đạt {appendix}.\n \nSở Nội vụ\n \n")
+
 # A formula written out, and a figure rounded in words.
 FORMULA = "Số phiếu mỗi xã sẽ là: P = (46.800 x 1.500)/ 325.000 = {result} phiếu (làm tròn {rounded} phiếu)."
 
@@ -48,6 +54,12 @@ ROWS = [
      [("restatement", "restatement.label_anchor", False), ("restatement", "restatement.equal", True)],
      ["restatement_mismatch"]),
     (BANDS, [], []),
+    (TARGETS.format(body="80%", appendix="80%"), [("restatement", "restatement.appendix_row", True)], []),
+    (TARGETS.format(body="80%", appendix="85%"), [("restatement", "restatement.appendix_row", False)],
+     ["restatement_mismatch"]),
+    # A label the appendix states for several rows is a template, not the body's figure.
+    (TARGETS.format(body="80%", appendix="85%").replace("Sở Nội vụ\n", "Sở Nội vụ\n \n2\n \nTỷ lệ hồ sơ thủ tục "
+                                                       "hành chính được số hóa kết quả giải quyết đạt 60%.\n"), [], []),
     # The same words in two periods are two figures.
     ("Năm 2023, toàn tỉnh tiếp nhận 12.345 hồ sơ trực tuyến, đạt 61,5% tổng số hồ sơ.\n\nNội dung khác.\n\n"
      "Năm 2024, toàn tỉnh tiếp nhận 13.579 hồ sơ trực tuyến, đạt 61,5% tổng số hồ sơ.\n", [], []),

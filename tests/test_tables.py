@@ -138,3 +138,43 @@ from hypothesis import strategies as st  # noqa: E402
 def test_markdown_tables_read_as_line_by_line(pieces):
     text = "".join(pieces)
     assert markdown_tables(text) == _markdown_tables_line_by_line(text)
+
+
+# A list of procedures whose caption and group rows state how many rows they hold.
+COUNTED = """A. DANH MỤC THỦ TỤC HÀNH CHÍNH CÔNG BỐ ({all} TTHC)
+
+| TT | Tên TTHC | Thời hạn giải quyết |
+|---|---|---|
+| I | LĨNH VỰC HỘ TỊCH ({civil} TTHC) | |
+| I.1 | Thủ tục cấp tỉnh (02 TTHC) | |
+| 1 | Đăng ký khai sinh có yếu tố nước ngoài | 15 ngày |
+| 2 | Đăng ký kết hôn có yếu tố nước ngoài | 15 ngày |
+| I.2 | Thủ tục cấp xã ({commune} TTHC) | |
+| 1 | Đăng ký khai tử | 01 ngày |
+| II | LĨNH VỰC CHỨNG THỰC (02 TTHC) | |
+| 1 | Chứng thực bản sao | Trong ngày |
+| 2 | Chứng thực chữ ký | Trong ngày |
+"""
+
+
+@pytest.mark.parametrize("counts, expected", [
+    ({"all": "05", "civil": "03", "commune": "01"}, []),
+    # The field says 4 where its subgroups list 2 + 1 rows, and the part says 6 for 5 rows.
+    ({"all": "06", "civil": "04", "commune": "01"},
+     [("table.row_count", 6, 5), ("table.row_count", 4, 3), ("table.group_count", 4, 3)]),
+    # A subgroup's count off by one: its rows, and the field's sum of its subgroups.
+    ({"all": "05", "civil": "03", "commune": "02"}, [("table.group_count", 3, 4), ("table.row_count", 2, 1)]),
+])
+def test_the_counts_a_list_states_against_its_rows(counts, expected):
+    text = COUNTED.format(**counts)
+    found = table_findings(text, markdown_tables(text))
+    assert [(f.rule, f.stated, f.expected) for f in found] == expected
+    assert {f.kind for f in found} <= {"table_count_mismatch", "table_total_mismatch"}
+
+
+def test_a_group_with_an_unnumbered_row_is_not_counted():
+    text = COUNTED.format(all="05", civil="03", commune="01").replace("| 1 | Đăng ký khai tử |", "| | Đăng ký khai tử |")
+    # The caption, the field I and its subgroup I.2 hold the unnumbered row: only I.1 and II are counted.
+    assert [(c.rule, c.values["label"]) for c in table_claims(text, table_views(text, markdown_tables(text)))
+            if "count" in c.rule] == [("table.row_count", "Thủ tục cấp tỉnh (02 TTHC)"),
+                                      ("table.row_count", "LĨNH VỰC CHỨNG THỰC (02 TTHC)")]

@@ -82,7 +82,7 @@ def table_claims(text: str, views: Iterable[TableView], facts: Sequence[Fact] = 
     cells = _CellFacts(text, facts)
     claims = []
     for view in views:
-        claims += _column_claims(view, cells) + _row_claims(view, cells)
+        claims += _column_claims(view, cells) + _row_claims(view, cells) + _count_claims(view, cells)
     return claims
 
 
@@ -205,3 +205,90 @@ def _row_claims(view: TableView, cells: _CellFacts) -> list[Claim]:
                              "column": headers[t], "label": " ".join(c.text for c in row[:2]).strip(),
                              "finding": FINDING_KIND}))
     return claims
+
+
+COUNT_FINDING_KIND = "table_count_mismatch"
+# A group row that states how many rows it holds: "I | LĨNH VỰC CHỨNG THỰC (17 TTHC)".
+_STATED_COUNT = regex.compile(r"\((?P<n>\d{1,4})[ \t]+\p{L}[^()\d]*\)\W*$")
+# "I.1": a subgroup, between "I" and the numbered rows.
+_SUBGROUP = regex.compile(r"^[IVXL]+\.\d{1,2}$")
+SUBGROUP_LEVEL = 1.5
+ITEM_LEVEL = 2
+
+
+def _count_level(index: str) -> float | None:
+    text = index.strip().rstrip(".)/:").strip()
+    return SUBGROUP_LEVEL if _SUBGROUP.match(text) else _level(index)
+
+
+def _count_claims(view: TableView, cells: _CellFacts) -> list[Claim]:
+    """A group row stating its count ("I | LĨNH VỰC CHỨNG THỰC (17 TTHC)") against the numbered
+    rows under it, and against the counts its subgroups state ("I.1 | … (06 TTHC)"). The rows
+    under a group run to the next row of its level or above; a row among them with no number
+    of a level (a note, a merged cell) leaves the group uncounted."""
+    rows = [row for row in view.rows if len(row) > 1]
+    caption = _caption_cell(cells.text, rows)
+    # The rows of the column headings come before the first numbered row.
+    rows = rows[next((i for i, row in enumerate(rows) if _count_level(row[0].text) is not None), len(rows)):]
+    levels = [_count_level(row[0].text) for row in rows]
+    stated = [_stated_count(row[1], cells, view.table.page) for row in rows]
+    if caption is not None and _stated_count(caption, cells, view.table.page) is not None:
+        # "A. DANH MỤC THỦ TỤC HÀNH CHÍNH SỬA ĐỔI, BỔ SUNG (51 TTHC)" on the line above the
+        # table: a count over all its rows.
+        rows, levels = [[Cell(""), caption]] + rows, [TOTAL_LEVEL] + levels
+        stated = [_stated_count(caption, cells, view.table.page)] + stated
+    claims = []
+    for i, (level, count) in enumerate(zip(levels, stated)):
+        if level is None or count is None or level >= ITEM_LEVEL:
+            continue
+        under = []
+        for j in range(i + 1, len(rows)):
+            if levels[j] is not None and levels[j] <= level:
+                break
+            under.append(j)
+        if not under or any(levels[j] is None for j in under):
+            continue
+        fact, value = count
+        label = rows[i][1].text
+        items = [j for j in under if levels[j] == ITEM_LEVEL]
+        if items:
+            claims.append(Claim("sum", "table.row_count", [fact] + [cells.fact(rows[j][0], view.table.page) or fact
+                                                                    for j in items][:1],
+                                {"total": value, "parts": [Decimal(1)] * len(items), "exhaustive": True,
+                                 "column": view.column_headers[1] if len(view.column_headers) > 1 else "",
+                                 "label": label, "finding": COUNT_FINDING_KIND}))
+        top = min(levels[j] for j in under)
+        groups = [j for j in under if levels[j] == top]
+        if top < ITEM_LEVEL and all(stated[j] is not None for j in groups):
+            claims.append(Claim("sum", "table.group_count", [fact] + [stated[j][0] for j in groups],
+                                {"total": value, "parts": [stated[j][1] for j in groups], "exhaustive": True,
+                                 "column": view.column_headers[1] if len(view.column_headers) > 1 else "",
+                                 "label": label, "finding": FINDING_KIND}))
+    return claims
+
+
+def _caption_cell(text: str, rows: list[list[Cell]]) -> Cell | None:
+    """The line right above a table (blank lines between), as a cell."""
+    first = next((c.start for row in rows for c in row if c.start is not None), None)
+    if first is None:
+        return None
+    end = text.rfind("\n", 0, first)
+    while end > 0 and not text[text.rfind("\n", 0, end) + 1:end].strip():
+        end = text.rfind("\n", 0, end)
+    if end <= 0:
+        return None
+    start = text.rfind("\n", 0, end) + 1
+    return Cell(text[start:end], start, end)
+
+
+def _stated_count(cell: Cell, cells: _CellFacts, page: int | None) -> tuple[Fact, Decimal] | None:
+    """The count a group row's label states, as the fact found there (or the number itself)."""
+    m = _STATED_COUNT.search(cell.text)
+    if m is None or cell.start is None:
+        return None
+    start = cell.start + m.start("n")
+    fact = cells.by_span.get(start)
+    if fact is None or fact.kind != "quantity":
+        fact = Fact("quantity", m["n"], start, start + len(m["n"]), "table.stated_count",
+                    {"value": Decimal(m["n"]), "decimals": 0, "unit": None}, page)
+    return fact, Decimal(m["n"])

@@ -107,6 +107,9 @@ def finding_message(finding, lang: str = "vi") -> str:
     if finding.kind == "duplicate_differs":
         return message("finding_duplicate_differs", lang,
                        pairs="; ".join(f"{x} / {y}" for x, y in d["figures"]))
+    if finding.kind == "table_count_mismatch":
+        return message("finding_table_count_mismatch", lang, label=d["label"], expected=n(finding.expected),
+                       stated=n(finding.stated))
     if finding.kind == "table_total_mismatch":
         return message("finding_table_total_mismatch", lang, label=d["label"], column=d["column"],
                        parts=" + ".join(n(p) for p in d["parts"]), expected=n(finding.expected), stated=n(finding.stated))

@@ -18,6 +18,8 @@ from .formulas import formula_claims
 from .named import named_figure_claims, named_whole_claims
 from .restatements import restatement_claims
 from .shares import share_claims
+from .simplification import simplification_claims
+from .steps import step_time_claims
 from .sums import breakdown_claims, dossier_flow_claims, parallel_label_claims, state_claims
 
 READERS: tuple[Callable[[Reading], list[Claim]], ...] = (
@@ -33,6 +35,8 @@ READERS: tuple[Callable[[Reading], list[Claim]], ...] = (
     restatement_claims,
     formula_claims,
     change_claims,
+    simplification_claims,
+    step_time_claims,
 )
 
 

@@ -173,3 +173,15 @@ def _table_lines(text: str):
 def _inside(figure: Figure, spans: list[tuple[int, int]]) -> bool:
     """A count inside "56/56 nhiệm vụ" is the ratio's, not a figure of its own."""
     return any(start <= figure.start and figure.end <= end for start, end in spans)
+
+
+def stated_claim(kind: str, rule: str, facts: Sequence[Fact | None], values: dict[str, Any], *,
+                 unchecked: str) -> Claim:
+    """A claim over the facts that state it. When the wording names a relation but one of its
+    figures is not stated (None: a change with no earlier figure, a cut with no time before), the
+    claim is listed as unchecked with the reason ``unchecked``, over the facts that are stated:
+    no other figure is taken to be the missing one because it fits."""
+    present = [f for f in facts if f is not None]
+    if len(present) < len(facts):
+        values = {**values, "unchecked": unchecked}
+    return Claim(kind, rule, present, values)

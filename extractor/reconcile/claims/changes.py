@@ -20,7 +20,7 @@ from ...facts import Fact
 from ..arithmetic import percent_holds, rounds_to
 from ..clauses import in_comparison
 from ..vocabulary import cue_pattern, cue_regex, cue_words
-from .base import Claim, Figure, Reading
+from .base import Claim, Figure, Reading, stated_claim
 
 # The words between a change's percentage and its "so với" ("tăng 12,5% so với cùng kỳ").
 CHANGE_LOOKAHEAD = 30
@@ -115,13 +115,11 @@ def _percent_change_claims(reading: Reading) -> list[Claim]:
         direction = 1 if cue_regex("increase_words").fullmatch(sign["sign"]) else -1
         values = {"percent": Decimal(percent.value["value"]), "decimals": percent.value["decimals"],
                   "sign": direction, "current": subject.value}
-        if previous is None:
-            values["unchecked"] = "previous_not_stated"
-            claims.append(Claim("percent_change", "change.percent", [subject.fact, percent], values))
-            continue
-        values.update(previous=previous.value, current_error=written_precision(subject.fact),
-                      previous_error=written_precision(previous.fact))
-        claims.append(Claim("percent_change", "change.percent", [subject.fact, previous.fact, percent], values))
+        if previous is not None:
+            values.update(previous=previous.value, current_error=written_precision(subject.fact),
+                          previous_error=written_precision(previous.fact))
+        claims.append(stated_claim("percent_change", "change.percent", [subject.fact, previous and previous.fact, percent],
+                                   values, unchecked="previous_not_stated"))
     return claims
 
 
@@ -146,13 +144,12 @@ def _multiple_claims(reading: Reading) -> list[Claim]:
         values = {"times": times, "decimals": decimals, "bound": (m["bound"] or "").lower() or None,
                   "current": subject.value}
         other = _other(reading, subject, m.end())
-        if other is None or other.value <= 0:
-            values["unchecked"] = "base_not_stated"
-            claims.append(Claim("multiple", "change.multiple", [subject.fact, fact], values))
-            continue
-        values.update(base=other.value, current_error=written_precision(subject.fact),
-                      base_error=written_precision(other.fact))
-        claims.append(Claim("multiple", "change.multiple", [subject.fact, other.fact, fact], values))
+        other = other if other is not None and other.value > 0 else None
+        if other is not None:
+            values.update(base=other.value, current_error=written_precision(subject.fact),
+                          base_error=written_precision(other.fact))
+        claims.append(stated_claim("multiple", "change.multiple", [subject.fact, other and other.fact, fact], values,
+                                   unchecked="base_not_stated"))
     return claims
 
 
@@ -177,13 +174,12 @@ def _plan_claims(reading: Reading) -> list[Claim]:
         values = {"part": subject.value, "percent": Decimal(percent.value["value"]),
                   "decimals": percent.value["decimals"]}
         plan = _other(reading, subject, percent.end)
-        if plan is None or plan.value <= 0:
-            values["unchecked"] = "plan_not_stated"
-            claims.append(Claim("share", "share.plan", [subject.fact, percent], values))
-            continue
-        values.update(whole=plan.value, part_error=written_precision(subject.fact),
-                      whole_error=written_precision(plan.fact))
-        claims.append(Claim("share", "share.plan", [subject.fact, plan.fact, percent], values))
+        plan = plan if plan is not None and plan.value > 0 else None
+        if plan is not None:
+            values.update(whole=plan.value, part_error=written_precision(subject.fact),
+                          whole_error=written_precision(plan.fact))
+        claims.append(stated_claim("share", "share.plan", [subject.fact, plan and plan.fact, percent], values,
+                                   unchecked="plan_not_stated"))
     return claims
 
 

@@ -24,19 +24,25 @@ from .base import Claim, Reading
 # A formula stands on one line, or its "= result" opens the next one; its left side is never
 # longer than this.
 FORMULA_CHARS = 160
-# Words after a number inside a formula that are its unit ("9.530.000 người", "5.000 tỷ đồng").
-UNIT_WORDS = 2
+# Words after a number inside a formula that are its unit ("9.530.000 người", "5.000 tỷ đồng",
+# "10 ngày làm việc"); the last may be a rate ("40.000 đồng/giờ", "10 hồ sơ/năm").
+UNIT_WORDS = 3
 # A rounded figure follows the figure it rounds within a few words ("43.719 người (làm tròn 44.000").
 ROUNDED_GAP = 30
 # No written figure is longer; a match at a position is bounded by it as well as by the gap,
 # because the regex module looks for a pattern's required words up to the end of the text it is
 # given, and a document of 60,000 figures would be scanned to its end 60,000 times.
 NUMBER_CHARS = 40
+# The hours of a working day (Bộ luật Lao động: 8 hours a day), as a compliance-cost formula
+# counts them: "10 ngày làm việc = 80 giờ".
+WORKING_DAY_HOURS = 8
+# Words of the unit between a figure and its rounding ("43.719 người (làm tròn …").
+ROUNDED_UNIT_WORDS = 2
 
 _NUMBER = r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?"
 _TOKEN = regex.compile(
-    rf"[ \t\n]*(?:(?P<number>{_NUMBER})(?P<unit>(?:[ \t]*(?![x×][ \t\d(])\p{{L}}[\p{{L}}\d]*){{0,{UNIT_WORDS}}})"
-    r"|(?P<op>[×*/+\-]|x(?=[ \t]*[\d(]))|(?P<open>\()|(?P<close>\)))")
+    rf"[ \t\n]*(?:(?P<number>{_NUMBER})(?P<unit>(?:[ \t]*(?![x×][ \t\d(])\p{{L}}[\p{{L}}\d]*(?:/\p{{L}}+)?){{0,{UNIT_WORDS}}})"
+    r"|(?P<op>[×*/+\-]|x(?=[ \t]*[\d(]))|(?P<open>\()|(?P<close>\))|(?P<same>=))")
 _RESULT = regex.compile(rf"[ \t]*\n?[ \t]*=[ \t\n]*(?P<number>{_NUMBER})(?P<percent>[ \t]*%)?")
 _EQUALS = regex.compile(r"=")
 
@@ -55,7 +61,7 @@ def formula_claims(reading: Reading) -> list[Claim]:
         claim = _formula_claim(text, tokens, result)
         if claim is not None:
             claims.append(claim)
-    return claims + _rounded_claims(reading)
+    return claims + _rounded_claims(reading) + _working_hours_claims(reading)
 
 
 def _leading_blanks(text: str, at: int) -> int:
@@ -70,7 +76,15 @@ def _left_side(text: str, equals: int) -> tuple[int, list] | None:
     '=' opens a line) with two numbers and an operator at least: its start and tokens."""
     end = equals - _leading_blanks(text, equals)
     line_start = text.rfind("\n", 0, end) + 1
-    window_start = max(line_start, end - FORMULA_CHARS, text.rfind("=", 0, end) + 1)
+    window_start = max(line_start, end - FORMULA_CHARS)
+    # An earlier '=' ends the expression, unless it stands inside a parenthesis the expression
+    # closes: "(10 ngày làm việc = 80 giờ x 40.000 đồng/giờ) x 10 hồ sơ/năm = …".
+    at = end
+    while (inner := text.rfind("=", window_start, at)) >= 0:
+        if text.count(")", inner, end) <= text.count("(", inner, end):
+            window_start = inner + 1
+            break
+        at = inner
     for start in range(window_start, end):
         if not (text[start].isdigit() or text[start] == "(") or (start > 0 and (text[start - 1].isdigit() or text[start - 1] in ".,")):
             continue
@@ -150,6 +164,10 @@ def _evaluate(tokens: list) -> Decimal | None:
             items.append({"x": "*", "×": "*"}.get(t["op"], t["op"]))
         else:
             items.append(t.group().strip())
+    if items.count(")") == items.count("(") + 1 and "=" in items and items.index("=") < items.index(")"):
+        # "09 ngày làm việc = 72 giờ x 40.000 đồng/giờ) x 10 hồ sơ/năm": the writer left out
+        # the parenthesis that opens the conversion.
+        items.insert(0, "(")
     position = 0
 
     def expression() -> Decimal:
@@ -176,6 +194,11 @@ def _evaluate(tokens: list) -> Decimal | None:
         position += 1
         if item == "(":
             value = expression()
+            if items[position] == "=":
+                # "(10 ngày làm việc = 80 giờ x …)": the figure restated; the formula goes on
+                # with its right side.
+                position += 1
+                value = expression()
             if items[position] != ")":
                 raise ValueError("unbalanced")
             position += 1
@@ -221,10 +244,32 @@ def _rounded_claims(reading: Reading) -> list[Claim]:
 
 
 def _unit_length(text: str, at: int) -> int:
-    unit = regex.match(rf"(?:[ \t]+\p{{L}}+){{0,{UNIT_WORDS}}}", text[at:at + ROUNDED_GAP])
+    unit = regex.match(rf"(?:[ \t]+\p{{L}}+){{0,{ROUNDED_UNIT_WORDS}}}", text[at:at + ROUNDED_GAP])
     return len(unit.group()) if unit else 0
 
 
 def _trailing_zeros(written: str) -> int:
     digits = written.split(",")[0].replace(".", "")
     return len(digits) - len(digits.rstrip("0")) if digits.strip("0") else 0
+
+
+# ---------------------------------------------------------------- "10 ngày làm việc = 80 giờ"
+
+@functools.lru_cache(maxsize=1)
+def _working_hours() -> regex.Pattern:
+    return regex.compile(rf"(?<![\d.,])(?P<days>{_NUMBER})[ \t\n]+(?:{cue_pattern('working_day_words')})[ \t\n]*=[ \t\n]*"
+                         rf"(?P<hours>{_NUMBER})[ \t\n]*(?:{cue_pattern('hour_words')})(?!\p{{L}})", regex.I)
+
+
+def _working_hours_claims(reading: Reading) -> list[Claim]:
+    """'10 ngày làm việc = 80 giờ': the days times the hours of a working day."""
+    claims = []
+    for m in _working_hours().finditer(reading.text):
+        days, _ = parse_number(m["days"])
+        hours, places = parse_number(m["hours"])
+        claims.append(Claim("product", "product.working_hours",
+                            [_number_fact(reading.text, m.start("days"), m.start("days") + len(m["days"])),
+                             _number_fact(reading.text, m.start("hours"), m.end())],
+                            {"computed": days * WORKING_DAY_HOURS, "stated": hours, "places": places,
+                             "expression": f"{m['days']} × {WORKING_DAY_HOURS}"}))
+    return claims

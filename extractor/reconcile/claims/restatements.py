@@ -50,6 +50,9 @@ TEMPLATE_VALUES = 3
 TEMPLATE_MENTIONS = 50
 # Characters around a figure in which its label and context words are read.
 CONTEXT_WINDOW_CHARS = 200
+# A figure of the body and the appendix row that copies its sentence have this many words
+# before them in common ("… doanh nghiệp vừa và nhỏ địa phương ứng dụng công nghệ số đạt 60%").
+APPENDIX_LABEL_WORDS = 6
 # An appendix reference and the heading it names: "Phụ lục 01" and "PHỤ LỤC 01:".
 APPENDIX_HEADING_LINE_CHARS = 40
 
@@ -58,7 +61,8 @@ _DIGITS = regex.compile(r"\d")
 
 
 def restatement_claims(reading: Reading) -> list[Claim]:
-    return _appendix_claims(reading) + _cut_time_claims(reading) + _repeated_claims(reading)
+    repeated = _repeated_claims(reading)
+    return _appendix_claims(reading) + _cut_time_claims(reading) + repeated + _appendix_row_claims(reading, repeated)
 
 
 # ---------------------------------------------------------------- a time limit and its cut
@@ -193,6 +197,53 @@ def _same_kind(a: Fact, b: Fact) -> bool:
 
 def _amount(fact: Fact) -> Decimal:
     return Decimal(fact.value["amount"] if fact.kind == "money" else fact.value["value"])
+
+
+# ---------------------------------------------------------------- body and appendix row
+
+def _appendix_row_claims(reading: Reading, taken: list[Claim]) -> list[Claim]:
+    """A target or a result of the body copied into a row of an appendix's table ("- Tỷ lệ
+    doanh nghiệp … ứng dụng công nghệ số đạt 60%." and the row "2 | Tỷ lệ doanh nghiệp … ứng
+    dụng công nghệ số đạt 60%."): the same kind and unit, the same APPENDIX_LABEL_WORDS words
+    before each in its sentence, the same words after it and the same period, one figure in the body (before the first
+    appendix heading) and one after it. A label stated more than once on either side is a
+    list's template, not one figure."""
+    text, layout = reading.text, reading.layout
+    first = _first_appendix(text)
+    if first is None:
+        return []
+    body: dict[tuple, list[_Mention]] = defaultdict(list)
+    appendix: dict[tuple, list[_Mention]] = defaultdict(list)
+    for m in _mentions(reading):
+        start = layout.sentence_span(m.fact.start)[0]
+        words = [w.lower() for w in _WORD.findall(text, max(start, m.fact.start - CONTEXT_WINDOW_CHARS), m.fact.start)]
+        if len(words) < APPENDIX_LABEL_WORDS:
+            continue
+        # The words after it in its sentence too: "… chiếm tối thiểu 80% các hoạt động" is not
+        # "… chiếm tối thiểu 50% tổng số hoạt động".
+        key = (m.kind, tuple(words[-APPENDIX_LABEL_WORDS:]), tuple(m.after[:CONTEXT_WORDS]))
+        (appendix if m.fact.start > first else body)[key].append(m)
+    pairs = {tuple(sorted(f.start for f in c.facts)) for c in taken}
+    claims = []
+    for key, copies in appendix.items():
+        stated = body.get(key, [])
+        if len(stated) != 1 or len(copies) != 1:
+            continue
+        a, b = stated[0], copies[0]
+        if (a.periods and b.periods and a.periods != b.periods) or (a.fact.start, b.fact.start) in pairs:
+            continue
+        claims.append(Claim("restatement", "restatement.appendix_row", [a.fact, b.fact],
+                            {"values": [_written_value(a), _written_value(b)], "where": "appendix"}))
+    return claims
+
+
+def _first_appendix(text: str) -> int | None:
+    """Where the first appendix starts: its numbered heading, or a line that is only the word
+    ("**PHỤ LỤC**")."""
+    alone = regex.compile(r"^[ \t*#_]*(?:" + cue_pattern("appendix_words") + r")(?:\s+(?:số\s+)?[0-9IVX]+[a-z]?)?[ \t*#_:.]*$",
+                          regex.I | regex.M).search(text)
+    starts = list(_appendix_headings(text).values()) + ([alone.start()] if alone else [])
+    return min(starts) if starts else None
 
 
 # ---------------------------------------------------------------- a figure stated twice
