@@ -42,6 +42,29 @@ def test_a_report_citing_a_replaced_plan_gives_exactly_that_finding():
     assert english["message"] == "40/BC-SNV of 20/06/2024 cites 10/KH-UBND as its basis, which 25/KH-UBND replaced on 01/03/2024"
 
 
+BASIS_LINE = ("Căn cứ Kế hoạch số 10/KH-UBND ngày 10/01/2024 của Ủy ban nhân dân tỉnh về cải cách hành chính "
+              "năm 2024;")
+
+
+@pytest.mark.parametrize("line", [
+    # The old plan second in a Căn cứ list, after a title holding cue words and an issuer with a comma.
+    "Căn cứ Quyết định số 5/QĐ-UBND ngày 02/01/2024 của Chủ tịch, Phó Chủ tịch Ủy ban nhân dân tỉnh hướng dẫn "
+    "thực hiện cải cách hành chính; Kế hoạch số 10/KH-UBND ngày 10/01/2024 của Ủy ban nhân dân tỉnh;",
+    # On a line of its own, continuing the list.
+    "Căn cứ Quyết định số 5/QĐ-UBND ngày 02/01/2024 của Ủy ban nhân dân tỉnh sửa đổi, bổ sung quy chế;\n"
+    "Kế hoạch số 10/KH-UBND ngày 10/01/2024 của Ủy ban nhân dân tỉnh về cải cách hành chính năm 2024;",
+])
+def test_a_report_citing_the_replaced_plan_deep_in_its_basis_list(tmp_path, line):
+    report = tmp_path / "bc_40_bao_cao.txt"
+    text = (DATA / "bc_40_bao_cao.txt").read_text(encoding="utf-8")
+    assert BASIS_LINE in text
+    report.write_text(text.replace(BASIS_LINE, line), encoding="utf-8")
+    audit = audit_paths([str(DATA / "kh_10_cu.txt"), str(DATA / "kh_25_moi.txt"), str(report)])
+    found = graph_findings(audit)
+    assert [f.kind for f, _ in found] == ["basis_superseded"]
+    assert sorted(Path(p).name for p in found[0][1]) == ["bc_40_bao_cao.txt", "kh_25_moi.txt"]
+
+
 def test_a_basis_cited_before_it_was_replaced_is_no_finding(tmp_path):
     early = tmp_path / "bc_early.txt"
     early.write_text((DATA / "bc_40_bao_cao.txt").read_text(encoding="utf-8")

@@ -121,3 +121,56 @@ def test_quoted_titles(example):
 @pytest.mark.parametrize("text", DATA["quoted_title"]["counter_examples"])
 def test_quoted_title_counter_examples(text):
     assert quoted_title(text, 0) is None
+
+
+@pytest.mark.parametrize("text", DATA["opening"]["examples"], ids=[t[:50] for t in DATA["opening"]["examples"]])
+def test_a_paragraph_cue_opening_its_line_governs_the_whole_list(text):
+    assert citation(text)["relation"] == "basis"
+
+
+@pytest.mark.parametrize("text", DATA["opening"]["counter_examples"], ids=[t[:50] for t in DATA["opening"]["counter_examples"]])
+def test_an_opening_cue_stops_at_a_clause_of_its_own_or_the_paragraph_end(text):
+    assert citation(text)["relation"] != "basis"
+
+
+@pytest.mark.parametrize("example", DATA["parts"]["examples"], ids=[e["text"][:50] for e in DATA["parts"]["examples"]])
+def test_a_cue_on_a_part_tied_to_a_citation(example):
+    assert citation(example["text"])["relation"] == example["relation"]
+
+
+@pytest.mark.parametrize("example", DATA["parts"]["counter_examples"],
+                         ids=[e["text"][:50] for e in DATA["parts"]["counter_examples"]])
+def test_a_part_cue_counter_examples(example):
+    assert citation(example["text"])["relation"] != example["relation"]
+
+
+@pytest.mark.parametrize("text", DATA["quoted_provision"]["examples"], ids=[t[:50] for t in DATA["quoted_provision"]["examples"]])
+def test_a_citation_in_a_quoted_provision_has_no_relation(text):
+    assert citation(text)["relation"] is None
+
+
+@pytest.mark.parametrize("text", DATA["quoted_provision"]["counter_examples"],
+                         ids=[t[:50] for t in DATA["quoted_provision"]["counter_examples"]])
+def test_a_citation_outside_a_quoted_provision_keeps_its_relation(text):
+    assert citation(text)["relation"] is not None
+
+
+@pytest.mark.parametrize("text,relation", [
+    # Each ";" item opening with a citation shares the relation of the item before it.
+    ("Thực hiện Nghị quyết số 214/NQ-CP ngày 23/7/2025 của Chính phủ ban hành Kế hoạch hành động; "
+     "Nghị định số 278/2025/NĐ-CP của Chính phủ quy định về kết nối, chia sẻ dữ liệu; "
+     "<0>Quyết định số 142/QĐ-TTg của Thủ tướng Chính phủ</0> phê duyệt Chiến lược dữ liệu quốc gia;", "implements"),
+    ("Xét Tờ trình số 444/TTr-UBND về việc ban hành Nghị quyết; <0>Tờ trình số 445/TTr-UBND</0> về việc bổ sung;",
+     "proposed_by"),
+    # An item that opens with words of its own does not.
+    ("Xét Tờ trình số 444/TTr-UBND về việc ban hành Nghị quyết; Báo cáo thẩm tra <0>số 123/BC-BPC</0>;", None),
+    # Joined by "và" to a citation whose title holds the nearest cue: listed with it.
+    ("Thực hiện ý kiến của Ban Tổ chức Trung ương tại Văn bản số 9151-CV/BTCTW ngày 29/7/2025 về triển khai "
+     "các kết luận của Bộ Chính trị, Ban Bí thư và <0>Văn bản số 9671-CV/BTCTW ngày 17/9/2025</0> về vị trí việc làm",
+     "implements"),
+    # The cue of the title governs the citation it names.
+    ("Sửa đổi 01 thủ tục tại Quyết định 897/QĐ-TTPVHCC ngày 24/6/2025 về việc công bố Danh mục thủ tục thực hiện "
+     "theo <0>Nghị quyết 66/NQ-CP ngày 26/3/2025</0>", None),
+])
+def test_citations_listed_with_another_share_its_relation(text, relation):
+    assert citation(text)["relation"] == relation

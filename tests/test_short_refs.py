@@ -52,6 +52,15 @@ RESOLVED = [
     ("Số: 10/BNV-CQĐP\n\nQuốc hội đã thông qua Luật Tổ chức chính quyền địa phương <1>số 72/2025/QH15</1>. "
      "Để triển khai thi hành <s>Luật\nnày</s>, Bộ Nội vụ xây dựng văn bản."),
     ("Số: 12/KH-UBND\n\nThực hiện <1>Thông tư số 01/2024/TT-BNV ngày 05/01/2024</1>, phạm vi của <s>Thông tư này</s> gồm"),
+    # "Luật này" in a quoted provision: the law whose provision is quoted.
+    ("Số: 56/BTC-CS\n\n- Tại Điều 16 Luật Khoa học, Công nghệ và Đổi mới sáng tạo <1>số 93/2025/QH15</1> quy định:\n\n"
+     "“Điều 16.\n1. Nhiệm vụ thực hiện từ nguồn kinh phí theo quy định\ntại Điều 62 của <s>Luật này</s>.”"),
+    # A law named with its number, its name holding "và", a line break or a small letter.
+    ("Căn cứ Luật Phí và\nlệ phí <1>số 97/2015/QH13</1>;\nCăn cứ Nghị định số 120/2016/NĐ-CP quy định chi tiết một số điều "
+     "của <s>Luật Phí và lệ phí</s>;"),
+    ("Căn cứ Luật Quản lý\nthuế <1>số 38/2019/QH14</1>;\nThực hiện <s>Luật Quản\nlý thuế</s>,"),
+    ("- Tại Điều 11 Luật thuế thu nhập cá nhân <1>số 04/2007/QH12</1> quy định thu nhập chịu thuế. Các văn bản hướng "
+     "dẫn <s>Luật thuế thu nhập cá nhân</s>."),
 ]
 
 AMBIGUOUS = [
@@ -71,6 +80,13 @@ AMBIGUOUS = [
     # "Thông tư này" in a plan naming two circulars just before: either.
     ("Số: 12/KH-UBND\n\nThực hiện Thông tư số 01/2024/TT-BNV và Thông tư số 02/2024/TT-BNV, phạm vi của <s>Thông tư này</s> gồm",
      ["2/2024/TT-BNV", "1/2024/TT-BNV"]),
+    # A draft of a law named like the one in force, or the law amending it: not that one.
+    ("Căn cứ Luật Phí và lệ phí số 97/2015/QH13;\nBộ Tài chính đang trình dự thảo <s>Luật Phí và lệ phí</s> sửa đổi.", []),
+    ("Căn cứ Luật Phí và lệ phí số 97/2015/QH13;\nQuốc hội sẽ thông qua <s>Luật Phí và lệ phí</s> (sửa đổi).", []),
+    ("Căn cứ Luật Tổ chức chính quyền địa phương số 72/2025/QH15;\nTheo dự thảo <s>Luật Tổ chức chính quyền địa phương</s>,", []),
+    # "Nghị định này" in the new wording of an article quoted by an amending decree: the amended
+    # decree's words, which no citation before the quotation names.
+    ("Số: 107/2021/NĐ-CP\n\nĐiều 1. Sửa đổi, bổ sung khoản 1 Điều 5 như sau:\n“1. Theo quy định tại <s>Nghị định này</s>.”", []),
 ]
 
 
@@ -137,3 +153,10 @@ def test_this_decree_is_the_number_of_a_header_laid_out_in_a_table_row():
     value, spans = short_at("| CHÍNH PHỦ Số: <1>30/2020/NĐ-CP</1> | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\n"
                             "NGHỊ ĐỊNH\nĐiều 1. Phạm vi điều chỉnh của <s>Nghị định này</s>.")
     assert value["self"] is True and value["resolves_to"]["canonical"] == "30/2020/NĐ-CP"
+
+
+def test_a_law_named_in_the_title_of_an_amending_law_is_not_given_its_number():
+    text = ("Căn cứ Luật sửa đổi, bổ sung một số điều của Luật Tổ chức Chính phủ và Luật Thủ đô số 47/2019/QH14;\n"
+            "Thực hiện Luật Thủ đô.")
+    refs = [f for f in extract_facts(text).facts if f.kind == "doc_ref" and f.value.get("short")]
+    assert not [f for f in refs if (f.value.get("resolves_to") or {}).get("canonical") == "47/2019/QH14"], refs

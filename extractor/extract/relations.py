@@ -5,10 +5,16 @@ from the words right around a citation in the normalised text, which is what thi
 already, and the structure stage needs nothing of it. The cue words are data
 (``patterns/relations.yaml``); the rules that use them are here:
 
-1. a citation listed right after another (``, `` ``; `` ``và``) shares the first one's relation;
-2. else the nearest cue written before it governs it, when no clause break (a paragraph break
-   for paragraph cues such as ``Căn cứ``) stands between them, and the cue is not in the title
-   of an earlier citation of the same clause;
+0. a citation in a quotation of another document's provision (``… quy định:⏎“Điều 16. …”``)
+   gets none: it is the quoted document's doing; one in a paragraph that a paragraph cue opens
+   (``Căn cứ`` at the start of its line) gets that cue's relation, titles and all;
+1. a citation listed right after another (``, `` ``; `` ``và``) shares the first one's relation,
+   and one opening an item of a ``;`` list shares the relation of the item before it, as does
+   one joined by ``và`` to a citation whose title holds the nearest cue;
+2. else a cue acting on a part tied to the citation (``thay thế Danh mục … công bố tại``) amends
+   or repeals it; else the nearest cue written before it governs it, when no clause break (a
+   paragraph break for paragraph cues) stands between them, and the cue is not in the title of
+   an earlier citation of the same clause;
 3. else a cue written after it in its clause (``… hết hiệu lực``);
 4. else none: ``relation: null``.
 """
@@ -16,13 +22,14 @@ from __future__ import annotations
 
 import bisect
 import functools
+import sys
 from dataclasses import dataclass
 from typing import Any, Sequence
 
 import regex
 
 from .. import cache
-from ..patterns import _alternation, _load_yaml, data_digest, patterns_dir
+from ..patterns import _alternation, _load_yaml, data_digest, patterns_dir, tables
 from .refs import _word_key
 
 
@@ -70,6 +77,14 @@ class Relations:
     articles: regex.Pattern
     article: regex.Pattern
     data: dict[str, Any]
+    # A paragraph cue opening its line, at group "cue".
+    opening: regex.Pattern
+    parts: regex.Pattern
+    part_link: regex.Pattern
+    quote_open: regex.Pattern
+    quote_close: regex.Pattern
+    # What opens an item of a list of documents: a type word ("Luật …", "các Quyết định: …").
+    doc_head: regex.Pattern
 
 
 def _words(words: list[str], store: cache.RegexStore) -> regex.Pattern:
@@ -91,9 +106,42 @@ def relations() -> Relations:
             before[_cue_key(word)] = Cue(entry["relation"], entry["scope"], not_after)
         for word in entry.get("after") or ():
             after[_cue_key(word)] = Cue(entry["relation"], "clause")
+    paragraph_words = [w for w, cue in before.items() if cue.scope == "paragraph"]
+    doc_types = tables()["doc_types"]
+    type_words = sorted({t["name"] for g in ("administrative", "normative", "party") for t in doc_types[g]}
+                        | {t["word"] for t in doc_types["type_words"]})
     with cache.RegexStore("relations", data_digest()) as store:
         return Relations(_words(list(before), store), _words(list(after), store), before, after,
-                         store.compile(data["articles"]["regex"]), store.compile(data["articles"]["article"]), data)
+                         store.compile(data["articles"]["regex"]), store.compile(data["articles"]["article"]), data,
+                         store.compile(r"^[ \t*_]*(?P<cue>" + _alternation(paragraph_words, ignore_case=True)
+                                       + r")(?![\p{L}\p{N}])", regex.MULTILINE),
+                         store.compile(data["parts"]["regex"], regex.IGNORECASE),
+                         store.compile(data["parts"]["link"], regex.IGNORECASE),
+                         store.compile(data["quoted_provision"]["open"]),
+                         store.compile(data["quoted_provision"]["close"]),
+                         store.compile(r"(?:vào[ \t]+)?(?:các[ \t]+)?(?:" + _alternation(type_words, ignore_case=False)
+                                       + r")(?![\p{L}])"))
+
+
+def quoted_provisions(text: str) -> list[tuple[int, int]]:
+    """The quotations of another document's provision in ``text``: (start, end) of each, from
+    the opening quote mark to the closing one, sorted."""
+    rel = relations()
+    reach = rel.data["quoted_provision"]["reach"]
+    out: list[tuple[int, int]] = []
+    for m in rel.quote_open.finditer(text):
+        if out and m.start() < out[-1][1]:
+            continue
+        close = rel.quote_close.search(text, m.end(), min(len(text), m.end() + reach))
+        if close is not None:
+            out.append((m.end() - 1, close.end()))
+    return out
+
+
+def inside(offset: int, regions: Sequence[tuple[int, int]]) -> tuple[int, int] | None:
+    """The region of ``regions`` (sorted, apart) that holds ``offset``, or None."""
+    i = bisect.bisect_right(regions, (offset, sys.maxsize)) - 1
+    return regions[i] if i >= 0 and regions[i][0] <= offset < regions[i][1] else None
 
 
 def article_numbers(text: str) -> list[str]:
@@ -168,16 +216,33 @@ def assign_relations(text: str, refs: Sequence[Any], starts: dict[int, list[int]
         r.value["relation"] = None
         r.value["articles"] = None
     from_before: set[int] = set()
-    previous = None
+    quotes = quoted_provisions(text) if citations else []
+    cited = [(r.start, r.end) for r in citations]
+    openings = _Openings(text if citations else "", spans, rel)
+    previous = head = None
     for ref in citations:
-        if previous is not None and id(previous) in from_before and previous.value["relation"] \
-                and LIST_GAP.fullmatch(text, previous.end, ref.start):
-            ref.value["relation"] = previous.value["relation"]
-            from_before.add(id(ref))
-            previous = ref
+        shared = _shared(text, ref, previous, head, from_before, spans)
+        prior, previous = previous, ref
+        if head is None or ref.start - head.end > ITEM_REACH \
+                or _ITEM_BREAK.search(_masked(text, head.end, ref.start, spans)):
+            head = ref  # the first citation of a ";" item
+        if inside(ref.start, quotes):
             continue
-        previous = ref
+        relation = openings.relation(ref.start) or shared
+        if relation is not None:
+            ref.value["relation"] = relation
+            from_before.add(id(ref))
+            continue
+        part = _part(text, ref, spans, cited, rel)
         found = _before(text, ref, cues, cue_ends, spans, titled, rel)
+        if found is not None and found[0] == _TITLED:
+            joined = _conjunct(text, ref, prior, found[1], from_before)
+            found = (joined, None) if joined is not None else None
+        if part is not None:
+            ref.value["relation"] = part
+            ref.value["articles"] = found[1] if found is not None and found[0] == part else None
+            from_before.add(id(ref))
+            continue
         if found is not None:
             relation, articles = found
             if relation is not None:
@@ -185,6 +250,132 @@ def assign_relations(text: str, refs: Sequence[Any], starts: dict[int, list[int]
                 from_before.add(id(ref))
             continue
         ref.value["relation"] = _after(text, ref, masks, rel, cue_starts)
+
+
+# A ";" ends an item of a list; a paragraph break ends the list.
+_ITEM_BREAK = regex.compile(_PARAGRAPH_BREAK + r"|;", regex.MULTILINE)
+# Right before a citation that opens an item of a ";" list.
+_ITEM_OPENS = regex.compile(r";[ \t*_]*(?:\r?\n[ \t*_]*)?(?:(?:và|hoặc)[ \t]+)?$", regex.IGNORECASE)
+# Right before a citation joined to the one before it by "và".
+_JOINED = regex.compile(r"(?<![\p{L}])(?:và|hoặc)[ \t]*(?:\r?\n[ \t]*)?$", regex.IGNORECASE)
+# How far back an item's opening citation may stand (its title in between).
+ITEM_REACH = 1500
+
+
+def _shared(text: str, ref: Any, previous: Any, head: Any, from_before: set[int], spans) -> str | None:
+    """The relation ``ref`` shares with a citation before it: the one listed right before it
+    (``, `` ``và``), or the opening citation of the ``;`` item before the one it opens."""
+    if previous is not None and id(previous) in from_before and previous.value["relation"] \
+            and LIST_GAP.fullmatch(text, previous.end, ref.start):
+        return previous.value["relation"]
+    if head is None or id(head) not in from_before or not head.value["relation"] \
+            or ref.start - head.end > ITEM_REACH:
+        return None
+    if not _ITEM_OPENS.search(text, max(0, ref.start - 40), ref.start):
+        return None
+    between = _masked(text, head.end, ref.start, spans)
+    if any(not _list_goes_on(text, head.end + b.end(), spans) for b in PARAGRAPH_BREAK.finditer(between)):
+        return None
+    return head.value["relation"]
+
+
+# What _before gives, with that citation's start, when the nearest cue stands in the title of an
+# earlier citation and a cue before that one would govern: the citation may be listed with it.
+_TITLED = "titled"
+
+
+def _conjunct(text: str, ref: Any, before: Any, titled_start: int, from_before: set[int]) -> str | None:
+    """The relation of the citation whose title holds the nearest cue, when ``ref`` is joined to
+    it by "và" and is of its type ("Thực hiện … Văn bản số 9151-CV/BTCTW … về triển khai các kết
+    luận … và Văn bản số 9671-CV/BTCTW"): the two are listed together, the cue is the title's."""
+    if before is None or before.start != titled_start or id(before) not in from_before:
+        return None
+    if before.value.get("doc_type") != ref.value.get("doc_type") or not _JOINED.search(text, before.end, ref.start):
+        return None
+    return before.value["relation"]
+
+
+class _Openings:
+    """The paragraphs a paragraph cue opens (``Căn cứ`` at the start of its line), each to its
+    end: a paragraph break after which the next line does not open with a citation, or a ``;``
+    that a cue of its own follows (``…; Xét Tờ trình số …``)."""
+
+    def __init__(self, text: str, spans, rel: Relations):
+        self.text, self.spans, self.rel = text, spans, rel
+        self.reach = rel.data["opening"]["reach"]
+        # Only a cue that a list of documents follows ("Căn cứ Nghị định …", "Căn cứ các Quyết
+        # định: …"), not a sentence ("Căn cứ vào tỷ lệ công chức …, người đứng đầu … quy định tại").
+        self.found = [(m.start("cue"), m.end("cue"), rel.before_cues[_cue_key(m.group("cue"))].relation)
+                      for m in rel.opening.finditer(text) if self._lists(m.end())]
+        self.ends = [e for _, e, _ in self.found]
+        self.stops: dict[int, int] = {}
+
+    def relation(self, offset: int) -> str | None:
+        i = bisect.bisect_right(self.ends, offset) - 1
+        if i < 0 or offset - self.ends[i] > self.reach:
+            return None
+        return self.found[i][2] if offset < self._stop(i) else None
+
+    def _stop(self, i: int) -> int:
+        if i not in self.stops:
+            text, end = self.text, self.ends[i]
+            hi = min(len(text), end + self.reach)
+            masked = _masked(text, end, hi, self.spans)
+            stop = hi
+            for b in _ITEM_BREAK.finditer(masked):
+                at = end + b.end()
+                lead = _ITEM_LEAD.match(text, at)
+                opens = _starts_at(lead.end(), self.spans)
+                if self.rel.before.match(text, lead.end()) or (
+                        not opens and (b.group() != ";" or "\n" in lead.group()
+                                       or not self.rel.doc_head.match(text, lead.end()))):
+                    stop = at
+                    break
+            self.stops[i] = stop
+        return self.stops[i]
+
+    def _lists(self, offset: int) -> bool:
+        """Whether a list of documents starts at ``offset`` (after blanks, "vào", "các")."""
+        at = _ITEM_LEAD.match(self.text, offset).end()
+        return _starts_at(at, self.spans) or self.rel.doc_head.match(self.text, at) is not None \
+            or _starts_at(_VAO.match(self.text, at).end(), self.spans)
+
+
+# Blanks, emphasis and one line break after a break.
+_ITEM_LEAD = regex.compile(r"[ \t*_]*(?:\r?\n[ \t*_]*)?")
+_VAO = regex.compile(r"(?:vào|các)?[ \t]*")
+
+
+def _starts_at(offset: int, spans) -> bool:
+    i = bisect.bisect_left(spans, (offset, 0))
+    return i < len(spans) and spans[i][0] == offset
+
+
+def _part(text: str, ref: Any, spans, cited, rel: Relations) -> str | None:
+    """The relation a cue acting on a part tied to ``ref`` gives it ("thay thế Danh mục … công bố
+    tại các Quyết định: Số 2196/QĐ-UBND"): the cue's relation for a part, within the sentence,
+    ``ref`` the first citation after the cue and no citation before the cue in the sentence (the
+    cue would be in its title). ``cited``: the citations' spans, sorted."""
+    lo = max(0, ref.start - BEFORE_WINDOW)
+    if not rel.part_link.search(text, lo, ref.start):
+        return None
+    masked = _masked(text, lo, ref.start, spans)
+    start = lo
+    for b in _ITEM_BREAK.finditer(masked):
+        start = lo + b.end()
+    found = None
+    for m in rel.parts.finditer(text, start, ref.start):
+        found = m
+    if found is None or _inside_any(found.end(), ref.start, spans) or _inside_any(start, found.start(), cited):
+        return None
+    cue = rel.before_cues.get(_cue_key(found.group("cue")))
+    return rel.data["parts"]["relations"].get(cue.relation) if cue is not None else None
+
+
+def _inside_any(start: int, end: int, spans) -> bool:
+    """Whether a citation starts in [start, end)."""
+    i = bisect.bisect_left(spans, (start, 0))
+    return i < len(spans) and spans[i][0] < end
 
 
 # The scan ids of the cue starts (extract/citescan.py).
@@ -249,7 +440,7 @@ def _before(text: str, ref: Any, cues: list, cue_ends: list[int], spans, titled,
             in_title_of = titled_start if in_title_of is None else min(in_title_of, titled_start)
             continue
         if in_title_of is not None and cue.scope == "clause" and m.end() <= in_title_of:
-            return None
+            return _TITLED, in_title_of
         between = _masked(text, m.end(), ref.start, spans)
         articles_match = rel.articles.match(text, m.end(), ref.start)
         if articles_match:

@@ -23,6 +23,7 @@ from ..patterns import FLAGS, _alternation, _expand, _load_yaml, _table_fragment
 from .dates import parse_date_text
 from .prefilter import matches_at
 from .refs import _word_key
+from .relations import inside, quoted_provisions
 
 # How many candidates an unresolved short reference lists, nearest first.
 MAX_CANDIDATES = 5
@@ -231,6 +232,7 @@ def find_short_refs(text: str, refs: Sequence[Any], make: Any, relate: Any = Non
     found = []
     named_laws: dict[str, Any] = {}
     related = [relate is None]
+    quotes = quoted_provisions(text)
 
     def relations_read() -> None:
         if not related[0]:
@@ -243,7 +245,7 @@ def find_short_refs(text: str, refs: Sequence[Any], make: Any, relate: Any = Non
         for m in form.finditer(text, form_starts, anchor_starts):
             if overlaps(m.start(), m.end()):
                 continue
-            value = _resolve(form.id, m, text, full, own, named_laws, relations_read)
+            value = _resolve(form.id, m, text, full, own, named_laws, relations_read, inside(m.start(), quotes))
             if value is not None:
                 found.append(make(m.start(), m.end(), f"doc_ref.short.{form.id}", value))
                 if form.id == "named_law" and value.get("resolved"):
@@ -252,8 +254,32 @@ def find_short_refs(text: str, refs: Sequence[Any], make: Any, relate: Any = Non
     return found
 
 
-# "Luật Thủ đô số 39/2024/QH15": the law's name is what stands between "Luật" and "số".
-_LAW_BEFORE = regex.compile(r"(?<![\p{L}])(?:Bộ[ \t]+luật|Luật)[ \t]+(\p{Lu}[^;:.()\n\d]{1,80}?)[ \t]*\n?[ \t]*$")
+# "Luật Thủ đô số 39/2024/QH15": the law's name is what stands between the last "Luật" and "số"
+# ("Luật Phí và lệ phí", "Luật Quản lý⏎thuế", "Luật thuế thu nhập cá nhân"): no clause break,
+# digit or paragraph break in it.
+_LAW_WORD = r"(?<![\p{L}])(?:Bộ[ \t]+luật|Luật)(?![\p{L}])"
+_LAW_BEFORE = regex.compile(_LAW_WORD + r"[ \t]+(\p{L}(?:(?!" + _LAW_WORD + r")[^;:.()\n\d]|\n(?![ \t]*\n)){1,80}?)"
+                            r"[ \t]*\n?[ \t]*$")
+# Words that make a name a title's part ("… của Luật A và Luật B số 47/2019/QH14": the number
+# is the amending law's), in the name or right before it.
+_NOT_A_NAME = regex.compile(r"[;]|(?<![\p{L}])(?:sửa|của)(?![\p{L}])")
+_IN_A_TITLE = regex.compile(r"(?:(?<![\p{L}])(?:của|và|hoặc)|,)[ \t]*\n?[ \t]*$")
+# A law still being drafted, or the one amending it ("dự thảo Luật …", "Luật … (sửa đổi)"): not
+# the law in force of that name.
+_DRAFT_BEFORE = regex.compile(r"(?<![\p{L}])dự[ \t]+thảo[ \t]*\n?[ \t]*$", regex.IGNORECASE)
+_DRAFT_AFTER = regex.compile(r"[ \t]*\([ \t]*sửa[ \t]+đổi", regex.IGNORECASE)
+# How far before a name its "dự thảo" may stand.
+DRAFT_CHARS = 16
+
+
+# Between a law's name and its number ("Luật … số⏎93/2025/QH15"), the citation starting at
+# "số" or at the number.
+_BLANK = regex.compile(r"[ \t]*\n?[ \t]*")
+_OWN_NAME_GAP = regex.compile(r"[ \t]*\n?[ \t]*(?:số[ \t]*\n?[ \t]*)?")
+
+
+def _draft(text: str, start: int, end: int) -> bool:
+    return bool(_DRAFT_BEFORE.search(text, max(0, start - DRAFT_CHARS), start) or _DRAFT_AFTER.match(text, end))
 
 
 def _laws_named_in_text(text: str, full: Sequence[Any], overlaps, taken: list[tuple[int, int]], make) -> list[Any]:
@@ -264,30 +290,39 @@ def _laws_named_in_text(text: str, full: Sequence[Any], overlaps, taken: list[tu
         if ref.value.get("doc_type") not in ("Luật", "Bộ luật", None) or not ref.value.get("year"):
             continue
         m = _LAW_BEFORE.search(text, max(0, ref.start - 100), ref.start)
-        if m and not regex.search(r"[,;]|(?<![\p{L}])(?:sửa|của|và)(?![\p{L}])", m.group(1)):
-            names.setdefault(" ".join(m.group(1).split()), ref)
+        if m and not _NOT_A_NAME.search(m.group(1)) and not _IN_A_TITLE.search(text, max(0, m.start() - 10), m.start()):
+            names.setdefault(_word_key(m.group(1)), (" ".join(m.group(1).split()), ref))
     if not names:
         return []
     pattern = regex.compile(r"(?<![\p{L}])(?:Bộ[ \t]+luật|Luật)[ \t]*\n?[ \t]*(?P<name>"
-                            + _alternation(list(names), ignore_case=False) + r")(?![\p{L}])")
-    keyed = {_word_key(n): r for n, r in names.items()}
+                            + _alternation([n for n, _ in names.values()], ignore_case=True) + r")(?![\p{L}])")
+    starts_of_full = {r.start for r in full}
     out = []
     for m in pattern.finditer(text):
         if overlaps(m.start(), m.end()) or any(s < m.end() and m.start() < e for s, e in taken):
             continue
-        ref = keyed[_word_key(m["name"])]
-        if 0 <= ref.start - m.end() <= 3:
-            continue  # the name of the citation itself
+        ref = names[_word_key(m["name"])][1]
+        blank, gap = _BLANK.match(text, m.end()).end(), _OWN_NAME_GAP.match(text, m.end()).end()
+        if blank in starts_of_full or gap in starts_of_full:
+            continue  # the name of a citation itself
         value = _short_value("named_law", "Luật", name=" ".join(m["name"].split()), resolved=True,
                              resolves_to=_target(ref), candidates=[])
+        if _draft(text, m.start(), m.end()):
+            value.update(resolved=False, resolves_to=None)
         out.append(make(m.start(), m.end(), "doc_ref.short.named_law", value))
     return out
 
 
 def _resolve(form: str, m: regex.Match, text: str, full: Sequence[Any], own: Any,
-             named_laws: dict[str, Any], relations_read: Any = lambda: None) -> dict | None:
+             named_laws: dict[str, Any], relations_read: Any = lambda: None,
+             quote: tuple[int, int] | None = None) -> dict | None:
     g = m.groupdict()
     doc_type = _doc_type(g["type"]) if form != "named_law" else "Luật"
+    if form == "self" and quote is not None:
+        # "Luật này" in a quoted provision ("… Luật … số 93/2025/QH15 quy định:⏎“… Điều 62 của
+        # Luật này …”"): the quoted document, cited where the quotation is introduced.
+        before = [r for r in full if r.end <= quote[0] and _of_type(text, r, doc_type)]
+        return _resolution(_short_value("self", doc_type), _in_paragraphs(text, quote[0], before))
     if form == "self":
         value = _short_value("self", doc_type, self=True, resolved=True, candidates=[])
         if own is not None and own.value.get("doc_type") == doc_type:
@@ -329,6 +364,9 @@ def _resolve(form: str, m: regex.Match, text: str, full: Sequence[Any], own: Any
         return None  # the name of a full citation, not a short one
     value = _short_value("named_law", "Luật", name=" ".join(g["name"].split()),
                          date=date.isoformat() if date else None)
+    if _draft(text, m.start(), m.end()):
+        value.update(resolved=False, resolves_to=None, candidates=[])
+        return value
     if name in named_laws:
         known = named_laws[name]
         value.update(resolved=True, candidates=[],
