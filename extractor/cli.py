@@ -198,7 +198,7 @@ def audit(paths: tuple[str, ...], fmt: str, output: str | None, archive_url: str
                 with (reading_options(ocr=ocr, ocr_timeout=ocr_timeout, timeout=timeout, max_memory=max_memory),
                       _cluster(cluster, lang) as dask_cluster):
                     ingest_errors = archive.ingest(inputs, jobs=jobs, lang=lang, cluster=dask_cluster).errors
-            streamed = stream_audit(archive, lang)
+            streamed = stream_audit(archive, lang, jobs=jobs)
             history = decision_history(archive)
     else:
         if not inputs:

@@ -41,6 +41,8 @@ from ..structure.layout import Layout
 
 # Documents read from the archive per query.
 CHUNK = 100
+# Chunks given to each worker process ahead of the one written.
+CHUNKS_AHEAD = 2
 # Cross-document findings stored per statement.
 STORE_BATCH = 500
 # Report items in a scratch file end with this (JSON escapes every control character, so it
@@ -254,8 +256,9 @@ def _own_findings(d: Processed, lang: str, quoter: _Quoter) -> Iterator[dict]:
         yield record
 
 
-def _spill_parts(spill: _Spill, seq: int, d: Processed, quoter: _Quoter, rows: dict[int, int]) -> None:
-    """The document's partial views, each with the stored row and the sentence of its facts."""
+def _parts(d: Processed, quoter: _Quoter, rows: dict[int, int]) -> list[tuple]:
+    """The document's partial views as spill rows (but its place in the audit order), each with
+    the stored rows and the sentences of its facts."""
     digest = hashlib.sha256(d.view.text.encode("utf-8", "surrogatepass")).hexdigest()
     out = []
     for part in parts(d.view, digest):
@@ -264,35 +267,88 @@ def _spill_parts(spill: _Spill, seq: int, d: Processed, quoter: _Quoter, rows: d
         if part.view.place_written:
             sentences[part.view.place_written[1]] = quoter.sentence(part.view.place_written[1])
         ids = [(f, rows.get(id(f))) for f in facts]
-        out.append((part.check, part.key, seq, part.position,
+        out.append((part.check, part.key, part.position,
                     pickle.dumps((part.view, ids, sentences), pickle.HIGHEST_PROTOCOL)))
-    spill.conn.executemany("INSERT INTO parts VALUES (?, ?, ?, ?, ?)", out)
+    return out
 
 
-def _document_pass(archive, spill: _Spill, report: ArchiveAudit, lang: str) -> None:
-    """Every document checked within itself, its report entries written, its parts spilled."""
-    documents_out = open(report._file("documents"), "w", encoding="utf-8")
-    findings_out = open(report._file("findings"), "w", encoding="utf-8")
-    with documents_out, findings_out, archive.engine.connect() as conn:
-        after, seq = None, 0
+@dataclass
+class _Checked:
+    """One document checked within itself: its report entries and its spill rows."""
+
+    document: str
+    findings: list[str]
+    parts: list[tuple]
+
+
+def check_chunk(documents: list[tuple], lang: str) -> list[_Checked]:
+    """Documents as stored ((path, sha256, format, metadata, text, [(fact, row id)])) checked
+    within themselves (in a worker process with ``--jobs``)."""
+    out = []
+    for path, sha256, fmt, meta, text, facts in documents:
+        d = process(Document(path, sha256 or "", fmt or "", text), facts=[f for f, _ in facts], metadata=meta)
+        quoter = _Quoter(d.text, d.layout)
+        out.append(_Checked(_item(_document_record(d, lang)), [_item(r) for r in _own_findings(d, lang, quoter)],
+                            _parts(d, quoter, {id(f): i for f, i in facts}) if d.view is not None else []))
+    return out
+
+
+def _chunks(archive) -> Iterator[tuple[list[int], list[tuple]]]:
+    """The documents in path order, a chunk at a time: their ids, and what :func:`check_chunk`
+    reads of them."""
+    with archive.engine.connect() as conn:
+        after = None
         while True:
             rows = _stored_documents(conn, after)
             if not rows:
-                break
+                return
             after = rows[-1].path
             stored_facts = _stored_facts(conn, [r.id for r in rows])
-            for document_id, path, sha256, fmt, meta, text in rows:
-                facts = stored_facts[document_id]
-                d = process(Document(path, sha256 or "", fmt or "", text), facts=[f for f, _ in facts], metadata=meta)
-                quoter = _Quoter(d.text, d.layout)
-                documents_out.write(_item(_document_record(d, lang)))
+            yield [r.id for r in rows], [(r.path, r.sha256, r.format, r.metadata, r.text, stored_facts[r.id])
+                                         for r in rows]
+
+
+def _checked_chunks(archive, lang: str, jobs: int) -> Iterator[tuple[list[int], list[tuple], list[_Checked]]]:
+    """Each chunk with its documents checked, in order; with ``jobs`` ≥ 2 in that many worker
+    processes, a few chunks ahead (no more: memory stays that of a few chunks)."""
+    if jobs < 2:
+        for ids, documents in _chunks(archive):
+            yield ids, documents, check_chunk(documents, lang)
+        return
+    from collections import deque
+
+    from .ingest import _executor
+
+    executor = _executor(jobs)
+    pending: deque = deque()
+    try:
+        for ids, documents in _chunks(archive):
+            pending.append((ids, documents, executor.submit(check_chunk, documents, lang)))
+            if len(pending) > jobs * CHUNKS_AHEAD:
+                ids, documents, future = pending.popleft()
+                yield ids, documents, future.result()
+        while pending:
+            ids, documents, future = pending.popleft()
+            yield ids, documents, future.result()
+    finally:
+        executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _document_pass(archive, spill: _Spill, report: ArchiveAudit, lang: str, jobs: int) -> None:
+    """Every document checked within itself, its report entries written, its parts spilled."""
+    documents_out = open(report._file("documents"), "w", encoding="utf-8")
+    findings_out = open(report._file("findings"), "w", encoding="utf-8")
+    with documents_out, findings_out:
+        seq = 0
+        for ids, documents, checked in _checked_chunks(archive, lang, jobs):
+            for document_id, (path, sha256, *_), done in zip(ids, documents, checked):
+                documents_out.write(done.document)
                 report.documents += 1
-                for record in _own_findings(d, lang, quoter):
-                    findings_out.write(_item(record))
-                    report.findings += 1
+                findings_out.writelines(done.findings)
+                report.findings += len(done.findings)
                 spill.conn.execute("INSERT INTO docs VALUES (?, ?, ?, ?)", (seq, document_id, path, sha256))
-                if d.view is not None:
-                    _spill_parts(spill, seq, d, quoter, {id(f): i for f, i in facts})
+                spill.conn.executemany("INSERT INTO parts VALUES (?, ?, ?, ?, ?)",
+                                       [(check, key, seq, position, payload) for check, key, position, payload in done.parts])
                 seq += 1
             spill.conn.commit()
     spill.index()
@@ -406,15 +462,16 @@ def _store(conn, batch: list[tuple[dict, list]], now: dt.datetime) -> None:
         conn.execute(links_t.insert(), links)
 
 
-def stream_audit(archive, lang: str = "vi") -> ArchiveAudit:
-    """Every check over every document of an archive, in bounded memory; the cross-document
-    findings are stored in it (replacing those of the previous audit; decisions on them are
-    kept by their key). The report waits in the returned audit's scratch folder."""
+def stream_audit(archive, lang: str = "vi", jobs: int = 1) -> ArchiveAudit:
+    """Every check over every document of an archive, in bounded memory (each document's own
+    checks in ``jobs`` processes); the cross-document findings are stored in it (replacing
+    those of the previous audit; decisions on them are kept by their key). The report waits
+    in the returned audit's scratch folder."""
     report = ArchiveAudit(tempfile.TemporaryDirectory(prefix="cchc-audit-"))
     try:
         spill = _Spill(report._file("spill.sqlite"))
         try:
-            _document_pass(archive, spill, report, lang)
+            _document_pass(archive, spill, report, lang, jobs)
             _first_mentions(spill)
             _block_pass(archive, spill)
             now = dt.datetime.now(dt.timezone.utc)
