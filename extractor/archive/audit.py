@@ -14,15 +14,16 @@ JSON report are the same, in the same order, as those of the whole-archive audit
 from __future__ import annotations
 
 import bisect
-import hashlib
 import datetime as dt
+import hashlib
 import json
 import os
 import pickle
 import re
 import sqlite3
 import tempfile
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
 import sqlalchemy as sa
@@ -84,6 +85,9 @@ class ArchiveAudit:
     documents: int = 0
     findings: int = 0
     cross_findings: int = 0
+    # Seconds spent on each part: the documents' own checks, the groups' checks, the
+    # cross-document findings quoted and stored.
+    seconds: dict[str, float] = field(default_factory=dict)
 
     def _file(self, name: str) -> str:
         return os.path.join(self.folder.name, name)
@@ -471,9 +475,12 @@ def stream_audit(archive, lang: str = "vi", jobs: int = 1) -> ArchiveAudit:
     try:
         spill = _Spill(report._file("spill.sqlite"))
         try:
+            started = time.perf_counter()
             _document_pass(archive, spill, report, lang, jobs)
+            report.seconds["documents"] = time.perf_counter() - started
             _first_mentions(spill)
             _block_pass(archive, spill)
+            report.seconds["groups"] = time.perf_counter() - started - report.seconds["documents"]
             now = dt.datetime.now(dt.timezone.utc)
             with open(report._file("findings"), "a", encoding="utf-8") as out, \
                     db.writer(archive.engine).begin() as conn:
@@ -490,6 +497,7 @@ def stream_audit(archive, lang: str = "vi", jobs: int = 1) -> ArchiveAudit:
                         batch = []
                 if batch:
                     _store(conn, batch, now)
+            report.seconds["findings"] = time.perf_counter() - started - sum(report.seconds.values())
         finally:
             spill.conn.close()
     except BaseException:
