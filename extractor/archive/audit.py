@@ -14,8 +14,10 @@ JSON report are the same, in the same order, as those of the whole-archive audit
 from __future__ import annotations
 
 import bisect
+import collections
 import datetime as dt
 import hashlib
+import itertools
 import json
 import os
 import pickle
@@ -179,12 +181,12 @@ class _Spill:
         return self.conn.execute("SELECT id, path, sha256 FROM docs WHERE seq = ?", (seq,)).fetchone()
 
 
-def _stored_documents(conn, after: str | None) -> list:
+def _stored_documents(conn, after: str | None, chunk: int) -> list:
     documents_t, texts_t = TABLES["documents"], TABLES["document_texts"]
     query = (sa.select(documents_t.c.id, documents_t.c.path, documents_t.c.sha256, documents_t.c.format,
                        documents_t.c.metadata, texts_t.c.text)
              .join(texts_t, texts_t.c.document_id == documents_t.c.id)
-             .where(documents_t.c.status == "ok").order_by(documents_t.c.path).limit(CHUNK))
+             .where(documents_t.c.status == "ok").order_by(documents_t.c.path).limit(chunk))
     if after is not None:
         query = query.where(documents_t.c.path > after)
     return conn.execute(query).all()
@@ -297,13 +299,13 @@ def check_chunk(documents: list[tuple], lang: str) -> list[_Checked]:
     return out
 
 
-def _chunks(archive) -> Iterator[tuple[list[int], list[tuple]]]:
+def _chunks(archive, chunk: int) -> Iterator[tuple[list[int], list[tuple]]]:
     """The documents in path order, a chunk at a time: their ids, and what :func:`check_chunk`
     reads of them."""
     with archive.engine.connect() as conn:
         after = None
         while True:
-            rows = _stored_documents(conn, after)
+            rows = _stored_documents(conn, after, chunk)
             if not rows:
                 return
             after = rows[-1].path
@@ -312,21 +314,24 @@ def _chunks(archive) -> Iterator[tuple[list[int], list[tuple]]]:
                                          for r in rows]
 
 
-def _checked_chunks(archive, lang: str, jobs: int) -> Iterator[tuple[list[int], list[tuple], list[_Checked]]]:
+def _checked_chunks(archive, lang: str, jobs: int, chunk: int) -> Iterator[tuple[list[int], list[tuple], list[_Checked]]]:
     """Each chunk with its documents checked, in order; with ``jobs`` ≥ 2 in that many worker
-    processes, a few chunks ahead (no more: memory stays that of a few chunks)."""
-    if jobs < 2:
-        for ids, documents in _chunks(archive):
+    processes, a few chunks ahead (no more: memory stays that of a few chunks). An archive of
+    one chunk is checked here: starting workers would take longer."""
+    chunks = _chunks(archive, chunk)
+    first = next(chunks, None)
+    if first is None:
+        return
+    if jobs < 2 or len(first[0]) < chunk:
+        for ids, documents in itertools.chain([first], chunks):
             yield ids, documents, check_chunk(documents, lang)
         return
-    from collections import deque
-
     from .ingest import _executor
 
     executor = _executor(jobs)
-    pending: deque = deque()
+    pending: collections.deque = collections.deque()
     try:
-        for ids, documents in _chunks(archive):
+        for ids, documents in itertools.chain([first], chunks):
             pending.append((ids, documents, executor.submit(check_chunk, documents, lang)))
             if len(pending) > jobs * CHUNKS_AHEAD:
                 ids, documents, future = pending.popleft()
@@ -338,13 +343,13 @@ def _checked_chunks(archive, lang: str, jobs: int) -> Iterator[tuple[list[int], 
         executor.shutdown(wait=False, cancel_futures=True)
 
 
-def _document_pass(archive, spill: _Spill, report: ArchiveAudit, lang: str, jobs: int) -> None:
+def _document_pass(archive, spill: _Spill, report: ArchiveAudit, lang: str, jobs: int, chunk: int) -> None:
     """Every document checked within itself, its report entries written, its parts spilled."""
     documents_out = open(report._file("documents"), "w", encoding="utf-8")
     findings_out = open(report._file("findings"), "w", encoding="utf-8")
     with documents_out, findings_out:
         seq = 0
-        for ids, documents, checked in _checked_chunks(archive, lang, jobs):
+        for ids, documents, checked in _checked_chunks(archive, lang, jobs, chunk):
             for document_id, (path, sha256, *_), done in zip(ids, documents, checked):
                 documents_out.write(done.document)
                 report.documents += 1
@@ -466,17 +471,17 @@ def _store(conn, batch: list[tuple[dict, list]], now: dt.datetime) -> None:
         conn.execute(links_t.insert(), links)
 
 
-def stream_audit(archive, lang: str = "vi", jobs: int = 1) -> ArchiveAudit:
+def stream_audit(archive, lang: str = "vi", jobs: int = 1, chunk: int = CHUNK) -> ArchiveAudit:
     """Every check over every document of an archive, in bounded memory (each document's own
     checks in ``jobs`` processes); the cross-document findings are stored in it (replacing
-    those of the previous audit; decisions on them are kept by their key). The report waits
-    in the returned audit's scratch folder."""
+    those of the previous audit; decisions on them are kept by their key). Documents are read
+    ``chunk`` at a time. The report waits in the returned audit's scratch folder."""
     report = ArchiveAudit(tempfile.TemporaryDirectory(prefix="cchc-audit-"))
     try:
         spill = _Spill(report._file("spill.sqlite"))
         try:
             started = time.perf_counter()
-            _document_pass(archive, spill, report, lang, jobs)
+            _document_pass(archive, spill, report, lang, jobs, chunk)
             report.seconds["documents"] = time.perf_counter() - started
             _first_mentions(spill)
             _block_pass(archive, spill)
