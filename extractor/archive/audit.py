@@ -33,6 +33,7 @@ import sqlalchemy as sa
 from . import db
 from .models import TABLES
 from .store import finding_key
+from ..audit import _decimals
 from ..document import Document
 from ..facts import Fact
 from ..normalize import normalize
@@ -58,19 +59,6 @@ ITEM_INDENT = " " * (2 * INDENT)
 # The checks whose findings come from one group kind: both citation checks read the "graph" parts.
 GRAPH_CHECKS = ("report_plan", "articles")
 PEOPLE = ("person", "organization")
-
-
-def _decimals(value: Any) -> Any:
-    """Values read back from JSON: floats become the Decimals they were written from."""
-    from decimal import Decimal
-
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    if isinstance(value, dict):
-        return {k: _decimals(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_decimals(v) for v in value]
-    return value
 
 
 def _item(record: dict) -> str:
