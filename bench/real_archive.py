@@ -151,13 +151,108 @@ def build_real(url: str, count: int, *, quiet: bool = False) -> tuple[Archive, f
     return archive, time.perf_counter() - start
 
 
+# The whole-archive audit is measured beside the streaming one up to this many documents (past
+# it, it holds several GB: 0.37 MB per real document).
+BASELINE_UP_TO = 10_000
+
+
+def _audit_child(mode: str, url: str, jobs: int) -> None:
+    """One audit of the archive at ``url`` (run in a child process, whose peak memory the
+    parent reads): its seconds, parts and a digest of its JSON report, as one JSON line."""
+    import json
+
+    from extractor.archive.audit import stream_audit
+    from extractor.audit import audit_archive
+
+    digest = hashlib.sha256()
+    start = time.perf_counter()
+    with Archive.open(url, create=False) as archive:
+        if mode == "stream":
+            with stream_audit(archive, "vi", jobs=jobs) as report:
+                report.write_json(lambda text: digest.update(text.encode("utf-8")))
+            documents, findings, parts = report.documents, report.findings, report.seconds
+        else:
+            record = audit_archive(archive).to_dict("vi")
+            digest.update((json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+            documents, findings, parts = len(record["documents"]), len(record["findings"]), {}
+    print(json.dumps({"seconds": time.perf_counter() - start, "documents": documents, "findings": findings,
+                      "parts": parts, "digest": digest.hexdigest()}), flush=True)
+
+
+def _measure(mode: str, archive_file: Path, jobs: int) -> dict:
+    """Audit a scratch copy of the archive (an audit stores its findings) in a child process:
+    what it printed, its peak resident memory and the load average over the run."""
+    import json
+    import shutil
+    import subprocess
+
+    copy = archive_file.with_name(f".{archive_file.stem}-audit-{mode}{archive_file.suffix}")
+    shutil.copyfile(archive_file, copy)
+    try:
+        load_before = os.getloadavg()[0]
+        child = subprocess.Popen([sys.executable, __file__, "--audit-child", mode, f"sqlite:///{copy}",
+                                  "--jobs", str(jobs)], stdout=subprocess.PIPE, text=True)
+        output = child.stdout.read()
+        _, status, usage = os.wait4(child.pid, 0)
+        if status != 0:
+            raise SystemExit(f"{archive_file}: the {mode} audit failed ({status})")
+        return {**json.loads(output), "peak_mb": usage.ru_maxrss / 1024,
+                "load": (load_before + os.getloadavg()[0]) / 2}
+    finally:
+        copy.unlink(missing_ok=True)
+
+
+def audit_growth(archives: list[Path], jobs: int, baseline_up_to: int = BASELINE_UP_TO) -> None:
+    """The streaming archive audit at each size (smallest first), beside the whole-archive
+    audit where it still fits: time, peak memory, and the growth from the smallest."""
+    first = None
+    print(f"{'documents':>9} {'path':<7} {'seconds':>8} {'peak MB':>8} {'own':>7} {'groups':>7} "
+          f"{'quoted':>7} {'findings':>9} {'load':>5}  ratios")
+    for archive_file in archives:
+        new = _measure("stream", archive_file, jobs)
+        parts = new["parts"]
+        row = (f"{new['documents']:>9,} {'stream':<7} {new['seconds']:>8.1f} {new['peak_mb']:>8.0f} "
+               f"{parts['documents']:>7.1f} {parts['groups']:>7.1f} {parts['findings']:>7.1f} "
+               f"{new['findings']:>9,} {new['load']:>5.1f}")
+        if first is None:
+            first = new
+        else:
+            size = new["documents"] / first["documents"]
+            row += (f"  {size:.1f}x documents: time {new['seconds'] / first['seconds']:.1f}x, peak memory "
+                    f"{new['peak_mb'] / first['peak_mb']:.2f}x, groups "
+                    f"{parts['groups'] / max(first['parts']['groups'], 1e-9):.1f}x")
+        print(row, flush=True)
+        if new["documents"] <= baseline_up_to:
+            old = _measure("whole", archive_file, jobs)
+            print(f"{old['documents']:>9,} {'whole':<7} {old['seconds']:>8.1f} {old['peak_mb']:>8.0f} "
+                  f"{'':>7} {'':>7} {'':>7} {old['findings']:>9,} {old['load']:>5.1f}  "
+                  f"stream/whole: time {new['seconds'] / old['seconds']:.2f}x, peak memory "
+                  f"{new['peak_mb'] / old['peak_mb']:.2f}x, report identical: "
+                  f"{'yes' if new['digest'] == old['digest'] else 'NO'}", flush=True)
+
+
 if __name__ == "__main__":
     import argparse
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("url", help="archive to build (SQLite file or PostgreSQL URL)")
+    parser.add_argument("url", nargs="?", help="archive to build (SQLite file or PostgreSQL URL)")
     parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--audit", nargs="+", type=Path, metavar="FILE",
+                        help="instead of building: audit these SQLite archives (smallest first), "
+                             "the streaming audit beside the whole-archive one")
+    parser.add_argument("--baseline-up-to", type=int, default=BASELINE_UP_TO,
+                        help="documents up to which the whole-archive audit is run beside")
+    parser.add_argument("--jobs", type=int, default=1, help="worker processes of the streaming audit")
+    parser.add_argument("--audit-child", nargs=2, metavar=("MODE", "URL"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.audit_child:
+        _audit_child(*args.audit_child, args.jobs)
+        os._exit(0)
+    if args.audit:
+        audit_growth(args.audit, args.jobs, args.baseline_up_to)
+        os._exit(0)
+    if not args.url:
+        parser.error("an archive URL to build, or --audit FILE...")
     built, seconds = build_real(args.url, args.count)
     size = archive_db.file_size(built.url)
     print(f"{args.count} documents in {seconds:.0f} s" + (f"; {size:,} bytes on disk" if size else ""))

@@ -117,8 +117,11 @@ def _decimals(value: Any) -> Any:
 
 
 def audit_archive(archive) -> Audit:
-    """Every check over every document of an archive; the cross-document findings are stored
-    in it (replacing those of the previous audit; decisions on them are kept by their key)."""
+    """Every check over every document of an archive, all held at once; the cross-document
+    findings are stored in it (replacing those of the previous audit; decisions on them are
+    kept by their key). ``cchc audit --archive`` runs
+    :func:`extractor.archive.audit.stream_audit`, in bounded memory, whose report and stored
+    findings are checked against this one's (tests/test_archive_audit.py)."""
     import datetime as dt
 
     import sqlalchemy as sa

@@ -1,11 +1,13 @@
 """The ``cchc`` command line: a thin layer over the library."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Callable
 
 import click
 
@@ -178,13 +180,15 @@ def audit(paths: tuple[str, ...], fmt: str, output: str | None, archive_url: str
 
     Example: cchc audit corpus/ --format html --output bao-cao-kiem-tra.html
     """
-    from .audit import audit_archive, audit_paths, severity_rank
+    from .archive.audit import stream_audit
+    from .audit import audit_paths, severity_rank
     from .web.report import decision_history, render_html
 
     target = _output_target(output, fmt, lang)
     inputs = list(iter_inputs(paths, follow_links=follow_links, on_skip=_warn(lang)))
     ingest_errors: list[tuple[str, str]] = []
     history = None  # the reviewers' decisions, from an archive
+    streamed = None  # an archive's audit, its report in scratch files
     if archive_url:
         from .archive.commands import _cluster, _database_errors, _open
 
@@ -194,32 +198,42 @@ def audit(paths: tuple[str, ...], fmt: str, output: str | None, archive_url: str
                 with (reading_options(ocr=ocr, ocr_timeout=ocr_timeout, timeout=timeout, max_memory=max_memory),
                       _cluster(cluster, lang) as dask_cluster):
                     ingest_errors = archive.ingest(inputs, jobs=jobs, lang=lang, cluster=dask_cluster).errors
-            result = audit_archive(archive)
+            streamed = stream_audit(archive, lang, jobs=jobs)
             history = decision_history(archive)
     else:
         if not inputs:
             raise click.ClickException(message("no_input", lang, paths=", ".join(paths) or "-"))
         with reading_options(ocr=ocr, ocr_timeout=ocr_timeout, timeout=timeout, max_memory=max_memory):
-            result = audit_paths(inputs, jobs=jobs)
-    record = result.to_dict(lang)
+            record = audit_paths(inputs, jobs=jobs).to_dict(lang)
     failed = bool(ingest_errors)
     for _, error in ingest_errors:
         echo(error, err=True)
-    for document in record["documents"]:
-        if document["error"]:
-            failed = True
-            echo(document["error"], err=True)
-    if fmt == "json":
-        payload = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
-    elif fmt == "html":
-        payload = render_html(record, lang, history)
-    else:
-        payload = _findings_table(record, lang, severity_rank, plain=target is not None)
-    if target is None:
-        click.echo(payload, nl=False)
-    else:
-        _write_atomically(target, payload, lang)
-        echo(message("report_written", lang, path=shown_path(target)), err=True)
+    with streamed or contextlib.nullcontext():
+        if streamed is not None and fmt == "json":
+            # Every document of an archive was read (only those are audited): the report is
+            # written from its scratch files, never held whole.
+            report = streamed.write_json
+        else:
+            if streamed is not None:
+                record = streamed.record()
+            for document in record["documents"]:
+                if document["error"]:
+                    failed = True
+                    echo(document["error"], err=True)
+            if fmt == "json":
+                payload = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+            elif fmt == "html":
+                payload = render_html(record, lang, history)
+            else:
+                payload = _findings_table(record, lang, severity_rank, plain=target is not None)
+
+            def report(write: Callable[[str], None]) -> None:
+                write(payload)
+        if target is None:
+            report(lambda text: click.echo(text, nl=False))
+        else:
+            _write_atomically(target, report, lang)
+            echo(message("report_written", lang, path=shown_path(target)), err=True)
     if failed:
         sys.exit(1)
 
@@ -243,15 +257,16 @@ def _output_target(output: str | None, fmt: str, lang: str) -> Path | None:
     return target
 
 
-def _write_atomically(target: Path, payload: str, lang: str) -> None:
-    """Write ``payload`` to a temporary file beside ``target``, then rename it into place: a
-    killed or failed run leaves the previous report or none, never half of one."""
+def _write_atomically(target: Path, report: Callable[[Callable[[str], None]], None], lang: str) -> None:
+    """Write the ``report`` (given a function that writes text) to a temporary file beside
+    ``target``, then rename it into place: a killed or failed run leaves the previous report or
+    none, never half of one."""
     import tempfile
 
     fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(payload)
+            report(fh.write)
         os.chmod(temporary, 0o644)
         os.replace(temporary, target)
     except OSError as exc:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import regex
 
@@ -295,9 +295,10 @@ def article_numbers_of(doc: DocumentView) -> list[int]:
     return sorted(found)
 
 
-def missing_article_findings(docs: list[DocumentView], archived: dict[str, list[DocumentView]]) -> list[Finding]:
+def missing_article_findings(docs: list[DocumentView], archived: dict[str, list[DocumentView]],
+                             article_numbers: Callable[[DocumentView], list[int]] = article_numbers_of) -> list[Finding]:
     """A document amending or repealing articles of a document of the set past that
-    document's last article. Only the article's number is compared: an article added by a
+    document's last article (``article_numbers`` reads them from its text). Only the article's number is compared: an article added by a
     letter ("Điều 5a") or one the outline missed between others is not told from a real one."""
     findings = []
     articles_of: dict[str, list[int]] = {}
@@ -311,7 +312,7 @@ def missing_article_findings(docs: list[DocumentView], archived: dict[str, list[
             if target is None:
                 continue
             if target.path not in articles_of:
-                articles_of[target.path] = article_numbers_of(target)
+                articles_of[target.path] = article_numbers(target)
             numbers = articles_of[target.path]
             if not numbers:
                 continue  # a document without articles (a plan, a report): nothing to compare
