@@ -39,6 +39,10 @@ PROCEDURE_CHARS = 1500
 COST_BLOCK_CHARS = 800
 # Words between a label's colon and its time ("Thời gian thực hiện: Mười ngày rưỡi 10,5 ngày").
 LABEL_GAP_CHARS = 25
+# A cue read right after a time ("… so với quy định", "còn 5 ngày") stands within this many
+# characters of it; matches are bounded by it, since the regex module looks for a pattern's
+# required words up to the end of the text it is given.
+CUE_AFTER_CHARS = 80
 # Words between a change's cue and its "từ" ("Giảm thời gian giải quyết thủ tục hành chính từ …").
 CUT_CUE_GAP_CHARS = 60
 
@@ -49,6 +53,7 @@ _ITEM = regex.compile(rf"\(?(?P<n>{_NUMBER})\)?(?P<unit>\s+{_DAY})?(?!\p{{L}}|\d
 _SEPARATOR = regex.compile(r"\s*(?:,|;|và|hoặc)\s*")
 _MONEY = regex.compile(r"(?<![\d.,])(?:\d{1,3}(?:\.\d{3})+|\d+)(?![\d]|[.,]\d)")
 _PERCENT = regex.compile(rf"(?P<n>{_NUMBER})\s*%")
+_DAYS = regex.compile(rf"(?P<n>{_NUMBER})\s+{_DAY}")
 
 
 class Times(NamedTuple):
@@ -104,9 +109,10 @@ def _cut_claims(before: Times | None, cut: Times | None, after: Times | None) ->
 
 # ---------------------------------------------------------------- "Giảm 02 ngày so với quy định."
 
-@functools.lru_cache(maxsize=1)
-def _item_cut() -> regex.Pattern:
-    return regex.compile(rf"(?<!\p{{L}})(?:{cue_pattern('time_cut_verbs')})\s+(?=\(?\d)", regex.I)
+@functools.lru_cache(maxsize=None)
+def _cue_before_number(name: str) -> regex.Pattern:
+    """The cue words ``name`` right before a number ("Giảm 02", "là 07", "rút ngắn được 02")."""
+    return regex.compile(rf"(?<!\p{{L}})(?:{cue_pattern(name)})\s+(?=\(?\d)", regex.I)
 
 
 @functools.lru_cache(maxsize=1)
@@ -114,7 +120,7 @@ def _item_base() -> regex.Pattern:
     return regex.compile(rf"\s*(?:{cue_pattern('time_cut_bases')})(?!\p{{L}})", regex.I)
 
 
-@functools.lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=None)
 def _label(name: str) -> regex.Pattern:
     return regex.compile(rf"(?<!\p{{L}})(?:{cue_pattern(name)})\s*:(?:(?!\n[ \t]*\n)\D){{0,{LABEL_GAP_CHARS}}}?(?=\(?\d)",
                          regex.I)
@@ -125,9 +131,9 @@ def _item_cut_claims(reading: Reading) -> list[Claim]:
     hoặc 08 ngày … - Thời gian thực hiện: 3,5 ngày hoặc 5,5 ngày …'."""
     text = reading.text
     cuts = []
-    for m in _item_cut().finditer(text):
+    for m in _cue_before_number("time_cut_verbs").finditer(text):
         times = _times(text, m.end())
-        if times is not None and _item_base().match(text, times.end):
+        if times is not None and _item_base().match(text, times.end, times.end + CUE_AFTER_CHARS):
             cuts.append(times)
     claims = []
     for i, cut in enumerate(cuts):
@@ -146,16 +152,6 @@ def _labelled_times(text: str, labels: str, start: int, end: int) -> Times | Non
 # ---------------------------------------------------------------- "là 07 ngày, … rút ngắn được 02 ngày còn 5 ngày"
 
 @functools.lru_cache(maxsize=1)
-def _before_word() -> regex.Pattern:
-    return regex.compile(rf"(?<!\p{{L}})(?:{cue_pattern('time_before_words')})\s+(?=\(?\d)", regex.I)
-
-
-@functools.lru_cache(maxsize=1)
-def _saved_word() -> regex.Pattern:
-    return regex.compile(rf"(?<!\p{{L}})(?:{cue_pattern('time_saved_words')})\s+(?=\(?\d)", regex.I)
-
-
-@functools.lru_cache(maxsize=1)
 def _after_word() -> regex.Pattern:
     return regex.compile(rf"\s*(?<!\p{{L}})(?:{cue_pattern('time_after_words')})\s+(?=\(?\d)", regex.I)
 
@@ -171,15 +167,15 @@ def _sentence_cut_claims(reading: Reading) -> list[Claim]:
     days its benefit says are saved ('Giảm được 01 ngày làm việc')."""
     text, layout = reading.text, reading.layout
     claims, taken = [], set()
-    for m in _before_word().finditer(text):
+    for m in _cue_before_number("time_before_words").finditer(text):
         before = _times(text, m.end())
-        if before is None or _after_word().match(text, before.end):
+        if before is None or _after_word().match(text, before.end, before.end + CUE_AFTER_CHARS):
             continue  # "từ 10 ngày còn 09 ngày": a change of the time, its cut stated apart
-        saved = _saved_word().search(text, before.end)
+        saved = _cue_before_number("time_saved_words").search(text, before.end)
         if saved is not None and saved.start() >= layout.sentence_span(m.start())[1]:
             saved = None  # the cut of another sentence
         cut = _times(text, saved.end()) if saved is not None else None
-        after_word = _after_word().match(text, cut.end) if cut is not None else None
+        after_word = _after_word().match(text, cut.end, cut.end + CUE_AFTER_CHARS) if cut is not None else None
         after = _times(text, after_word.end()) if after_word is not None else None
         if after is None:
             continue
@@ -187,7 +183,7 @@ def _sentence_cut_claims(reading: Reading) -> list[Claim]:
         claims += _cut_claims(before, cut, after)
     # The days saved, stated in the procedure's benefit, against its change of time.
     changes = _change_statements(reading)
-    for saved in _saved_word().finditer(text):
+    for saved in _cue_before_number("time_saved_words").finditer(text):
         cut = _times(text, saved.end()) if saved.start() not in taken else None
         if cut is None:
             continue
@@ -201,7 +197,7 @@ def _sentence_cut_claims(reading: Reading) -> list[Claim]:
 def _procedure_change(prior: list[tuple[Times, Times]], text: str, at: int) -> tuple[Times, Times]:
     """Of several changes of time before a saving, the procedure's: the first after the saving
     before it (a procedure states its time's change, then the change of a step)."""
-    previous = max((m.end() for m in _saved_word().finditer(text, max(0, at - PROCEDURE_CHARS), at)), default=-1)
+    previous = max((m.end() for m in _cue_before_number("time_saved_words").finditer(text, max(0, at - PROCEDURE_CHARS), at)), default=-1)
     after_previous = [c for c in prior if c[0].facts[0].start > previous]
     return (after_previous or prior)[0]
 
@@ -247,7 +243,7 @@ def _cost(reading: Reading, at: int) -> tuple[Fact | None, Fact | None]:
     end = _line_end(text, at)
     equals = text.rfind("=", at, end)
     amount = _MONEY.search(text, equals + 1 if equals >= 0 else at, end)
-    days = regex.compile(rf"(?P<n>{_NUMBER})\s+{_DAY}").search(text, at, text.find("=", at, end) if equals >= 0 else end)
+    days = _DAYS.search(text, at, text.find("=", at, end) if equals >= 0 else end)
     day_fact = _time_fact(text, days.start(), days.end()) if days is not None else None
     return (_amount_fact(reading, amount) if amount is not None else None), day_fact
 
@@ -291,11 +287,11 @@ def _change_statements(reading: Reading) -> list[tuple[int, tuple[Times, Times]]
     """Where each change of a procedure's time is stated, with its times before and after."""
     text = reading.text
     found = []
-    for m in _before_word().finditer(text):
+    for m in _cue_before_number("time_before_words").finditer(text):
         before = _times(text, m.end())
         if before is None:
             continue
-        after_word = _after_word().match(text, before.end)
+        after_word = _after_word().match(text, before.end, before.end + CUE_AFTER_CHARS)
         after = _times(text, after_word.end()) if after_word is not None else None
         if after is None or _total_cut_cue().search(text, max(0, m.start() - CUT_CUE_GAP_CHARS - 40), m.start()) is None:
             continue
