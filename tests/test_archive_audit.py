@@ -72,6 +72,29 @@ def test_the_streaming_audit_of_an_empty_archive_is_an_empty_report(tmp_path):
     assert written.getvalue() == json.dumps({"documents": [], "findings": []}, indent=2) + "\n"
 
 
+
+# A plan cited with two dates, once in a sentence longer than a quote: the report quotes the
+# figure with bounded context (reconcile.checks.QUOTE_CONTEXT_CHARS), and so must the streaming
+# audit, which quotes from sentences it kept while checking each document.
+FILLER = " ".join(["các cơ quan, đơn vị tiếp tục rà soát, cập nhật và công khai thủ tục hành chính"] * 12)
+LONG_SENTENCE_REPORTS = {
+    "a.txt": "ỦY BAN NHÂN DÂN TỈNH HƯNG YÊN\nBÁO CÁO\nKết quả cải cách hành chính năm 2023\n\n"
+             "Thực hiện Kế hoạch số 862/KH-UBND ngày 29/3/2023 của Ủy ban nhân dân tỉnh.\n",
+    "b.txt": "ỦY BAN NHÂN DÂN TỈNH HƯNG YÊN\nBÁO CÁO\nKết quả cải cách hành chính quý III năm 2023\n\n"
+             f"{FILLER}, theo Kế hoạch số 862/KH-UBND ngày 30/3/2023 của Ủy ban nhân dân tỉnh, {FILLER}.\n",
+}
+
+
+def test_the_streaming_audit_quotes_a_long_sentence_as_the_whole_archive_audit(tmp_path):
+    for name, text in LONG_SENTENCE_REPORTS.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    with Archive.open(str(tmp_path / "a.sqlite")) as archive:
+        archive.ingest([str(tmp_path)], jobs=1)
+        whole = audit_archive(archive).to_dict("vi")
+        [conflict] = [f for f in whole["findings"] if f["kind"] == "ref_date_conflict"]
+        assert max(len(e["sentence"]) for e in conflict["evidence"]) < len(FILLER)
+        assert _compare(archive, "vi", 1) == len(whole["findings"])
+
 @pytest.mark.slow
 @pytest.mark.skipif(not PUBLIC.is_dir(), reason="needs ../shared/corpus/public")
 @pytest.mark.parametrize("jobs", [2])

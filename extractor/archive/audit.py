@@ -216,10 +216,11 @@ class _Quoter:
             self._lines = [m.start() for m in re.finditer("\n", self.text)]
         return bisect.bisect_left(self._lines, offset) + 1
 
-    def sentence(self, offset: int) -> tuple[str, int, int]:
-        """(the sentence, stripped; where it starts; its line) at ``offset``."""
-        quoted = evidence(self.text, Fact("", "", offset, offset, "", {}), self.layout)
-        return quoted["sentence"], quoted["sentence_start"], self.line(offset)
+    def sentence(self, start: int, end: int) -> tuple[str, int, int]:
+        """(the sentence, stripped; where it starts; its line) of a fact at ``start:end`` (a long
+        sentence is quoted around the fact, so the quote depends on both ends)."""
+        quoted = evidence(self.text, Fact("", "", start, end, "", {}), self.layout)
+        return quoted["sentence"], quoted["sentence_start"], self.line(start)
 
     def quote(self, fact: Fact, path: str) -> dict:
         return dict(evidence(self.text, fact, self.layout), document=path, line=self.line(fact.start))
@@ -257,9 +258,10 @@ def _parts(d: Processed, quoter: _Quoter, rows: dict[int, int]) -> list[tuple]:
     out = []
     for part in parts(d.view, digest):
         facts = _reachable(part.view)
-        sentences = {f.start: quoter.sentence(f.start) for f in facts}
+        sentences = {(f.start, f.end): quoter.sentence(f.start, f.end) for f in facts}
         if part.view.place_written:
-            sentences[part.view.place_written[1]] = quoter.sentence(part.view.place_written[1])
+            _, start, end = part.view.place_written
+            sentences[start, end] = quoter.sentence(start, end)
         ids = [(f, rows.get(id(f))) for f in facts]
         out.append((part.check, part.key, part.position,
                     pickle.dumps((part.view, ids, sentences), pickle.HIGHEST_PROTOCOL)))
@@ -387,11 +389,11 @@ def _block_pass(archive, spill: _Spill) -> None:
         n = 0
         for key, members in spill.groups(kind, "series" if check == "numbering" else "parts"):
             owner: dict[int, tuple[int, int | None]] = {}
-            sentences: dict[tuple[int, int], tuple] = {}
+            sentences: dict[tuple[int, int, int], tuple] = {}
             for seq, (_, ids, said) in members:
                 for fact, row in ids:
                     owner[id(fact)] = (seq, row)
-                sentences.update({(seq, start): s for start, s in said.items()})
+                sentences.update({(seq, *span): s for span, s in said.items()})
             found = block_findings(check, [payload[0] for _, payload in members], text_of)
             out = []
             for finding in found:
@@ -400,7 +402,7 @@ def _block_pass(archive, spill: _Spill) -> None:
                     seq, row = owner.get(id(fact), (None, None))
                     if seq is None:
                         seq = spill.path_seq(finding.detail.get("document", "?"))
-                    facts.append((seq, row, sentences.get((seq, fact.start))))
+                    facts.append((seq, row, sentences.get((seq, fact.start, fact.end))))
                 first = facts[0][0] if check in BY_DOCUMENT else 0
                 position = finding.facts[0].start if check in BY_DOCUMENT else 0
                 out.append((number, "" if check in BY_DOCUMENT else key, first, position, n,
