@@ -87,8 +87,11 @@ def score(annotation: dict, verbose: bool) -> dict:
             before = [f for f in full if f.end <= fact.start and f.value.get("doc_type") == fact.value["doc_type"]]
             guess = "self" if fact.value.get("self") else (before[-1].value["canonical"] if before else None)
             out["short_baseline_right"] += key(guess) == key(expected)
-    out["short_extra"] = sum(1 for f in shorts if lo <= f.start < hi and id(f) not in annotated
-                             and not f.value.get("canonical"))
+    extra = [f for f in shorts if lo <= f.start < hi and id(f) not in annotated and not f.value.get("canonical")]
+    out["short_extra"] = len(extra)
+    out["misses"] += [f"{annotation['path']}@{f.start} found, not annotated: {f.text!r} -> "
+                      f"{'self' if f.value.get('self') else (f.value.get('resolves_to') or {}).get('canonical')}"
+                      for f in extra]
     return out
 
 

@@ -160,3 +160,57 @@ def test_a_law_named_in_the_title_of_an_amending_law_is_not_given_its_number():
             "Thực hiện Luật Thủ đô.")
     refs = [f for f in extract_facts(text).facts if f.kind == "doc_ref" and f.value.get("short")]
     assert not [f for f in refs if (f.value.get("resolves_to") or {}).get("canonical") == "47/2019/QH14"], refs
+
+
+# Laws named without their number, resolved against the laws table (patterns/short_refs.yaml):
+# by the year written after the name, by initials, or by the version in force when the document
+# was written (on or after the latest date it gives); (text, the canonical, or None: unresolved).
+LAWS_TABLE = [
+    ("Thu nhập này chịu thuế theo <s>Luật thuế thu nhập cá nhân</s>.", "4/2007/QH12"),
+    ("Thu nhập chịu thuế theo <s>Luật thuế TNCN năm 2007</s> đã được sửa đổi.", "4/2007/QH12"),
+    ("Các văn bản hướng dẫn <s>Luật sửa đổi, bổ sung một số điều của Luật Thuế thu nhập cá nhân</s>.", "26/2012/QH13"),
+    ("theo quy định tại <s>Luật Đất đai năm 2013</s> và", "45/2013/QH13"),
+    # Written after 1/8/2024 (it cites a plan of 2025): the land law in force then.
+    ("Thực hiện Kế hoạch số 15/KH-UBND ngày 16/01/2025; theo <s>Luật Đất đai</s>,", "31/2024/QH15"),
+    # Written on or after 16/01/2020 only: the 2013 law or the 2024 one.
+    ("Thực hiện Kế hoạch số 15/KH-UBND ngày 16/01/2020; theo <s>Luật Đất đai</s>,", None),
+    # Initials: two versions and no date, then a date after the second came into force.
+    ("Theo <s>Luật NSNN</s>, dự toán được giao", None),
+    ("Thực hiện Kế hoạch số 15/KH-UBND ngày 16/01/2026; theo <s>Luật NSNN</s>,", "89/2025/QH15"),
+    ("Theo <s>Luật thuế TNCN</s>, thu nhập chịu thuế", "4/2007/QH12"),
+    ("Theo quy định tại <s>Luật NSNN 2015</s>, Nghị định số 45/2017/NĐ-CP", "83/2015/QH13"),
+    ("Dự thảo <s>Luật thuế TNCN</s> (sửa đổi) dự kiến được thông qua.", None),
+]
+
+
+@pytest.mark.parametrize("text,canonical", LAWS_TABLE, ids=[t[:60] for t, _ in LAWS_TABLE])
+def test_named_laws_resolve_against_the_laws_table(text, canonical):
+    value, _ = short_at(text)
+    assert value["form"] == "named_law"
+    assert (value["resolves_to"] or {}).get("canonical") == canonical, value
+
+
+def test_a_law_written_with_initials_resolves_to_the_law_the_document_names_with_its_number():
+    value, spans = short_at("Theo Luật Khoa học, Công nghệ và Đổi mới sáng tạo <1>số 93/2025/QH15 ngày 27/6/2025</1> "
+                            "(<s>Luật KH, CN&ĐMST</s> có hiệu lực từ ngày 01/10/2025) quy định:")
+    assert (value["resolves_to"]["start"], value["resolves_to"]["end"]) == spans["1"]
+
+
+# The document's own type written bare where it speaks of itself (a plan's "Kế hoạch", a
+# decision's "Quyết định"); in a document of another type it is no short reference.
+OWN_TYPE = [
+    ("<1>Số: 308/KH-UBND</1>\nKẾ HOẠCH\nCác Sở triển khai nhiệm vụ được nêu trong <s>Kế hoạch</s> theo đúng tiến độ.", True),
+    ("<1>Số: 308/KH-UBND</1>\nKẾ HOẠCH\nTrong quá trình thực hiện <s>Kế hoạch</s>, nếu có khó khăn, báo cáo UBND.", True),
+    ("<1>Số: 74/QĐ-UBND</1>\nQUYẾT ĐỊNH\nĐiều 3. Giám đốc các Sở chịu trách nhiệm thi hành <s>Quyết định</s>.", True),
+    ("<1>Số: 50/BC-UBND</1>\nBÁO CÁO\nTrong quá trình thực hiện <s>Kế hoạch</s>, còn khó khăn.", False),
+]
+
+
+@pytest.mark.parametrize("text,found", OWN_TYPE, ids=[t[-60:] for t, _ in OWN_TYPE])
+def test_the_documents_own_type_written_bare_is_the_document(text, found):
+    plain, spans = unmark(text)
+    shorts = [f for f in extract_facts(plain).facts if f.kind == "doc_ref" and (f.start, f.end) == spans["s"]]
+    assert bool(shorts) == found
+    if found:
+        assert shorts[0].value["self"] is True
+        assert (shorts[0].value["resolves_to"]["start"], shorts[0].value["resolves_to"]["end"]) == spans["1"]

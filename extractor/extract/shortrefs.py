@@ -104,7 +104,8 @@ def forms() -> tuple[Form, ...]:
     names |= {t["word"] for t in doc_types["type_words"]}
     fragments = {**_table_fragments(), **shared,
                  "doc_type": _alternation(sorted(names), ignore_case=False),
-                 "law_name": _alternation([law["name"] for law in data["laws"]], ignore_case=False)}
+                 # in any case: "Luật thuế thu nhập cá nhân", "Luật Tổ chức Chính quyền địa phương"
+                 "law_name": _alternation([law["name"] for law in data["laws"]], ignore_case=True)}
     out = []
     with cache.RegexStore("short-refs", data_digest()) as store:
         for entry in data["forms"]:
@@ -121,6 +122,18 @@ def forms() -> tuple[Form, ...]:
 @functools.lru_cache(maxsize=1)
 def _laws() -> dict[str, list[dict]]:
     return {_word_key(law["name"]): law["versions"] for law in short_data()["laws"]}
+
+
+def _in_force(versions: Sequence[dict], written_after: str | None) -> dict | None:
+    """The version of a law in force when a document was written, knowing only that it was
+    written on or after ``written_after`` (the latest date it gives): the latest version when that
+    was already in force then; the only version when the document gives no date."""
+    if not versions:
+        return None
+    if written_after is None:
+        return versions[0] if len(versions) == 1 else None
+    latest = max(versions, key=lambda v: v["in_force"])
+    return latest if latest["in_force"] <= written_after else None
 
 
 @functools.lru_cache(maxsize=1)
@@ -231,6 +244,8 @@ def find_short_refs(text: str, refs: Sequence[Any], make: Any, relate: Any = Non
     full = [r for r in full if not r.value.get("short")]
     found = []
     named_laws: dict[str, Any] = {}
+    # The document was written on or after every date it gives.
+    written_after = max((r.value["date"] for r in refs if r.value.get("date")), default=None)
     related = [relate is None]
     quotes = quoted_provisions(text)
 
@@ -245,13 +260,74 @@ def find_short_refs(text: str, refs: Sequence[Any], make: Any, relate: Any = Non
         for m in form.finditer(text, form_starts, anchor_starts):
             if overlaps(m.start(), m.end()):
                 continue
-            value = _resolve(form.id, m, text, full, own, named_laws, relations_read, inside(m.start(), quotes))
+            value = _resolve(form.id, m, text, full, own, named_laws, relations_read, inside(m.start(), quotes),
+                             written_after)
             if value is not None:
                 found.append(make(m.start(), m.end(), f"doc_ref.short.{form.id}", value))
                 if form.id == "named_law" and value.get("resolved"):
                     named_laws.setdefault(_word_key(value["name"]), value["resolves_to"])
-    found += _laws_named_in_text(text, full, overlaps, [(c.start, c.end) for c in found], make)
+    names = _names_with_numbers(text, full)
+    found += _laws_named_in_text(text, full, names, overlaps, [(c.start, c.end) for c in found], make)
+    found += _laws_abbreviated(text, full, names, overlaps, [(c.start, c.end) for c in found], make, written_after)
     return found
+
+
+# A law named with initials for some of its words ("Luật thuế TNCN", "Luật KH, CN&ĐMST"): up to
+# two words written out, then capitals.
+_ABBREVIATED_LAW = regex.compile(
+    r"(?<![\p{L}])Luật[ \t]+(?P<name>(?:\p{Ll}+[ \t]+){0,2}\p{Lu}{2,}(?:[ \t]*[,&][ \t]*\p{Lu}+)*)(?![\p{L}])"
+    r"(?:[ \t]+(?:năm[ \t]+)?(?P<year>(?:19|20)\d\d)(?![\d/]))?")
+_NAME_WORDS = regex.compile(r"\p{L}+")
+# A word an abbreviation leaves out ("CN&ĐMST" for "công nghệ và đổi mới sáng tạo").
+_UNABBREVIATED = frozenset({"và"})
+
+
+def _spells(written: str, name: str) -> bool:
+    """Whether an abbreviated name spells a full one: each word written out is the name's next
+    word, each capital of an initialism the first letter of its next word ("và" skipped)."""
+    words = [_word_key(w) for w in _NAME_WORDS.findall(name)]
+    units: list[tuple[str, bool]] = []
+    for token in _NAME_WORDS.findall(written):
+        if len(token) > 1 and token.isupper():
+            units += [(_word_key(letter), True) for letter in token]
+        else:
+            units.append((_word_key(token), False))
+    i = 0
+    for unit, initial in units:
+        while initial and i < len(words) and words[i] in _UNABBREVIATED and not words[i].startswith(unit):
+            i += 1
+        if i >= len(words) or (words[i][0] != unit if initial else words[i] != unit):
+            return False
+        i += 1
+    return i == len(words)
+
+
+def _laws_abbreviated(text: str, full: Sequence[Any], names: dict[str, tuple[str, Any]], overlaps,
+                      taken: list[tuple[int, int]], make, written_after: str | None) -> list[Any]:
+    """Laws named with initials, resolved when they spell exactly one law the document names
+    with its number, else exactly one of the laws table."""
+    out = []
+    table = short_data()["laws"]
+    for m in _ABBREVIATED_LAW.finditer(text):
+        if overlaps(m.start(), m.end()) or any(s < m.end() and m.start() < e for s, e in taken):
+            continue
+        written = m["name"]
+        value = _short_value("named_law", "Luật", name=" ".join(written.split()))
+        in_text = {ref.value["canonical"]: ref for key, (name, ref) in names.items() if _spells(written, name)}
+        in_table = [law for law in table if _spells(written, law["name"])]
+        if _draft(text, m.start(), m.end()) or (not in_text and not in_table):
+            if in_text or in_table:
+                value.update(resolved=False, resolves_to=None, candidates=[])
+                out.append(make(m.start(), m.end(), "doc_ref.short.named_law", value))
+            continue
+        if len(in_text) == 1:
+            value.update(resolved=True, resolves_to=_target(next(iter(in_text.values()))), candidates=[])
+        elif not in_text and len(in_table) == 1:
+            _by_laws_table(value, in_table[0]["versions"], full, None, m["year"], written_after)
+        else:
+            value.update(resolved=False, resolves_to=None, candidates=sorted(in_text))
+        out.append(make(m.start(), m.end(), "doc_ref.short.named_law", value))
+    return out
 
 
 # "Luật Thủ đô số 39/2024/QH15": the law's name is what stands between the last "Luật" and "số"
@@ -282,16 +358,23 @@ def _draft(text: str, start: int, end: int) -> bool:
     return bool(_DRAFT_BEFORE.search(text, max(0, start - DRAFT_CHARS), start) or _DRAFT_AFTER.match(text, end))
 
 
-def _laws_named_in_text(text: str, full: Sequence[Any], overlaps, taken: list[tuple[int, int]], make) -> list[Any]:
-    """Mentions of a law by the name the document gives it with its number, anywhere in the
-    document, resolved to that citation (the first one when it is cited twice)."""
-    names: dict[str, Any] = {}
+def _names_with_numbers(text: str, full: Sequence[Any]) -> dict[str, tuple[str, Any]]:
+    """The laws the document names with their number ("Luật Thủ đô số 39/2024/QH15"): each name
+    (by its key) with the name as written and the citation (the first when cited twice)."""
+    names: dict[str, tuple[str, Any]] = {}
     for ref in full:
         if ref.value.get("doc_type") not in ("Luật", "Bộ luật", None) or not ref.value.get("year"):
             continue
         m = _LAW_BEFORE.search(text, max(0, ref.start - 100), ref.start)
         if m and not _NOT_A_NAME.search(m.group(1)) and not _IN_A_TITLE.search(text, max(0, m.start() - 10), m.start()):
             names.setdefault(_word_key(m.group(1)), (" ".join(m.group(1).split()), ref))
+    return names
+
+
+def _laws_named_in_text(text: str, full: Sequence[Any], names: dict[str, tuple[str, Any]], overlaps,
+                        taken: list[tuple[int, int]], make) -> list[Any]:
+    """Mentions of a law by the name the document gives it with its number, anywhere in the
+    document, resolved to that citation."""
     if not names:
         return []
     pattern = regex.compile(r"(?<![\p{L}])(?:Bộ[ \t]+luật|Luật)[ \t]*\n?[ \t]*(?P<name>"
@@ -315,9 +398,13 @@ def _laws_named_in_text(text: str, full: Sequence[Any], overlaps, taken: list[tu
 
 def _resolve(form: str, m: regex.Match, text: str, full: Sequence[Any], own: Any,
              named_laws: dict[str, Any], relations_read: Any = lambda: None,
-             quote: tuple[int, int] | None = None) -> dict | None:
+             quote: tuple[int, int] | None = None, written_after: str | None = None) -> dict | None:
     g = m.groupdict()
     doc_type = _doc_type(g["type"]) if form != "named_law" else "Luật"
+    if form == "own_type":
+        if quote is not None or own is None or own.value.get("doc_type") != doc_type:
+            return None
+        return _short_value("own_type", doc_type, self=True, resolved=True, candidates=[], resolves_to=_target(own))
     if form == "self" and quote is not None:
         # "Luật này" in a quoted provision ("… Luật … số 93/2025/QH15 quy định:⏎“… Điều 62 của
         # Luật này …”"): the quoted document, cited where the quotation is introduced.
@@ -360,8 +447,11 @@ def _resolve(form: str, m: regex.Match, text: str, full: Sequence[Any], own: Any
     date = parse_date_text(g["date"]) if g.get("date") else None
     following = next((r for r in full if 0 <= r.start - m.end() <= 3), None)
     if following is not None and following.value.get("doc_type") in ("Luật", "Bộ luật", None):
-        named_laws[name] = _target(following)
-        return None  # the name of a full citation, not a short one
+        # The name of a full citation, not a short one; the number is this law's unless the name
+        # is part of another's title ("… của Luật A và Luật B số 47/2019/QH14").
+        if not _IN_A_TITLE.search(text, max(0, m.start() - 10), m.start()):
+            named_laws[name] = _target(following)
+        return None
     value = _short_value("named_law", "Luật", name=" ".join(g["name"].split()),
                          date=date.isoformat() if date else None)
     if _draft(text, m.start(), m.end()):
@@ -372,9 +462,16 @@ def _resolve(form: str, m: regex.Match, text: str, full: Sequence[Any], own: Any
         value.update(resolved=True, candidates=[],
                      resolves_to=dict(known) if isinstance(known, dict) else _target(known))
         return value
-    versions = _laws().get(name, [])
-    if date is not None:
-        dated = [v for v in versions if v["date"] == date.isoformat()]
+    return _by_laws_table(value, _laws().get(name, []), full, date, g.get("year"), written_after)
+
+
+def _by_laws_table(value: dict, versions: Sequence[dict], full: Sequence[Any], date: Any, year: str | None,
+                   written_after: str | None) -> dict:
+    """A named law resolved against the laws table: the version of the date or year written after
+    its name, else the one the document cites by number, else the one in force when it was
+    written; else unresolved, its versions the candidates."""
+    if date is not None or year is not None:
+        dated = [v for v in versions if (v["date"] == date.isoformat() if date is not None else v["date"][:4] == year)]
         if len(dated) == 1:
             value.update(resolved=True, resolves_to={"canonical": dated[0]["canonical"], "start": None, "end": None},
                          resolved_by="laws_table", candidates=[])
@@ -382,5 +479,11 @@ def _resolve(form: str, m: regex.Match, text: str, full: Sequence[Any], own: Any
     in_text = [r for r in full if r.value.get("canonical") in {v["canonical"] for v in versions}]
     if len(_distinct(in_text)) == 1:
         return _resolution(value, in_text)
+    if date is None and year is None and not in_text:
+        in_force = _in_force(versions, written_after)
+        if in_force is not None:
+            value.update(resolved=True, resolves_to={"canonical": in_force["canonical"], "start": None, "end": None},
+                         resolved_by="laws_table", candidates=[])
+            return value
     value.update(resolved=False, resolves_to=None, candidates=[v["canonical"] for v in versions])
     return value
