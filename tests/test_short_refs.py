@@ -214,3 +214,14 @@ def test_the_documents_own_type_written_bare_is_the_document(text, found):
     if found:
         assert shorts[0].value["self"] is True
         assert (shorts[0].value["resolves_to"]["start"], shorts[0].value["resolves_to"]["end"]) == spans["1"]
+
+
+def test_every_law_of_the_table_has_its_versions_dated_and_in_force_after_they_passed():
+    from extractor.extract.shortrefs import short_data
+
+    for law in short_data()["laws"]:
+        passed = [v["date"] for v in law["versions"]]
+        assert passed == sorted(passed), law["name"]
+        for v in law["versions"]:
+            assert re.fullmatch(r"[1-9]\d*/(19|20)\d\d/QH1[1-5]", v["canonical"]), v
+            assert v["date"][:4] == v["canonical"].split("/")[1] and v["in_force"] >= v["date"], v
