@@ -54,6 +54,23 @@ ALREADY_WRITTEN = """| Nội dung | Số tiền |
 | Chi khác | 12 tỷ đồng |
 """
 
+# Units in the row labels: a row's own unit over the table's caption; a row label and a
+# column header stating different units leave the cell unread.
+ROW_LABEL_UNITS = """Đơn vị tính: hồ sơ
+
+| STT | Chỉ tiêu | Năm 2023 | Năm 2024 |
+|---|---|---|---|
+| 1 | Kinh phí thực hiện (triệu đồng) | 1.200 | 1.350,5 |
+| 2 | Tỷ lệ hồ sơ trực tuyến | 45,2 | 60 |
+| 3 | Số hồ sơ tiếp nhận | 14.911 | 15.002 |
+"""
+
+ROW_AND_COLUMN_DIFFER = """| Nội dung | Kinh phí (tỷ đồng) | Tỷ lệ (%) |
+|---|---|---|
+| Vốn trong nước | 12,5 | 40 |
+| Tỷ lệ giải ngân (%) | 7 | 56 |
+"""
+
 CASES = [
     ("caption and percent header", BUDGET, [
         ("money", "1.250", Decimal("1250000000")), ("money", "1.000", Decimal("1000000000")),
@@ -68,6 +85,13 @@ CASES = [
     ("a row numbering the columns is header", COLUMN_NUMBERS, [
         ("money", "4.135,9", Decimal("4135900000000")), ("money", "1.174", Decimal("1174000000000")),
         ("money", "2.961,9", Decimal("2961900000000"))]),
+    ("units in row labels, over the caption", ROW_LABEL_UNITS, [
+        ("money", "1.200", Decimal("1200000000")), ("money", "1.350,5", Decimal("1350500000")),
+        ("percent", "45,2", Decimal("45.2")), ("percent", "60", Decimal("60")),
+        ("quantity", "14.911", Decimal("14911")), ("quantity", "15.002", Decimal("15002"))]),
+    ("a row label and a column header stating different units", ROW_AND_COLUMN_DIFFER, [
+        ("money", "12,5", Decimal("12500000000")), ("percent", "40", Decimal("40")),
+        ("percent", "56", Decimal("56"))]),
     ("no unit stated", NO_UNIT, []),
     ("written with its unit: found by the patterns, once", ALREADY_WRITTEN, []),
 ]

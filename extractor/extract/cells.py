@@ -12,7 +12,7 @@ import bisect
 from decimal import Decimal
 from typing import Any, Sequence
 
-from ..structure.tables import TableView, UnitNote, column_units, grammar
+from ..structure.tables import TableView, UnitNote, column_units, grammar, label_units
 from .numbers import _currency_words, _scales, _unit_key, _units, parse_number
 
 # The words a column header or row label keeps in a fact's value.
@@ -76,6 +76,7 @@ def _table_figures(text: str, view: TableView, taken: list[tuple[int, int]]) -> 
     for row in view.data_rows():
         label = view.row_label(row)[:LABEL_CHARS]
         row_unit = _row_unit(view, row)
+        label_unit = _label_unit(view, row)
         for j, cell in enumerate(row):
             if j in view.index_columns or j == view.unit_column or cell.start is None:
                 continue
@@ -89,7 +90,7 @@ def _table_figures(text: str, view: TableView, taken: list[tuple[int, int]]) -> 
                 continue
             if j not in units_by_column:
                 units_by_column[j] = _column_unit(view, j)
-            stated = row_unit or units_by_column[j]
+            stated = _stated_unit(row_unit, label_unit, units_by_column[j])
             if stated is None:
                 continue
             note, (kind, scale, unit) = stated
@@ -109,6 +110,31 @@ def _row_unit(view: TableView, row) -> tuple[UnitNote, tuple] | None:
     if resolved is None:
         return None
     return UnitNote(cell.text, "unit_column", cell.start, cell.end), resolved
+
+
+def _label_unit(view: TableView, row) -> tuple[UnitNote, tuple] | None:
+    """The unit a row's label states ("Kinh phí thực hiện (triệu đồng)", "Tỷ lệ giải ngân")."""
+    cell = view.row_label_cell(row)
+    if cell is None:
+        return None
+    for note in label_units(cell.text, "row_label", cell.start):
+        resolved = resolve_unit(note.text)
+        if resolved is not None:
+            return note, resolved
+    return None
+
+
+def _stated_unit(unit_column, row_label, column) -> tuple[UnitNote, tuple] | None:
+    """A cell's unit: its row's unit column, else what its row label and its column state; a
+    row label over a caption (the table's default); none when the row label and the column's
+    header state different units (the cell could be either: never guessed)."""
+    if unit_column is not None:
+        return unit_column
+    if row_label is None:
+        return column
+    if column is not None and column[0].source == "header" and column[1] != row_label[1]:
+        return None
+    return row_label
 
 
 def _column_unit(view: TableView, column: int) -> tuple[UnitNote, tuple] | None:

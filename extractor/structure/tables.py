@@ -84,13 +84,17 @@ class TableView:
 
     def row_label(self, row: list[Cell]) -> str:
         """The words naming a row: its first cells that are not a number or an index."""
+        cell = self.row_label_cell(row)
+        return cell.text if cell is not None else ""
+
+    def row_label_cell(self, row: list[Cell]) -> Cell | None:
         for j, cell in enumerate(row):
             if j in self.index_columns or j == self.unit_column or not cell.text:
                 continue
             if grammar().number_cell.match(cell.text):
                 continue
-            return cell.text
-        return ""
+            return cell
+        return None
 
 
 _SEPARATOR_ROW = regex.compile(r"[|:\-\s]+")
@@ -249,11 +253,19 @@ def column_units(view: TableView, column: int) -> list[UnitNote]:
     """The units a column header may state, in the order written: "(triệu đồng)", "(%)"
     (column numbers such as "(1)" are among them: the caller keeps the first it knows), else
     "%" for a share header ("Tỷ lệ")."""
-    g = grammar()
     header = view.column_headers[column] if column < len(view.column_headers) else ""
-    if not header:
+    return label_units(header, "header")
+
+
+def label_units(label: str, source: str, start: int | None = None) -> list[UnitNote]:
+    """The units a column header or a row label may state, in the order written (with their
+    offsets when the label's own, ``start``, is known)."""
+    if not label:
         return []
-    notes = [UnitNote(m["unit"], "header", None, None) for m in g.header_unit.finditer(header)]
-    if "%" in header or g.percent_header.search(header):
-        notes.append(UnitNote("%", "header", None, None))
+    g = grammar()
+    notes = [UnitNote(m["unit"], source, *((start + m.start("unit"), start + m.end("unit")) if start is not None
+                                           else (None, None)))
+             for m in g.header_unit.finditer(label)]
+    if "%" in label or g.percent_header.search(label):
+        notes.append(UnitNote("%", source, None, None))
     return notes
