@@ -104,8 +104,11 @@ def _superseded_findings(docs: list[DocumentView]) -> list[Finding]:
         if not superseding:
             continue
         reference = superseding[0][2].value["canonical"]
+        # A basis cited on or before the earliest superseding date is superseded by none: skipped
+        # without a scan, so a block of many citing and superseding copies stays near linear.
+        earliest = min((by.date for by, _, _ in superseding if by.date is not None), default=None)
         for doc, fact, cited in mentions:
-            if cited.value["relation"] != "basis" or doc.date is None:
+            if cited.value["relation"] != "basis" or doc.date is None or earliest is None or doc.date <= earliest:
                 continue
             for by, by_fact, by_cited in superseding:
                 if by is doc or by.date is None or not by.date < doc.date:

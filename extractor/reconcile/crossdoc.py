@@ -284,13 +284,20 @@ def citation_findings(docs: list[DocumentView]) -> list[Finding]:
         dates = sorted({f.value["date"] for _, f in dated})
         paths = {d.path for d, _ in dated}
         if len(dates) > 1 and len(paths) > 1:
-            shown = [next(f for _, f in dated if f.value["date"] == day) for day in dates]
-            docs_shown = [next(d.path for d, f in dated if f.value["date"] == day) for day in dates]
+            first: dict[str, tuple[DocumentView, Fact]] = {}
+            for d, f in dated:  # the first mention of each date, in one pass (a block may hold thousands)
+                first.setdefault(f.value["date"], (d, f))
+            shown = [first[day][1] for day in dates]
+            docs_shown = [first[day][0].path for day in dates]
             findings.append(Finding("ref_date_conflict", "error", "crossdoc.ref_dates", dates[0], dates[1:], None,
                                     shown, {"reference": canonical, "dates": dates, "documents": docs_shown}))
         types = sorted({f.value["doc_type"] for _, f in mentions if f.value.get("doc_type")})
         if len(types) > 1 and len({d.path for d, _ in mentions}) > 1:
-            shown = [next(f for _, f in mentions if f.value.get("doc_type") == t) for t in types]
+            first_of_type: dict[str, Fact] = {}
+            for _, f in mentions:
+                if f.value.get("doc_type"):
+                    first_of_type.setdefault(f.value["doc_type"], f)
+            shown = [first_of_type[t] for t in types]
             findings.append(Finding("ref_type_conflict", "minor", "crossdoc.ref_types", types[0], types[1:], None,
                                     shown, {"reference": canonical, "types": types}))
         for doc, fact in dated:
