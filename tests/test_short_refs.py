@@ -179,6 +179,14 @@ LAWS_TABLE = [
     ("Thực hiện Kế hoạch số 15/KH-UBND ngày 16/01/2026; theo <s>Luật NSNN</s>,", "89/2025/QH15"),
     ("Theo <s>Luật thuế TNCN</s>, thu nhập chịu thuế", "4/2007/QH12"),
     ("Theo quy định tại <s>Luật NSNN 2015</s>, Nghị định số 45/2017/NĐ-CP", "83/2015/QH13"),
+    ("trọng tâm là <s>Luật Bảo vệ BMNN năm 2018</s>;", "29/2018/QH14"),
+    # "(sửa đổi, bổ sung …)" tells the amendments of the law in force; "(sửa đổi)" alone a draft.
+    ("<s>Bộ Luật hình sự năm 2015</s> (sửa đổi, bổ sung năm 2017)", "100/2015/QH13"),
+    # A small word after the name that may be the rest of a longer name: not that law.
+    ("theo <s>Luật Giáo dục</s> quốc phòng và an ninh", None),
+    # The date after a name picks the version, over the one the document named before.
+    ("Căn cứ Luật Tổ chức chính quyền địa phương số 77/2015/QH13;\n"
+     "Căn cứ <s>Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025</s>;", "72/2025/QH15"),
     ("Dự thảo <s>Luật thuế TNCN</s> (sửa đổi) dự kiến được thông qua.", None),
 ]
 
@@ -223,5 +231,26 @@ def test_every_law_of_the_table_has_its_versions_dated_and_in_force_after_they_p
         passed = [v["date"] for v in law["versions"]]
         assert passed == sorted(passed), law["name"]
         for v in law["versions"]:
-            assert re.fullmatch(r"[1-9]\d*/(19|20)\d\d/QH1[1-5]", v["canonical"]), v
+            assert re.fullmatch(r"[1-9]\d*/(19|20)\d\d/QH1[0-5]", v["canonical"]), v
             assert v["date"][:4] == v["canonical"].split("/")[1] and v["in_force"] >= v["date"], v
+
+
+def test_a_law_in_the_title_of_the_law_amending_it_is_no_short_reference():
+    text = ("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015; Luật Sửa đổi bổ sung một số "
+            "điều của Luật Tổ chức Chính phủ và Luật Tổ chức Chính quyền địa phương ngày 22 tháng 11 năm 2019;")
+    shorts = [f for f in extract_facts(text).facts if f.kind == "doc_ref" and f.value.get("short")]
+    assert [(f.text, f.value["resolves_to"]["canonical"]) for f in shorts] == [
+        ("Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015", "77/2015/QH13")]
+
+
+def test_law_name_followers_examples_and_counter_examples():
+    from extractor.extract.shortrefs import name_may_continue, short_data
+
+    named = [f for f in forms() if f.id == "named_law"][0]
+    data = short_data()["law_name_followers"]
+    for example in data["examples"]:
+        plain = example.replace("<0>", "").replace("</0>", "")
+        assert not name_may_continue(plain, example.index("</0>") - len("<0>")), example
+    for counter in data["counter_examples"]:
+        m = named.compiled.search(counter)
+        assert m is not None and name_may_continue(counter, m.end()), counter

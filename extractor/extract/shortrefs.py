@@ -27,6 +27,8 @@ from .relations import inside, quoted_provisions
 
 # How many candidates an unresolved short reference lists, nearest first.
 MAX_CANDIDATES = 5
+# How far after a law's name the word that follows it is read.
+FOLLOWER_CHARS = 40
 # Where a header's own number stands, when the reader did not see it as the header's.
 HEADER_CHARS = 1000
 _OWN_NUMBER = regex.compile(r"Số[ \t]*:")
@@ -122,6 +124,18 @@ def forms() -> tuple[Form, ...]:
 @functools.lru_cache(maxsize=1)
 def _laws() -> dict[str, list[dict]]:
     return {_word_key(law["name"]): law["versions"] for law in short_data()["laws"]}
+
+
+@functools.lru_cache(maxsize=1)
+def _followers() -> regex.Pattern:
+    words = short_data()["law_name_followers"]["words"]
+    return regex.compile(r"(?>[ \t]*\n?[ \t]*)(?:(?!\p{Ll})|" + _alternation(words, ignore_case=True) + r"(?![\p{L}]))")
+
+
+def name_may_continue(text: str, end: int) -> bool:
+    """Whether a law's name ending at ``end`` may be the head of a longer name: a small word
+    follows that is not one a full name is followed by."""
+    return _followers().match(text, end, min(len(text), end + FOLLOWER_CHARS)) is None
 
 
 def _in_force(versions: Sequence[dict], written_after: str | None) -> dict | None:
@@ -275,7 +289,7 @@ def find_short_refs(text: str, refs: Sequence[Any], make: Any, relate: Any = Non
 # A law named with initials for some of its words ("Luật thuế TNCN", "Luật KH, CN&ĐMST"): up to
 # two words written out, then capitals.
 _ABBREVIATED_LAW = regex.compile(
-    r"(?<![\p{L}])Luật[ \t]+(?P<name>(?:\p{Ll}+[ \t]+){0,2}\p{Lu}{2,}(?:[ \t]*[,&][ \t]*\p{Lu}+)*)(?![\p{L}])"
+    r"(?<![\p{L}])Luật[ \t]+(?P<name>(?:\p{L}\p{Ll}*[ \t]+){0,2}\p{Lu}{2,}(?:[ \t]*[,&][ \t]*\p{Lu}+)*)(?![\p{L}])"
     r"(?:[ \t]+(?:năm[ \t]+)?(?P<year>(?:19|20)\d\d)(?![\d/]))?")
 _NAME_WORDS = regex.compile(r"\p{L}+")
 # A word an abbreviation leaves out ("CN&ĐMST" for "công nghệ và đổi mới sáng tạo").
@@ -343,7 +357,14 @@ _IN_A_TITLE = regex.compile(r"(?:(?<![\p{L}])(?:của|và|hoặc)|,)[ \t]*\n?[ \
 # A law still being drafted, or the one amending it ("dự thảo Luật …", "Luật … (sửa đổi)"): not
 # the law in force of that name.
 _DRAFT_BEFORE = regex.compile(r"(?<![\p{L}])dự[ \t]+thảo[ \t]*\n?[ \t]*$", regex.IGNORECASE)
-_DRAFT_AFTER = regex.compile(r"[ \t]*\([ \t]*sửa[ \t]+đổi", regex.IGNORECASE)
+_DRAFT_AFTER = regex.compile(r"[ \t]*\([ \t]*sửa[ \t]+đổi[ \t]*\)", regex.IGNORECASE)
+# A law named in the title of the law amending it ("Luật sửa đổi, bổ sung một số điều của Luật A
+# và Luật B ngày 22/11/2019"): its date is the amending law's, and the name is no citation.
+_AMENDING_TITLE_BEFORE = regex.compile(
+    r"sửa[ \t]+đổi[^;\n]{0,120}?của[ \t]+(?:(?:Bộ[ \t]+)?[Ll]uật[^;\n]{1,120}?(?:và|,)[ \t]*)?\n?[ \t]*$",
+    regex.IGNORECASE)
+# How far before a name the title of an amending law is looked for.
+AMENDING_TITLE_CHARS = 300
 # How far before a name its "dự thảo" may stand.
 DRAFT_CHARS = 16
 
@@ -390,7 +411,7 @@ def _laws_named_in_text(text: str, full: Sequence[Any], names: dict[str, tuple[s
             continue  # the name of a citation itself
         value = _short_value("named_law", "Luật", name=" ".join(m["name"].split()), resolved=True,
                              resolves_to=_target(ref), candidates=[])
-        if _draft(text, m.start(), m.end()):
+        if _draft(text, m.start(), m.end()) or name_may_continue(text, m.end()):
             value.update(resolved=False, resolves_to=None)
         out.append(make(m.start(), m.end(), "doc_ref.short.named_law", value))
     return out
@@ -452,11 +473,21 @@ def _resolve(form: str, m: regex.Match, text: str, full: Sequence[Any], own: Any
         if not _IN_A_TITLE.search(text, max(0, m.start() - 10), m.start()):
             named_laws[name] = _target(following)
         return None
+    if _AMENDING_TITLE_BEFORE.search(text, max(0, m.start() - AMENDING_TITLE_CHARS), m.start()):
+        return None
     value = _short_value("named_law", "Luật", name=" ".join(g["name"].split()),
                          date=date.isoformat() if date else None)
     if _draft(text, m.start(), m.end()):
         value.update(resolved=False, resolves_to=None, candidates=[])
         return value
+    if date is None and g.get("year") is None and name_may_continue(text, m.end()):
+        value.update(resolved=False, resolves_to=None, candidates=[])
+        return value
+    if name in named_laws and (date is not None or g.get("year")):
+        # The date or year written after the name picks the version, over the one named before.
+        dated = _by_laws_table(dict(value), _laws().get(name, []), [], date, g.get("year"), None)
+        if dated.get("resolved"):
+            return dated
     if name in named_laws:
         known = named_laws[name]
         value.update(resolved=True, candidates=[],
