@@ -93,3 +93,35 @@ def test_two_versions_of_one_report_with_different_figures():
     assert len(findings) == 1
     assert sorted(findings[0].detail["figures"]) == [("160 hồ sơ", "150 hồ sơ"), ("4.050 hồ sơ", "4.060 hồ sơ")]
     assert findings[0].to_dict("")["message"].startswith("Hai bản của cùng một văn bản có số liệu khác nhau")
+
+
+def test_the_character_count_bound_never_drops_a_pair_that_fuzz_ratio_keeps():
+    """duplicate_findings skips pairs whose character counts differ by more than a near
+    duplicate allows: for random texts and their edits, a skipped pair is never near."""
+    import random
+    from collections import Counter
+
+    from rapidfuzz import fuzz
+
+    from extractor.reconcile.crossdoc import NEAR_DUPLICATE, _may_be_near
+
+    rng = random.Random(11)
+    alphabet = "aăâbcdđeêghiklmnoôơpqrstuưvxy 0123456789.,"
+    kept = skipped = 0
+    for _ in range(400):
+        a = "".join(rng.choice(alphabet) for _ in range(rng.randint(50, 400)))
+        b = list(a)
+        for _ in range(rng.randint(0, len(a) // 3)):
+            k = rng.randrange(len(b))
+            if rng.random() < 0.5:
+                b[k] = rng.choice(alphabet)
+            else:
+                b.insert(k, rng.choice(alphabet))
+        b = "".join(b)
+        near = fuzz.ratio(a, b) >= NEAR_DUPLICATE
+        if not _may_be_near(Counter(a), Counter(b), len(a) + len(b)):
+            skipped += 1
+            assert not near, (a, b)
+        else:
+            kept += 1
+    assert kept and skipped

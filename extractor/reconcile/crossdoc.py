@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Iterable, Sequence
@@ -209,9 +209,14 @@ def duplicate_findings(docs: list[DocumentView]) -> list[Finding]:
             groups[("title", doc.agency, doc.place, fold_place(doc.title))].append(doc)
     findings = []
     for _, members in sorted(groups.items(), key=lambda kv: str(kv[0])):
+        compared = [m.text[:DUPLICATE_COMPARED_CHARS] for m in members]
+        counts = [Counter(t) for t in compared] if len(members) > 1 else []
         for i, a in enumerate(members):
-            for b in members[i + 1 :]:
-                if a.text == b.text or fuzz.ratio(a.text[:DUPLICATE_COMPARED_CHARS], b.text[:DUPLICATE_COMPARED_CHARS]) < NEAR_DUPLICATE:
+            for j in range(i + 1, len(members)):
+                b = members[j]
+                if a.text == b.text or not _may_be_near(counts[i], counts[j], len(compared[i]) + len(compared[j])):
+                    continue
+                if fuzz.ratio(compared[i], compared[j], score_cutoff=NEAR_DUPLICATE) < NEAR_DUPLICATE:
                     continue
                 differing = _differing_figures(a, b)
                 if differing:
@@ -221,6 +226,19 @@ def duplicate_findings(docs: list[DocumentView]) -> list[Finding]:
                         {"documents": [a.path, b.path],
                          "figures": [(fa.text, fb.text) for fa, fb in differing]}))
     return findings
+
+
+def _may_be_near(a: Counter, b: Counter, total: int) -> bool:
+    """Whether two texts with these character counts can be near duplicates: each insertion or
+    deletion changes the counts by one, so the Indel distance ``fuzz.ratio`` rests on is at
+    least the counts' difference (a bound found in the alphabet's size, not the texts')."""
+    allowed = (100 - NEAR_DUPLICATE) * total / 100
+    difference = 0
+    for ch in a.keys() | b.keys():
+        difference += abs(a[ch] - b[ch])
+        if difference > allowed:
+            return False
+    return True
 
 
 def _differing_figures(a: DocumentView, b: DocumentView) -> list[tuple[Fact, Fact]]:
