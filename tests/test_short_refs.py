@@ -180,6 +180,15 @@ LAWS_TABLE = [
     ("Theo <s>Luật thuế TNCN</s>, thu nhập chịu thuế", "4/2007/QH12"),
     ("Theo quy định tại <s>Luật NSNN 2015</s>, Nghị định số 45/2017/NĐ-CP", "83/2015/QH13"),
     ("trọng tâm là <s>Luật Bảo vệ BMNN năm 2018</s>;", "29/2018/QH14"),
+    ("tuân thủ <s>Luật Ban hành văn bản QPPL</s> và", None),
+    ("Căn cứ <s>Pháp lệnh Ưu đãi người có công với cách mạng ngày 09 tháng 12 năm 2020</s>;", "2/2020/UBTVQH14"),
+    ("Rà soát <s>Luật Quản lý và sử dụng tài sản công</s>; Luật Giá", "15/2017/QH14"),
+    ("ưu đãi theo <s>Luật Thuế xuất khẩu, nhập khẩu</s> để", "107/2016/QH13"),
+    # By the header's date: the version in force then; none while a newer one has passed and
+    # is not yet in force (the document may mean either).
+    ("Số: 12/KH-UBND\nHà Nội, ngày 05 tháng 5 năm 2025\nKẾ HOẠCH\nTheo <s>Luật Ban hành văn bản QPPL</s>,", "64/2025/QH15"),
+    ("Số: 12/KH-UBND\nHà Nội, ngày 20 tháng 11 năm 2025\nKẾ HOẠCH\nTheo <s>Luật Ngân sách nhà nước</s>,", None),
+    ("Số: 12/KH-UBND\nHà Nội, ngày 20 tháng 11 năm 2024\nKẾ HOẠCH\nTheo <s>Luật Ngân sách nhà nước</s>,", "83/2015/QH13"),
     # "(sửa đổi, bổ sung …)" tells the amendments of the law in force; "(sửa đổi)" alone a draft.
     ("<s>Bộ Luật hình sự năm 2015</s> (sửa đổi, bổ sung năm 2017)", "100/2015/QH13"),
     # A small word after the name that may be the rest of a longer name: not that law.
@@ -231,16 +240,26 @@ def test_every_law_of_the_table_has_its_versions_dated_and_in_force_after_they_p
         passed = [v["date"] for v in law["versions"]]
         assert passed == sorted(passed), law["name"]
         for v in law["versions"]:
-            assert re.fullmatch(r"[1-9]\d*/(19|20)\d\d/QH1[0-5]", v["canonical"]), v
+            assert re.fullmatch(r"[1-9]\d*/(19|20)\d\d/(UBTV)?QH1[0-5]", v["canonical"]), v
             assert v["date"][:4] == v["canonical"].split("/")[1] and v["in_force"] >= v["date"], v
 
 
-def test_a_law_in_the_title_of_the_law_amending_it_is_no_short_reference():
+def test_a_law_in_the_title_of_the_law_amending_it_is_the_version_it_amends():
     text = ("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015; Luật Sửa đổi bổ sung một số "
             "điều của Luật Tổ chức Chính phủ và Luật Tổ chức Chính quyền địa phương ngày 22 tháng 11 năm 2019;")
     shorts = [f for f in extract_facts(text).facts if f.kind == "doc_ref" and f.value.get("short")]
+    # The laws the 2019 law amends: their versions passed before it, not the 2019 law.
     assert [(f.text, f.value["resolves_to"]["canonical"]) for f in shorts] == [
-        ("Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015", "77/2015/QH13")]
+        ("Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015", "77/2015/QH13"),
+        ("Luật Tổ chức Chính phủ", "76/2015/QH13"),
+        ("Luật Tổ chức Chính quyền địa phương", "77/2015/QH13")]
+
+
+def test_this_decree_in_the_new_wording_an_amending_decree_quotes_is_the_amended_one():
+    value, spans = short_at("Số: 55/2023/NĐ-CP\nNGHỊ ĐỊNH\nSửa đổi, bổ sung một số điều của <1>Nghị định số 75/2021/NĐ-CP</1>\n\n"
+                            "Điều 1. Sửa đổi, bổ sung một số điều như sau:\n\n1. Sửa đổi, bổ sung Điều 1 như sau:\n\n"
+                            "“Điều 1. Phạm vi điều chỉnh\n\n<s>Nghị định này</s> quy định mức hưởng trợ cấp.”")
+    assert (value["resolves_to"]["start"], value["resolves_to"]["end"]) == spans["1"]
 
 
 def test_law_name_followers_examples_and_counter_examples():

@@ -107,7 +107,7 @@ def forms() -> tuple[Form, ...]:
     fragments = {**_table_fragments(), **shared,
                  "doc_type": _alternation(sorted(names), ignore_case=False),
                  # in any case: "Luật thuế thu nhập cá nhân", "Luật Tổ chức Chính quyền địa phương"
-                 "law_name": _alternation([law["name"] for law in data["laws"]], ignore_case=True)}
+                 "law_name": _alternation([n for law in data["laws"] for n in law_names(law)], ignore_case=True)}
     out = []
     with cache.RegexStore("short-refs", data_digest()) as store:
         for entry in data["forms"]:
@@ -123,7 +123,23 @@ def forms() -> tuple[Form, ...]:
 
 @functools.lru_cache(maxsize=1)
 def _laws() -> dict[str, list[dict]]:
-    return {_word_key(law["name"]): law["versions"] for law in short_data()["laws"]}
+    return {_word_key(name): law["versions"] for law in short_data()["laws"] for name in law_names(law)}
+
+
+def law_names(law: dict) -> list[str]:
+    """The names a law is written by: its own and its aliases, each also with "và" for a comma
+    ("Luật Quản lý và sử dụng tài sản công" for "Luật Quản lý, sử dụng tài sản công")."""
+    names = [law["name"], *law.get("aliases", [])]
+    return names + [n.replace(", ", " và ") for n in names if ", " in n]
+
+
+@functools.lru_cache(maxsize=1)
+def _law_types() -> dict[str, str]:
+    return {_word_key(name): law.get("type", "Luật") for law in short_data()["laws"] for name in law_names(law)}
+
+
+def _law_type(word: str) -> str:
+    return "Pháp lệnh" if _word_key(word).startswith("pháp") else "Luật"
 
 
 @functools.lru_cache(maxsize=1)
@@ -138,16 +154,54 @@ def name_may_continue(text: str, end: int) -> bool:
     return _followers().match(text, end, min(len(text), end + FOLLOWER_CHARS)) is None
 
 
-def _in_force(versions: Sequence[dict], written_after: str | None) -> dict | None:
-    """The version of a law in force when a document was written, knowing only that it was
-    written on or after ``written_after`` (the latest date it gives): the latest version when that
-    was already in force then; the only version when the document gives no date."""
+@dataclass(frozen=True)
+class Written:
+    """When the document was written, as far as its text says: its date (the header's), else
+    only that it was written on or after the latest date it gives (ISO strings)."""
+
+    date: str | None = None
+    after: str | None = None
+
+
+# The header's date: "Hà Nội, ngày 20 tháng 01 năm 2025" (a place, a comma, the date).
+_HEADER_DATE = regex.compile(r"(?<=\p{L}[ \t]*,[ \t]*)ngày[ \t]+(?:\d{1,2}[ \t]+tháng[ \t]+\d{1,2}[ \t]+năm[ \t]+\d{4}"
+                             r"|\d{1,2}[ \t]*/[ \t]*\d{1,2}[ \t]*/[ \t]*\d{4})")
+# How far into the document its header's date is looked for.
+HEADER_DATE_CHARS = 3000
+
+
+def written(text: str, refs: Sequence[Any], own: Any) -> Written:
+    dates = [r.value["date"] for r in refs if r.value.get("date")]
+    date = own.value.get("date") if own is not None else None
+    if date is None:
+        m = _HEADER_DATE.search(text, 0, HEADER_DATE_CHARS)
+        day = parse_date_text(m.group()) if m else None
+        date = day.isoformat() if day else None
+    return Written(date, max(dates, default=None))
+
+
+def _in_force(versions: Sequence[dict], when: Written) -> dict | None:
+    """The version of a law in force when a document was written: on its date, the latest in
+    force then (none while a newer one has passed and is not yet in force; before any was in
+    force, the only one passed); knowing only that it was written on or
+    after a date, the latest version when that was already in force then, or the only version
+    when it had passed; the only version when the document gives no date."""
     if not versions:
         return None
-    if written_after is None:
+    if when.date is not None:
+        in_force = [v for v in versions if v["in_force"] <= when.date]
+        if any(v["date"] <= when.date < v["in_force"] for v in versions) and in_force:
+            return None  # a newer version passed and not yet in force: either may be meant
+        if in_force:
+            return max(in_force, key=lambda v: v["in_force"])
+        passed = [v for v in versions if v["date"] <= when.date]
+        return passed[0] if len(passed) == 1 else None
+    if when.after is None:
         return versions[0] if len(versions) == 1 else None
     latest = max(versions, key=lambda v: v["in_force"])
-    return latest if latest["in_force"] <= written_after else None
+    if latest["in_force"] <= when.after:
+        return latest
+    return versions[0] if len(versions) == 1 and versions[0]["date"] <= when.after else None
 
 
 @functools.lru_cache(maxsize=1)
@@ -258,8 +312,7 @@ def find_short_refs(text: str, refs: Sequence[Any], make: Any, relate: Any = Non
     full = [r for r in full if not r.value.get("short")]
     found = []
     named_laws: dict[str, Any] = {}
-    # The document was written on or after every date it gives.
-    written_after = max((r.value["date"] for r in refs if r.value.get("date")), default=None)
+    when = written(text, refs, own)
     related = [relate is None]
     quotes = quoted_provisions(text)
 
@@ -275,21 +328,22 @@ def find_short_refs(text: str, refs: Sequence[Any], make: Any, relate: Any = Non
             if overlaps(m.start(), m.end()):
                 continue
             value = _resolve(form.id, m, text, full, own, named_laws, relations_read, inside(m.start(), quotes),
-                             written_after)
+                             when)
             if value is not None:
-                found.append(make(m.start(), m.end(), f"doc_ref.short.{form.id}", value))
+                # A date that is another law's (an amending law's, after its title) is left out.
+                found.append(make(m.start(), value.pop("span_end", m.end()), f"doc_ref.short.{form.id}", value))
                 if form.id == "named_law" and value.get("resolved"):
                     named_laws.setdefault(_word_key(value["name"]), value["resolves_to"])
     names = _names_with_numbers(text, full)
     found += _laws_named_in_text(text, full, names, overlaps, [(c.start, c.end) for c in found], make)
-    found += _laws_abbreviated(text, full, names, overlaps, [(c.start, c.end) for c in found], make, written_after)
+    found += _laws_abbreviated(text, full, names, overlaps, [(c.start, c.end) for c in found], make, when)
     return found
 
 
-# A law named with initials for some of its words ("Luật thuế TNCN", "Luật KH, CN&ĐMST"): up to
-# two words written out, then capitals.
+# A law named with initials for some of its words ("Luật thuế TNCN", "Luật KH, CN&ĐMST", "Luật
+# Ban hành văn bản QPPL"): up to four words written out, then capitals.
 _ABBREVIATED_LAW = regex.compile(
-    r"(?<![\p{L}])Luật[ \t]+(?P<name>(?:\p{L}\p{Ll}*[ \t]+){0,2}\p{Lu}{2,}(?:[ \t]*[,&][ \t]*\p{Lu}+)*)(?![\p{L}])"
+    r"(?<![\p{L}])Luật[ \t]+(?P<name>(?:\p{L}\p{Ll}*[ \t]+){0,4}\p{Lu}{2,}(?:[ \t]*[,&][ \t]*\p{Lu}+)*)(?![\p{L}])"
     r"(?:[ \t]+(?:năm[ \t]+)?(?P<year>(?:19|20)\d\d)(?![\d/]))?")
 _NAME_WORDS = regex.compile(r"\p{L}+")
 # A word an abbreviation leaves out ("CN&ĐMST" for "công nghệ và đổi mới sáng tạo").
@@ -317,7 +371,7 @@ def _spells(written: str, name: str) -> bool:
 
 
 def _laws_abbreviated(text: str, full: Sequence[Any], names: dict[str, tuple[str, Any]], overlaps,
-                      taken: list[tuple[int, int]], make, written_after: str | None) -> list[Any]:
+                      taken: list[tuple[int, int]], make, when: Written) -> list[Any]:
     """Laws named with initials, resolved when they spell exactly one law the document names
     with its number, else exactly one of the laws table."""
     out = []
@@ -337,7 +391,7 @@ def _laws_abbreviated(text: str, full: Sequence[Any], names: dict[str, tuple[str
         if len(in_text) == 1:
             value.update(resolved=True, resolves_to=_target(next(iter(in_text.values()))), candidates=[])
         elif not in_text and len(in_table) == 1:
-            _by_laws_table(value, in_table[0]["versions"], full, None, m["year"], written_after)
+            _by_laws_table(value, in_table[0]["versions"], full, None, m["year"], when)
         else:
             value.update(resolved=False, resolves_to=None, candidates=sorted(in_text))
         out.append(make(m.start(), m.end(), "doc_ref.short.named_law", value))
@@ -365,6 +419,10 @@ _AMENDING_TITLE_BEFORE = regex.compile(
     regex.IGNORECASE)
 # How far before a name the title of an amending law is looked for.
 AMENDING_TITLE_CHARS = 300
+# The date of an amending law, after the title that names the laws it amends.
+_TITLE_DATE = regex.compile(r"[^;\n]{0,200}?ngày[ \t]+(?P<date>\d{1,2}[ \t]+tháng[ \t]+\d{1,2}[ \t]+năm[ \t]+\d{4}"
+                            r"|\d{1,2}[ \t]*/[ \t]*\d{1,2}[ \t]*/[ \t]*\d{4})")
+TITLE_DATE_CHARS = 260
 # How far before a name its "dự thảo" may stand.
 DRAFT_CHARS = 16
 
@@ -419,9 +477,9 @@ def _laws_named_in_text(text: str, full: Sequence[Any], names: dict[str, tuple[s
 
 def _resolve(form: str, m: regex.Match, text: str, full: Sequence[Any], own: Any,
              named_laws: dict[str, Any], relations_read: Any = lambda: None,
-             quote: tuple[int, int] | None = None, written_after: str | None = None) -> dict | None:
+             quote: tuple[int, int] | None = None, when: Written = Written()) -> dict | None:
     g = m.groupdict()
-    doc_type = _doc_type(g["type"]) if form != "named_law" else "Luật"
+    doc_type = _doc_type(g["type"]) if form != "named_law" else _law_type(g["type"])
     if form == "own_type":
         if quote is not None or own is None or own.value.get("doc_type") != doc_type:
             return None
@@ -430,7 +488,13 @@ def _resolve(form: str, m: regex.Match, text: str, full: Sequence[Any], own: Any
         # "Luật này" in a quoted provision ("… Luật … số 93/2025/QH15 quy định:⏎“… Điều 62 của
         # Luật này …”"): the quoted document, cited where the quotation is introduced.
         before = [r for r in full if r.end <= quote[0] and _of_type(text, r, doc_type)]
-        return _resolution(_short_value("self", doc_type), _in_paragraphs(text, quote[0], before))
+        near = _in_paragraphs(text, quote[0], before)
+        if not near:
+            # The new wording of an article an amending document quotes ("Sửa đổi, bổ sung Điều
+            # 1 như sau: “… Nghị định này …”"): the one document of that type it amends.
+            relations_read()
+            near = [r for r in full if r.value.get("doc_type") == doc_type and r.value.get("relation") == "amends"]
+        return _resolution(_short_value("self", doc_type), near)
     if form == "self":
         value = _short_value("self", doc_type, self=True, resolved=True, candidates=[])
         if own is not None and own.value.get("doc_type") == doc_type:
@@ -465,6 +529,8 @@ def _resolve(form: str, m: regex.Match, text: str, full: Sequence[Any], own: Any
         return _resolution(value, fitting)
     # A named law: the number the document gives it, else the laws table by its date.
     name = _word_key(g["name"])
+    if _law_types().get(name, "Luật") != doc_type:
+        return None  # "Luật" with an ordinance's name, or the reverse: no law of the table
     date = parse_date_text(g["date"]) if g.get("date") else None
     following = next((r for r in full if 0 <= r.start - m.end() <= 3), None)
     if following is not None and following.value.get("doc_type") in ("Luật", "Bộ luật", None):
@@ -473,10 +539,21 @@ def _resolve(form: str, m: regex.Match, text: str, full: Sequence[Any], own: Any
         if not _IN_A_TITLE.search(text, max(0, m.start() - 10), m.start()):
             named_laws[name] = _target(following)
         return None
-    if _AMENDING_TITLE_BEFORE.search(text, max(0, m.start() - AMENDING_TITLE_CHARS), m.start()):
-        return None
-    value = _short_value("named_law", "Luật", name=" ".join(g["name"].split()),
+    value = _short_value("named_law", doc_type, name=" ".join(g["name"].split()),
                          date=date.isoformat() if date else None)
+    if _AMENDING_TITLE_BEFORE.search(text, max(0, m.start() - AMENDING_TITLE_CHARS), m.start()):
+        # A law named in the title of the one amending it: the version passed before the
+        # amending law's date (written after the title), if any is written.
+        if date is None:
+            dated = _TITLE_DATE.match(text, m.end(), min(len(text), m.end() + TITLE_DATE_CHARS))
+            date = parse_date_text(dated["date"]) if dated else None
+        day = date.isoformat() if date is not None else None
+        before = [v for v in _laws().get(name, []) if day is not None and v["date"] < day]
+        if before:
+            value.update(resolved=True, resolves_to={"canonical": before[-1]["canonical"], "start": None, "end": None},
+                         resolved_by="laws_table", candidates=[], date=None, span_end=m.end("name"))
+            return value
+        date = None
     if _draft(text, m.start(), m.end()):
         value.update(resolved=False, resolves_to=None, candidates=[])
         return value
@@ -485,7 +562,7 @@ def _resolve(form: str, m: regex.Match, text: str, full: Sequence[Any], own: Any
         return value
     if name in named_laws and (date is not None or g.get("year")):
         # The date or year written after the name picks the version, over the one named before.
-        dated = _by_laws_table(dict(value), _laws().get(name, []), [], date, g.get("year"), None)
+        dated = _by_laws_table(dict(value), _laws().get(name, []), [], date, g.get("year"), Written())
         if dated.get("resolved"):
             return dated
     if name in named_laws:
@@ -493,11 +570,11 @@ def _resolve(form: str, m: regex.Match, text: str, full: Sequence[Any], own: Any
         value.update(resolved=True, candidates=[],
                      resolves_to=dict(known) if isinstance(known, dict) else _target(known))
         return value
-    return _by_laws_table(value, _laws().get(name, []), full, date, g.get("year"), written_after)
+    return _by_laws_table(value, _laws().get(name, []), full, date, g.get("year"), when)
 
 
 def _by_laws_table(value: dict, versions: Sequence[dict], full: Sequence[Any], date: Any, year: str | None,
-                   written_after: str | None) -> dict:
+                   when: Written) -> dict:
     """A named law resolved against the laws table: the version of the date or year written after
     its name, else the one the document cites by number, else the one in force when it was
     written; else unresolved, its versions the candidates."""
@@ -511,7 +588,7 @@ def _by_laws_table(value: dict, versions: Sequence[dict], full: Sequence[Any], d
     if len(_distinct(in_text)) == 1:
         return _resolution(value, in_text)
     if date is None and year is None and not in_text:
-        in_force = _in_force(versions, written_after)
+        in_force = _in_force(versions, when)
         if in_force is not None:
             value.update(resolved=True, resolves_to={"canonical": in_force["canonical"], "start": None, "end": None},
                          resolved_by="laws_table", candidates=[])
