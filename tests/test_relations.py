@@ -144,6 +144,17 @@ def test_a_part_cue_counter_examples(example):
     assert citation(example["text"])["relation"] != example["relation"]
 
 
+@pytest.mark.parametrize("text", DATA["planned_task_row"]["examples"], ids=[t[:50] for t in DATA["planned_task_row"]["examples"]])
+def test_a_citation_a_task_row_plans_to_amend_has_no_relation(text):
+    assert citation(text)["relation"] is None
+
+
+@pytest.mark.parametrize("text", DATA["planned_task_row"]["counter_examples"],
+                         ids=[t[:50] for t in DATA["planned_task_row"]["counter_examples"]])
+def test_a_citation_amended_outside_a_task_row_keeps_its_relation(text):
+    assert citation(text)["relation"] in DATA["planned_task_row"]["relations"]
+
+
 @pytest.mark.parametrize("text", DATA["quoted_provision"]["examples"], ids=[t[:50] for t in DATA["quoted_provision"]["examples"]])
 def test_a_citation_in_a_quoted_provision_has_no_relation(text):
     assert citation(text)["relation"] is None

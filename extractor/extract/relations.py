@@ -85,6 +85,8 @@ class Relations:
     quote_close: regex.Pattern
     # What opens an item of a list of documents: a type word ("Luật …", "các Quyết định: …").
     doc_head: regex.Pattern
+    # The end of a row of a table of tasks (its last cell a time).
+    planned_row: regex.Pattern
 
 
 def _words(words: list[str], store: cache.RegexStore) -> regex.Pattern:
@@ -120,7 +122,8 @@ def relations() -> Relations:
                          store.compile(data["quoted_provision"]["open"]),
                          store.compile(data["quoted_provision"]["close"]),
                          store.compile(r"(?:vào[ \t]+)?(?:các[ \t]+)?(?:" + _alternation(type_words, ignore_case=False)
-                                       + r")(?![\p{L}])"))
+                                       + r")(?![\p{L}])"),
+                         store.compile(data["planned_task_row"]["regex"], regex.IGNORECASE))
 
 
 def quoted_provisions(text: str) -> list[tuple[int, int]]:
@@ -250,6 +253,21 @@ def assign_relations(text: str, refs: Sequence[Any], starts: dict[int, list[int]
                 from_before.add(id(ref))
             continue
         ref.value["relation"] = _after(text, ref, masks, rel, cue_starts)
+    _planned_tasks(text, citations, rel)
+
+
+def _planned_tasks(text: str, citations: Sequence[Any], rel: Relations) -> None:
+    """A citation a row of a task table says is to be amended, replaced or repealed: none of
+    this document's doing (patterns/relations.yaml: planned_task_row)."""
+    planned = rel.data["planned_task_row"]
+    for ref in citations:
+        if ref.value.get("relation") not in planned["relations"]:
+            continue
+        line_start = text.rfind("\n", 0, ref.start) + 1
+        line_end = text.find("\n", ref.end)
+        line = text[line_start:line_end if line_end >= 0 else len(text)]
+        if line.lstrip().startswith("|") and rel.planned_row.search(line):
+            ref.value["relation"] = ref.value["articles"] = None
 
 
 # A ";" ends an item of a list; a paragraph break ends the list.
