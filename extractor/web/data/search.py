@@ -200,34 +200,31 @@ def _squash(text: str) -> str:
     return _SPACES.sub(" ", text)
 
 
+# Documents whose findings one query reads (bound parameters stay under SQLite's limit).
+FINDINGS_CHUNK = 900
+
+
 def _findings_of(conn, ids: list[int] | None) -> dict[int, list[dict[str, Any]]]:
     """The findings touching each document (of ``ids``; ``None``: every document): its own,
-    and the cross-document findings whose evidence is in it."""
+    and the cross-document findings whose evidence is in it. Only the findings of ``ids`` are
+    read, so a search costs what it shows, not what the archive holds."""
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
     if ids is not None and not ids:
         return out
-
-    class Everything:
-        def __contains__(self, item):
-            return item is not None
-
-    wanted = set(ids) if ids is not None else Everything()
-    rows = conn.execute(sa.select(FINDINGS.c.id, FINDINGS.c.document_id, FINDINGS.c.kind,
-                                  FINDINGS.c.severity)).all()
-    cross = {r.id: r for r in rows if r.document_id is None}
-    for r in rows:
-        if r.document_id in wanted:
+    chunks = [None] if ids is None else [ids[i:i + FINDINGS_CHUNK] for i in range(0, len(ids), FINDINGS_CHUNK)]
+    for chunk in chunks:
+        own = sa.select(FINDINGS.c.document_id, FINDINGS.c.kind, FINDINGS.c.severity).where(
+            FINDINGS.c.document_id.is_not(None) if chunk is None else FINDINGS.c.document_id.in_(chunk))
+        for r in conn.execute(own.order_by(FINDINGS.c.id)):
             out[r.document_id].append({"kind": r.kind, "severity": r.severity})
-    if cross:
-        links = conn.execute(sa.select(FINDING_FACTS.c.finding_id, FACTS.c.document_id)
-                             .join(FACTS, FACTS.c.id == FINDING_FACTS.c.fact_id)
-                             .where(FINDING_FACTS.c.finding_id.in_(list(cross)))).all()
-        seen = set()
-        for finding_id, document_id in links:
-            if document_id in wanted and (finding_id, document_id) not in seen:
-                seen.add((finding_id, document_id))
-                r = cross[finding_id]
-                out[document_id].append({"kind": r.kind, "severity": r.severity})
+        cross = (sa.select(FINDINGS.c.id, FACTS.c.document_id, FINDINGS.c.kind, FINDINGS.c.severity).distinct()
+                 .select_from(FINDING_FACTS.join(FACTS, FACTS.c.id == FINDING_FACTS.c.fact_id)
+                              .join(FINDINGS, FINDINGS.c.id == FINDING_FACTS.c.finding_id))
+                 .where(FINDINGS.c.document_id.is_(None)))
+        if chunk is not None:
+            cross = cross.where(FACTS.c.document_id.in_(chunk))
+        for r in conn.execute(cross.order_by(FINDINGS.c.id, FACTS.c.document_id)):
+            out[r.document_id].append({"kind": r.kind, "severity": r.severity})
     return out
 
 
