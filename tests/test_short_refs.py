@@ -220,6 +220,9 @@ OWN_TYPE = [
     ("<1>Số: 308/KH-UBND</1>\nKẾ HOẠCH\nTrong quá trình thực hiện <s>Kế hoạch</s>, nếu có khó khăn, báo cáo UBND.", True),
     ("<1>Số: 74/QĐ-UBND</1>\nQUYẾT ĐỊNH\nĐiều 3. Giám đốc các Sở chịu trách nhiệm thi hành <s>Quyết định</s>.", True),
     ("<1>Số: 50/BC-UBND</1>\nBÁO CÁO\nTrong quá trình thực hiện <s>Kế hoạch</s>, còn khó khăn.", False),
+    ("<1>Số: 12/KH-UBND</1>\nKẾ HOẠCH\nUBND tỉnh ban hành <s>Kế hoạch</s>\nnâng cao năng lực như sau:", True),
+    ("<1>Số: 12/KH-UBND</1>\nKẾ HOẠCH\nTrên đây là <s>kế hoạch</s> tổ chức phong trào thi đua.", True),
+    ("<1>Số: 50/BC-UBND</1>\nBÁO CÁO\nTrên đây là <s>kế hoạch</s> của Sở.", False),
 ]
 
 
@@ -246,13 +249,16 @@ def test_every_law_of_the_table_has_its_versions_dated_and_in_force_after_they_p
 
 def test_a_law_in_the_title_of_the_law_amending_it_is_the_version_it_amends():
     text = ("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015; Luật Sửa đổi bổ sung một số "
-            "điều của Luật Tổ chức Chính phủ và Luật Tổ chức Chính quyền địa phương ngày 22 tháng 11 năm 2019;")
+            "điều của Luật Tổ chức Chính phủ và Luật Tổ chức Chính quyền địa phương ngày 22 tháng 11 năm 2019;\n"
+            "Căn cứ Luật sửa đổi, bổ sung một số điều của Luật Đất đai và Luật Xây dựng ngày 15 tháng 6 năm 2018;")
     shorts = [f for f in extract_facts(text).facts if f.kind == "doc_ref" and f.value.get("short")]
-    # The laws the 2019 law amends: their versions passed before it, not the 2019 law.
+    # The amending law of the table by its date; the laws an amending law outside the table
+    # amends: their versions passed before it (its date is not theirs).
     assert [(f.text, f.value["resolves_to"]["canonical"]) for f in shorts] == [
         ("Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015", "77/2015/QH13"),
-        ("Luật Tổ chức Chính phủ", "76/2015/QH13"),
-        ("Luật Tổ chức Chính quyền địa phương", "77/2015/QH13")]
+        ("Luật Sửa đổi bổ sung một số điều của Luật Tổ chức Chính phủ và Luật Tổ chức Chính quyền địa phương "
+         "ngày 22 tháng 11 năm 2019", "47/2019/QH14"),
+        ("Luật Đất đai", "45/2013/QH13"), ("Luật Xây dựng", "50/2014/QH13")]
 
 
 def test_this_decree_in_the_new_wording_an_amending_decree_quotes_is_the_amended_one():
@@ -260,6 +266,24 @@ def test_this_decree_in_the_new_wording_an_amending_decree_quotes_is_the_amended
                             "Điều 1. Sửa đổi, bổ sung một số điều như sau:\n\n1. Sửa đổi, bổ sung Điều 1 như sau:\n\n"
                             "“Điều 1. Phạm vi điều chỉnh\n\n<s>Nghị định này</s> quy định mức hưởng trợ cấp.”")
     assert (value["resolves_to"]["start"], value["resolves_to"]["end"]) == spans["1"]
+
+
+@pytest.mark.parametrize("text,canonical", [
+    ("Theo <s>Nghị định 98/2024 của Chính phủ</s> quy định chi tiết", "98/2024/NĐ-CP"),
+    ("Phí thực hiện theo <s>Thông tư số 60/2023 của Bộ Tài chính</s> quy định", "60/2023/TT-BTC"),
+    ("Căn cứ Thông tư số 07/2024/TT-BNV;\nTheo <s>Thông tư 7/2024</s>,", "7/2024/TT-BNV"),
+    # A circular whose issuer is not written: no code to give it.
+    ("Theo <s>Thông tư 07/2024</s>,", None),
+])
+def test_a_decree_or_circular_by_number_and_year_gets_its_code(text, canonical):
+    value, _ = short_at(text)
+    assert (value["resolves_to"] or {}).get("canonical") == canonical
+
+
+def test_the_part_a_decision_issues_is_the_document():
+    plain, spans = unmark("<1>Số: 254/QĐ-UBND</1>\nQUYẾT ĐỊNH\nĐiều 1. Ban hành kèm theo Quyết định này <s>Kế hoạch</s> thực hiện.")
+    [short] = [f for f in extract_facts(plain).facts if (f.start, f.end) == spans["s"]]
+    assert short.value["self"] is True and short.value["form"] == "issued_part"
 
 
 def test_law_name_followers_examples_and_counter_examples():

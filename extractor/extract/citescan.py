@@ -23,7 +23,7 @@ from .shortrefs import forms
 
 # Ids of the scan: form ``k``'s prefilter is ``2k``, its anchor ``2k + 1``; then one per cue
 # word from ``CUE_IDS`` on, reported together under ``relations.BEFORE_CUES`` and ``AFTER_CUES``.
-CUE_IDS = 16
+CUE_IDS = 24
 
 
 # Characters the regex engine matches ignoring case that Python's own case mappings of the

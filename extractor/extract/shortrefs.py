@@ -27,6 +27,8 @@ from .relations import inside, quoted_provisions
 
 # How many candidates an unresolved short reference lists, nearest first.
 MAX_CANDIDATES = 5
+# How far into a document its opening runs ("… ban hành Kế hoạch … như sau:").
+OPENING_CHARS = 3000
 # How far after a law's name the word that follows it is read.
 FOLLOWER_CHARS = 40
 # Where a header's own number stands, when the reader did not see it as the header's.
@@ -127,10 +129,10 @@ def _laws() -> dict[str, list[dict]]:
 
 
 def law_names(law: dict) -> list[str]:
-    """The names a law is written by: its own and its aliases, each also with "và" for a comma
-    ("Luật Quản lý và sử dụng tài sản công" for "Luật Quản lý, sử dụng tài sản công")."""
+    """The names a law is written by: its own and its aliases, each also with "và" or nothing for
+    a comma ("Luật Quản lý và sử dụng tài sản công", "Luật Sửa đổi bổ sung một số điều …")."""
     names = [law["name"], *law.get("aliases", [])]
-    return names + [n.replace(", ", " và ") for n in names if ", " in n]
+    return names + [n.replace(", ", joint) for n in names if ", " in n for joint in (" và ", " ")]
 
 
 @functools.lru_cache(maxsize=1)
@@ -311,6 +313,7 @@ def find_short_refs(text: str, refs: Sequence[Any], make: Any, relate: Any = Non
             _resolution(v, fitting)
     full = [r for r in full if not r.value.get("short")]
     found = []
+    short_starts: set[int] = set()
     named_laws: dict[str, Any] = {}
     when = written(text, refs, own)
     related = [relate is None]
@@ -331,7 +334,11 @@ def find_short_refs(text: str, refs: Sequence[Any], make: Any, relate: Any = Non
                              when)
             if value is not None:
                 # A date that is another law's (an amending law's, after its title) is left out.
-                found.append(make(m.start(), value.pop("span_end", m.end()), f"doc_ref.short.{form.id}", value))
+                start, end = value.pop("span_start", m.start()), value.pop("span_end", m.end())
+                if start in short_starts:
+                    continue  # two forms reading one short reference ("ban hành Kế hoạch⏎…")
+                short_starts.add(start)
+                found.append(make(start, end, f"doc_ref.short.{form.id}", value))
                 if form.id == "named_law" and value.get("resolved"):
                     named_laws.setdefault(_word_key(value["name"]), value["resolves_to"])
     names = _names_with_numbers(text, full)
@@ -480,10 +487,18 @@ def _resolve(form: str, m: regex.Match, text: str, full: Sequence[Any], own: Any
              quote: tuple[int, int] | None = None, when: Written = Written()) -> dict | None:
     g = m.groupdict()
     doc_type = _doc_type(g["type"]) if form != "named_law" else _law_type(g["type"])
-    if form == "own_type":
+    if form in ("own_type", "closing_self", "opening_self"):
         if quote is not None or own is None or own.value.get("doc_type") != doc_type:
             return None
-        return _short_value("own_type", doc_type, self=True, resolved=True, candidates=[], resolves_to=_target(own))
+        if form == "opening_self" and m.start() > OPENING_CHARS:
+            return None
+        return _short_value(form, doc_type, self=True, resolved=True, candidates=[], resolves_to=_target(own),
+                            span_start=m.start("type"))
+    if form == "issued_part":
+        return _short_value(form, doc_type, self=True, resolved=True, candidates=[], resolves_to=None,
+                            span_start=m.start("type"))
+    if form == "number_year":
+        return _number_year(g, doc_type, full)
     if form == "self" and quote is not None:
         # "Luật này" in a quoted provision ("… Luật … số 93/2025/QH15 quy định:⏎“… Điều 62 của
         # Luật này …”"): the quoted document, cited where the quotation is introduced.
@@ -571,6 +586,42 @@ def _resolve(form: str, m: regex.Match, text: str, full: Sequence[Any], own: Any
                      resolves_to=dict(known) if isinstance(known, dict) else _target(known))
         return value
     return _by_laws_table(value, _laws().get(name, []), full, date, g.get("year"), when)
+
+
+def _number_year(g: dict, doc_type: str | None, full: Sequence[Any]) -> dict:
+    """"Nghị định 98/2024", "Thông tư số 60/2023 của Bộ Tài chính": the full reference of that
+    number and year in the document, else the one its type's code makes (a circular's from its
+    issuer's code), else unresolved."""
+    number, year = g["number"], g["year"]
+    issuer = " ".join(g["issuer"].split()) if g.get("issuer") else None
+    value = _short_value("number_year", doc_type, number=number, year=int(year), issuer=issuer)
+    fitting = [r for r in full if r.value.get("doc_type") == doc_type and r.value.get("number")
+               and _number_key(r.value["number"]) == _number_key(number) and str(r.value.get("year")) == year]
+    if fitting:
+        return _resolution(value, fitting)
+    code = "NĐ-CP" if doc_type == "Nghị định" else _circular_code(issuer)
+    if code is None:
+        return _resolution(value, [])
+    value.update(resolved=True, resolved_by="type_code", candidates=[],
+                 resolves_to={"canonical": f"{_number_key(number)}/{year}/{code}", "start": None, "end": None})
+    return value
+
+
+def _circular_code(issuer: str | None) -> str | None:
+    """A ministry's circulars' code ("TT-BTC"), from the issuer written after the number: the
+    longest run of its first words that names a body with one code."""
+    if not issuer:
+        return None
+    from ..normalize import fold
+    from ..structure.data import bodies
+
+    words = issuer.split()
+    for n in range(len(words), 0, -1):
+        found = bodies().form_of.get(fold(" ".join(words[:n])))
+        if found is not None:
+            body = found[0]
+            return f"TT-{body.codes[0]}" if body.kind == "ministry" and len(body.codes) == 1 else None
+    return None
 
 
 def _by_laws_table(value: dict, versions: Sequence[dict], full: Sequence[Any], date: Any, year: str | None,
