@@ -209,22 +209,47 @@ def _findings_of(conn, ids: list[int] | None) -> dict[int, list[dict[str, Any]]]
     and the cross-document findings whose evidence is in it. Only the findings of ``ids`` are
     read, so a search costs what it shows, not what the archive holds."""
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    if ids is not None and not ids:
-        return out
-    chunks = [None] if ids is None else [ids[i:i + FINDINGS_CHUNK] for i in range(0, len(ids), FINDINGS_CHUNK)]
-    for chunk in chunks:
+    if ids is None:
+        return _every_finding(conn)
+    for chunk in (ids[i:i + FINDINGS_CHUNK] for i in range(0, len(ids), FINDINGS_CHUNK)):
         own = sa.select(FINDINGS.c.document_id, FINDINGS.c.kind, FINDINGS.c.severity).where(
-            FINDINGS.c.document_id.is_not(None) if chunk is None else FINDINGS.c.document_id.in_(chunk))
+            FINDINGS.c.document_id.in_(chunk))
         for r in conn.execute(own.order_by(FINDINGS.c.id)):
             out[r.document_id].append({"kind": r.kind, "severity": r.severity})
-        cross = (sa.select(FINDINGS.c.id, FACTS.c.document_id, FINDINGS.c.kind, FINDINGS.c.severity).distinct()
-                 .select_from(FINDING_FACTS.join(FACTS, FACTS.c.id == FINDING_FACTS.c.fact_id)
-                              .join(FINDINGS, FINDINGS.c.id == FINDING_FACTS.c.finding_id))
-                 .where(FINDINGS.c.document_id.is_(None)))
-        if chunk is not None:
-            cross = cross.where(FACTS.c.document_id.in_(chunk))
-        for r in conn.execute(cross.order_by(FINDINGS.c.id, FACTS.c.document_id)):
+        # The findings the documents' facts are evidence of, found from the facts (the database
+        # would start from every cross-document finding of the archive otherwise).
+        evidence = (sa.select(FINDING_FACTS.c.finding_id, FACTS.c.document_id).distinct()
+                    .select_from(FINDING_FACTS.join(FACTS, FACTS.c.id == FINDING_FACTS.c.fact_id))
+                    .where(FACTS.c.document_id.in_(chunk)))
+        linked = sorted(conn.execute(evidence).all())
+        found_ids = sorted({f for f, _ in linked})
+        cross = {}
+        for i in range(0, len(found_ids), FINDINGS_CHUNK):
+            cross.update({r.id: r for r in conn.execute(
+                sa.select(FINDINGS.c.id, FINDINGS.c.kind, FINDINGS.c.severity)
+                .where(FINDINGS.c.id.in_(found_ids[i:i + FINDINGS_CHUNK]), FINDINGS.c.document_id.is_(None)))})
+        for finding_id, document_id in linked:
+            if finding_id in cross:
+                out[document_id].append({"kind": cross[finding_id].kind, "severity": cross[finding_id].severity})
+    return out
+
+
+def _every_finding(conn) -> dict[int, list[dict[str, Any]]]:
+    """The findings touching every document: each finding and its evidence read once."""
+    out: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    rows = conn.execute(sa.select(FINDINGS.c.id, FINDINGS.c.document_id, FINDINGS.c.kind,
+                                  FINDINGS.c.severity).order_by(FINDINGS.c.id)).all()
+    cross = {r.id: r for r in rows if r.document_id is None}
+    for r in rows:
+        if r.document_id is not None:
             out[r.document_id].append({"kind": r.kind, "severity": r.severity})
+    if cross:
+        links = conn.execute(sa.select(FINDING_FACTS.c.finding_id, FACTS.c.document_id).distinct()
+                             .join(FACTS, FACTS.c.id == FINDING_FACTS.c.fact_id)
+                             .where(FINDING_FACTS.c.finding_id.in_(list(cross)))).all()
+        for finding_id, document_id in sorted(links):
+            r = cross[finding_id]
+            out[document_id].append({"kind": r.kind, "severity": r.severity})
     return out
 
 
