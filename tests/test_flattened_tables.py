@@ -3,6 +3,8 @@
 and what the audit then checks in them. The documents are written here."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from extractor.reconcile.checks import check, findings
@@ -129,3 +131,57 @@ def test_counts_stated_in_a_flattened_list_are_checked_against_its_rows(stated, 
         ["**LĨNH VỰC HỘ TỊCH (02 TTHC)**"], ["1", "Đăng ký khai sinh", EMPTY], ["2", "Đăng ký kết hôn", EMPTY],
         ["**LĨNH VỰC CHỨNG THỰC (01 TTHC)**"], ["3", "Chứng thực bản sao", EMPTY]], "Hết danh mục.")
     assert count_findings(text) == expected
+
+
+def process_table(steps: list[tuple[str, str]], total: str, parts: list[tuple[str, list]] | None = None):
+    """A step table: header, (part headings and) steps, the total row."""
+    rows = [["**Thứ tự**", "**Nội dung công việc**", "**Thời gian thực hiện**"]]
+    for heading, part in (parts or [(None, steps)]):
+        if heading:
+            rows.append(["**I**", heading])
+        rows += [[label, "Xử lý hồ sơ", time] for label, time in part]
+    return rows + [["**Tổng thời gian giải quyết**", f"**{total}**"]]
+
+
+def step_results(text):
+    results = [check(c) for c in table_claims(text, table_views(text, [])) if c.rule.startswith("table.step")]
+    return [(r.claim.rule, r.holds, r.unchecked, r.stated, r.expected) for r in results]
+
+
+STEPS_OK = [("Bước 1", "0,5 ngày làm việc"), ("Bước 2", "02 ngày làm việc"), ("Bước 3", "Không tính thời gian")]
+
+
+@pytest.mark.parametrize("table, expected", [
+    (process_table(STEPS_OK, "2,5 ngày làm việc"), [("table.step_times", True, None, None, None)]),
+    (process_table(STEPS_OK, "03 ngày làm việc"), [("table.step_times", False, None, 3, Decimal("2.5"))]),
+    # A step's time in hours: a working day's hours are not written, the sum is not made.
+    (process_table([("Bước 1", "04 giờ"), ("Bước 2", "01 ngày làm việc")], "1,5 ngày làm việc"),
+     [("table.step_times", False, "mixed_units", None, None)]),
+    # A step whose time is no plain time leaves the process unchecked.
+    (process_table([("Bước 1", "Theo quy định"), ("Bước 2", "01 ngày làm việc")], "01 ngày làm việc"),
+     [("table.step_times", False, "step_time_not_stated", None, None)]),
+    # Two parts, each heading stating its time: each part's steps, then the parts, against the total.
+    (process_table([], "04 ngày làm việc", [
+        ("**Tại cấp xã (01 ngày làm việc)**", [("Bước 1", "0,5 ngày làm việc"), ("Bước 2", "0,5 ngày làm việc")]),
+        ("**Tại cấp tỉnh (03 ngày làm việc)**", [("Bước 1", "01 ngày làm việc"), ("Bước 2", "01 ngày làm việc")])]),
+     [("table.step_times", True, None, None, None), ("table.step_times", False, None, 3, 2),
+      ("table.step_parts", True, None, None, None)]),
+])
+def test_step_times_in_a_flattened_table_are_checked_against_the_total(table, expected):
+    text = flattened("Quy trình nội bộ:", table, "Hết quy trình.")
+    assert step_results(text) == expected
+
+
+def test_a_step_table_in_markdown_is_read_the_same_way():
+    text = "Quy trình:\n\n" + "".join("| " + " | ".join(row) + " |\n" for row in
+                                     [["Bước", "Nội dung", "Thời gian"], ["Bước 1", "Tiếp nhận", "01 ngày"],
+                                      ["Bước 2", "Giải quyết", "02 ngày"], ["Tổng thời gian", "", "04 ngày"]])
+    assert step_results(text) == [("table.step_times", False, None, 4, 3)]
+
+
+def test_a_process_is_checked_once_when_its_text_and_its_table_both_state_it():
+    from extractor import process
+    from extractor.document import Document
+    text = flattened("Quy trình nội bộ:", process_table(STEPS_OK, "03 ngày làm việc"), "Hết quy trình.")
+    result = process(Document("quy-trinh.md", "", "markdown", text))
+    assert [(f.kind, f.rule) for f in result.findings] == [("table_total_mismatch", "table.step_times")]

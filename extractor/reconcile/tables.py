@@ -20,6 +20,7 @@ from ..extract.numbers import parse_number
 from ..facts import Fact
 from ..structure.tables import TableView
 from .claims import Claim
+from .step_tables import step_table_claims
 from .vocabulary import cue_pattern
 
 # A numeric cell: the number with a short unit after it ("1.245 hồ sơ", "12 tr.đ") and a
@@ -82,7 +83,8 @@ def table_claims(text: str, views: Iterable[TableView], facts: Sequence[Fact] = 
     cells = _CellFacts(text, facts)
     claims = []
     for view in views:
-        claims += _column_claims(view, cells) + _row_claims(view, cells) + _count_claims(view, cells)
+        claims += (_column_claims(view, cells) + _row_claims(view, cells) + _count_claims(view, cells)
+                   + step_table_claims(view, cells))
     return claims
 
 

@@ -108,7 +108,7 @@ def flattened_tables(text: str) -> list[Table]:
         body = runs[start + 1:i]
         tail: list[Cell] = []
         if split is not None:
-            tail = runs[i].cells[:split[0]]
+            tail = _last_row(runs[i].cells[:split[0]])
         table = _table(header, body, tail)
         if table is not None:
             tables.append(table)
@@ -166,6 +166,17 @@ def _junction(cells: list[Cell], after_widths: list[int], before_widths: list[in
         header = max(long + 1, header)
     finish = min(before, header - 1) if long is None else min(before, long, header - 1)
     return max(finish, 0), header
+
+
+def _last_row(cells: list[Cell]) -> list[Cell]:
+    """A table's last row out of the first cells of a junction: a label and the figures after
+    it (a total row, "Tổng cộng | 15 | 20", merged across the first columns) end with the
+    figures; the cells after them are the text after the table."""
+    figure = grammar().figure_cell
+    if len(cells) < MIN_COLUMNS or figure.match(cells[0].text) or not figure.match(cells[1].text):
+        return cells
+    end = next((j for j in range(1, len(cells)) if not figure.match(cells[j].text)), len(cells))
+    return cells[:end]
 
 
 def _table(header: list[Cell], body: list[_Run], tail: list[Cell]) -> Table | None:
