@@ -20,6 +20,7 @@ from ..extract.numbers import parse_number
 from ..facts import Fact
 from ..structure.tables import TableView
 from .claims import Claim
+from .step_tables import step_table_claims
 from .vocabulary import cue_pattern
 
 # A numeric cell: the number with a short unit after it ("1.245 hồ sơ", "12 tr.đ") and a
@@ -82,7 +83,8 @@ def table_claims(text: str, views: Iterable[TableView], facts: Sequence[Fact] = 
     cells = _CellFacts(text, facts)
     claims = []
     for view in views:
-        claims += _column_claims(view, cells) + _row_claims(view, cells) + _count_claims(view, cells)
+        claims += (_column_claims(view, cells) + _row_claims(view, cells) + _count_claims(view, cells)
+                   + step_table_claims(view, cells))
     return claims
 
 
@@ -217,8 +219,17 @@ ITEM_LEVEL = 2
 
 
 def _count_level(index: str) -> float | None:
-    text = index.strip().rstrip(".)/:").strip()
-    return SUBGROUP_LEVEL if _SUBGROUP.match(text) else _level(index)
+    text = index.strip(" \t\n*_").rstrip(".)/:").strip()
+    return SUBGROUP_LEVEL if _SUBGROUP.match(text) else _level(text)
+
+
+def _heading_row(row: list[Cell]) -> list[Cell] | None:
+    """A row whose one written cell is its first, stating a count ("LĨNH VỰC TRẺ EM (02
+    TTHC)" merged across the table), as a subgroup row: no number, the label after it."""
+    written = [c for c in row if c.text.strip(" *_")]
+    if len(written) == 1 and written[0] is row[0] and _STATED_COUNT.search(row[0].text):
+        return [Cell(""), row[0]]
+    return None
 
 
 def _count_claims(view: TableView, cells: _CellFacts) -> list[Claim]:
@@ -226,11 +237,19 @@ def _count_claims(view: TableView, cells: _CellFacts) -> list[Claim]:
     rows under it, and against the counts its subgroups state ("I.1 | … (06 TTHC)"). The rows
     under a group run to the next row of its level or above; a row among them with no number
     of a level (a note, a merged cell) leaves the group uncounted."""
-    rows = [row for row in view.rows if len(row) > 1]
-    caption = _caption_cell(cells.text, rows)
+    caption = _caption_cell(cells.text, view.rows)
+    rows, levels = [], []
+    for row in view.rows:
+        heading = _heading_row(row) if _count_level(row[0].text) is None else None
+        if heading is not None:
+            rows.append(heading)
+            levels.append(SUBGROUP_LEVEL)
+        elif len(row) > 1:
+            rows.append(row)
+            levels.append(_count_level(row[0].text))
     # The rows of the column headings come before the first numbered row.
-    rows = rows[next((i for i, row in enumerate(rows) if _count_level(row[0].text) is not None), len(rows)):]
-    levels = [_count_level(row[0].text) for row in rows]
+    first = next((i for i, level in enumerate(levels) if level is not None), len(rows))
+    rows, levels = rows[first:], levels[first:]
     stated = [_stated_count(row[1], cells, view.table.page) for row in rows]
     if caption is not None and _stated_count(caption, cells, view.table.page) is not None:
         # "A. DANH MỤC THỦ TỤC HÀNH CHÍNH SỬA ĐỔI, BỔ SUNG (51 TTHC)" on the line above the

@@ -3,7 +3,8 @@ column's header says, and the unit the table states for its numbers (a caption l
 a unit in a column header, or a unit column).
 
 Tables come from the readers (DOCX, DOC, PDF, HTML: cells with their offsets) and, when a reader
-gave none, from lines of ``|``-separated cells in the text (Markdown and crawled pages).
+gave none, from lines of ``|``-separated cells in the text (Markdown and crawled pages) and from
+tables a crawl flattened to one cell per block of lines (:mod:`.flattened`).
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 import regex
 
 from ..document import Cell, Table
+from .flattened import flattened_tables
 from ..patterns import _load_yaml, patterns_dir
 
 if TYPE_CHECKING:
@@ -165,8 +167,16 @@ def table_views(text: str, tables: Sequence[Table]) -> list[TableView]:
 
 
 def document_tables(text: str, tables: Sequence[Table]) -> list[Table]:
-    """The reader's tables, or the Markdown tables of the text when the reader gave none."""
-    return list(tables) if tables else markdown_tables(text)
+    """The reader's tables, or the tables of the text when the reader gave none: Markdown
+    tables, and tables a crawl flattened to one cell per block of lines, in text order."""
+    if tables:
+        return list(tables)
+    found = markdown_tables(text) + flattened_tables(text)
+    return sorted(found, key=_first_offset)
+
+
+def _first_offset(table: Table) -> int:
+    return next((c.start for row in table.rows for c in row if c.start is not None), 0)
 
 
 def _is_number(cell: Cell) -> bool:
