@@ -642,3 +642,21 @@ def test_a_page_of_findings_is_that_slice_of_every_finding(web_archive, size, se
         assert one["total"] == every["total"] and one["facets"] == every["facets"] and one["pages"] == pages
         shown += one["findings"]
     assert shown == every["findings"]
+
+
+def test_the_archive_facets_count_the_documents_each_finding_touches(web_archive):
+    """The home page's kind and severity facets (counted by the database) against the findings
+    of every document read one by one, cross-document ones through their evidence."""
+    from collections import Counter
+
+    from extractor.archive import Archive
+    from extractor.web.data.search import _archive_facets, _findings_of
+
+    with Archive.open(str(web_archive)) as archive, archive.engine.connect() as conn:
+        ids = list(_ids(web_archive).values())
+        by_doc = _findings_of(conn, ids)
+        facets = _archive_facets(conn)
+    kinds = Counter(k for found in by_doc.values() for k in {f["kind"] for f in found})
+    severities = Counter(s for found in by_doc.values() for s in {f["severity"] for f in found if f["severity"]})
+    assert {f["value"]: f["count"] for f in facets["kind"]} == dict(kinds) and kinds
+    assert {f["value"]: f["count"] for f in facets["severity"]} == dict(severities)

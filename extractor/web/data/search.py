@@ -110,8 +110,8 @@ def _browse_all(engine, params: SearchParams, page_size: int, snippets: bool,
         page = min(max(1, params.page), pages)
         shown = list(conn.execute(sa.select(DOCS.c.id).order_by(DOCS.c.search_key.desc(), DOCS.c.id.desc())
                                   .offset((page - 1) * page_size).limit(page_size)).scalars())
-        findings_by_doc = _findings_of(conn, None)
-        facets = _archive_facets(conn, findings_by_doc)
+        findings_by_doc = _findings_of(conn, shown)
+        facets = _archive_facets(conn)
         rows = {r.id: r for r in document_rows(conn, shown)}
         texts: dict[int, str] = {}
     out.update(total=total, page=page, pages=pages, facets=facets,
@@ -150,19 +150,27 @@ class _HitRow:
     year: int | None
 
 
-def _archive_facets(conn, findings_by_doc) -> dict[str, list[dict[str, Any]]]:
-    """The facets of every document of the archive, counted by the database."""
+def _archive_facets(conn) -> dict[str, list[dict[str, Any]]]:
+    """The facets of every document of the archive, counted by the database (a kind or severity
+    counts the documents with a finding of it, their own or one their facts are evidence of)."""
     def grouped(column):
         rows = conn.execute(sa.select(column, sa.func.count()).where(column.is_not(None))
                             .group_by(column)).all()
         return [{"value": v, "count": c} for v, c in sorted(rows, key=lambda x: (-x[1], str(x[0])))]
 
-    facets = _facets([], findings_by_doc)
-    kinds: Counter = Counter()
-    severities: Counter = Counter()
-    for found in findings_by_doc.values():
-        kinds.update({f["kind"] for f in found})
-        severities.update({f["severity"] for f in found if f["severity"]})
+    def documents_with(column):
+        own = sa.select(column.label("value"), FINDINGS.c.document_id.label("document")).where(
+            FINDINGS.c.document_id.is_not(None), column.is_not(None))
+        cross = (sa.select(column.label("value"), FACTS.c.document_id.label("document"))
+                 .select_from(FINDINGS.join(FINDING_FACTS, FINDING_FACTS.c.finding_id == FINDINGS.c.id)
+                              .join(FACTS, FACTS.c.id == FINDING_FACTS.c.fact_id))
+                 .where(FINDINGS.c.document_id.is_(None), column.is_not(None)))
+        pairs = sa.union(own, cross).subquery()  # UNION: each (value, document) once
+        rows = conn.execute(sa.select(pairs.c.value, sa.func.count()).group_by(pairs.c.value)).all()
+        return {v: c for v, c in rows}
+
+    facets = _facets([], {})
+    kinds, severities = documents_with(FINDINGS.c.kind), documents_with(FINDINGS.c.severity)
     facets.update(type=grouped(DOCS.c.doc_type), issuer=grouped(DOCS.c.issuer),
                   province=grouped(DOCS.c.province),
                   year=sorted(grouped(DOCS.c.year), key=lambda x: -x["value"]),
@@ -204,13 +212,13 @@ def _squash(text: str) -> str:
 FINDINGS_CHUNK = 900
 
 
-def _findings_of(conn, ids: list[int] | None) -> dict[int, list[dict[str, Any]]]:
-    """The findings touching each document (of ``ids``; ``None``: every document): its own,
+def _findings_of(conn, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """The findings touching each document of ``ids``: its own,
     and the cross-document findings whose evidence is in it. Only the findings of ``ids`` are
     read, so a search costs what it shows, not what the archive holds."""
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    if ids is None:
-        return _every_finding(conn)
+    if not ids:
+        return out
     for chunk in (ids[i:i + FINDINGS_CHUNK] for i in range(0, len(ids), FINDINGS_CHUNK)):
         own = sa.select(FINDINGS.c.document_id, FINDINGS.c.kind, FINDINGS.c.severity).where(
             FINDINGS.c.document_id.in_(chunk))
@@ -231,25 +239,6 @@ def _findings_of(conn, ids: list[int] | None) -> dict[int, list[dict[str, Any]]]
         for finding_id, document_id in linked:
             if finding_id in cross:
                 out[document_id].append({"kind": cross[finding_id].kind, "severity": cross[finding_id].severity})
-    return out
-
-
-def _every_finding(conn) -> dict[int, list[dict[str, Any]]]:
-    """The findings touching every document: each finding and its evidence read once."""
-    out: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    rows = conn.execute(sa.select(FINDINGS.c.id, FINDINGS.c.document_id, FINDINGS.c.kind,
-                                  FINDINGS.c.severity).order_by(FINDINGS.c.id)).all()
-    cross = {r.id: r for r in rows if r.document_id is None}
-    for r in rows:
-        if r.document_id is not None:
-            out[r.document_id].append({"kind": r.kind, "severity": r.severity})
-    if cross:
-        links = conn.execute(sa.select(FINDING_FACTS.c.finding_id, FACTS.c.document_id).distinct()
-                             .join(FACTS, FACTS.c.id == FINDING_FACTS.c.fact_id)
-                             .where(FINDING_FACTS.c.finding_id.in_(list(cross)))).all()
-        for finding_id, document_id in sorted(links):
-            r = cross[finding_id]
-            out[document_id].append({"kind": r.kind, "severity": r.severity})
     return out
 
 
