@@ -223,6 +223,9 @@ OWN_TYPE = [
     ("<1>Số: 12/KH-UBND</1>\nKẾ HOẠCH\nUBND tỉnh ban hành <s>Kế hoạch</s>\nnâng cao năng lực như sau:", True),
     ("<1>Số: 12/KH-UBND</1>\nKẾ HOẠCH\nTrên đây là <s>kế hoạch</s> tổ chức phong trào thi đua.", True),
     ("<1>Số: 50/BC-UBND</1>\nBÁO CÁO\nTrên đây là <s>kế hoạch</s> của Sở.", False),
+    # "ban hành Kế hoạch" in the title of a decision the plan cites: that decision's plan.
+    ("<1>Số: 124/KH-UBND</1>\nKẾ HOẠCH\nThực hiện Quyết định số 2437/QĐ-TTg ngày 04/11/2025 của Thủ tướng Chính phủ "
+     "ban hành <s>Kế hoạch</s> triển khai Đợt thi đua,", False),
 ]
 
 

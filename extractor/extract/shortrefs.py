@@ -490,7 +490,7 @@ def _resolve(form: str, m: regex.Match, text: str, full: Sequence[Any], own: Any
     if form in ("own_type", "closing_self", "opening_self"):
         if quote is not None or own is None or own.value.get("doc_type") != doc_type:
             return None
-        if form == "opening_self" and m.start() > OPENING_CHARS:
+        if form == "opening_self" and (m.start() > OPENING_CHARS or _in_a_citations_title(text, m.start(), full)):
             return None
         return _short_value(form, doc_type, self=True, resolved=True, candidates=[], resolves_to=_target(own),
                             span_start=m.start("type"))
@@ -586,6 +586,18 @@ def _resolve(form: str, m: regex.Match, text: str, full: Sequence[Any], own: Any
                      resolves_to=dict(known) if isinstance(known, dict) else _target(known))
         return value
     return _by_laws_table(value, _laws().get(name, []), full, date, g.get("year"), when)
+
+
+# Between a citation and the "ban hành …" of its own title ("Quyết định số 2437/QĐ-TTg … của
+# Thủ tướng Chính phủ ban hành Kế hoạch …"), no clause break: the plan is the cited one's.
+_CLAUSE_BREAK = regex.compile(r"[,;.:\n]")
+# How far back such a citation is looked for.
+TITLE_CHARS = 300
+
+
+def _in_a_citations_title(text: str, start: int, full: Sequence[Any]) -> bool:
+    before = [r for r in full if start - TITLE_CHARS <= r.end <= start]
+    return bool(before) and not _CLAUSE_BREAK.search(text, max(r.end for r in before), start)
 
 
 def _number_year(g: dict, doc_type: str | None, full: Sequence[Any]) -> dict:
