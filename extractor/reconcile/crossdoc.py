@@ -210,16 +210,20 @@ def duplicate_findings(docs: list[DocumentView]) -> list[Finding]:
     findings = []
     for _, members in sorted(groups.items(), key=lambda kv: str(kv[0])):
         compared = [m.text[:DUPLICATE_COMPARED_CHARS] for m in members]
-        counts = [Counter(t) for t in compared] if len(members) > 1 else []
+        counts: dict[int, Counter] = {}
         for i, a in enumerate(members):
             for j in range(i + 1, len(members)):
                 b = members[j]
-                if a.text == b.text or not _may_be_near(counts[i], counts[j], len(compared[i]) + len(compared[j])):
+                # The figures first: comparing them is cheap, and most pairs agree.
+                differing = _differing_figures(a, b) if a.text != b.text else []
+                if not differing:
                     continue
-                if fuzz.ratio(compared[i], compared[j], score_cutoff=NEAR_DUPLICATE) < NEAR_DUPLICATE:
+                for k in (i, j):
+                    if k not in counts:
+                        counts[k] = Counter(compared[k])
+                if not _may_be_near(counts[i], counts[j], len(compared[i]) + len(compared[j])):
                     continue
-                differing = _differing_figures(a, b)
-                if differing:
+                if fuzz.ratio(compared[i], compared[j], score_cutoff=NEAR_DUPLICATE) >= NEAR_DUPLICATE:
                     findings.append(Finding(
                         "duplicate_differs", "error", "crossdoc.duplicate", None, None, None,
                         [f for pair in differing for f in pair],
