@@ -220,7 +220,33 @@ def check_consistent(url: str) -> None:
         paths = conn.execute(sa.text("SELECT path, count(*) FROM documents GROUP BY path "
                                      "HAVING count(*) > 1")).all()
         assert not paths, f"duplicated documents: {paths}"
+        check_finding_summaries(conn)
     engine.dispose()
+
+
+# The finding summaries (revision 0008) recomputed from the findings and their evidence.
+_FINDINGS_ABOUT = (
+    "SELECT id, document_id, kind, coalesce(severity, '') AS severity FROM findings "
+    "WHERE document_id IS NOT NULL UNION "
+    "SELECT f.id, facts.document_id, f.kind, coalesce(f.severity, '') FROM findings f "
+    "JOIN finding_facts ff ON ff.finding_id = f.id JOIN facts ON facts.id = ff.fact_id "
+    "WHERE f.document_id IS NULL")
+_SUMMARIES = {
+    "SELECT key, kind, severity, first_id, copies FROM finding_keys":
+        "SELECT f.key, f.kind, coalesce(f.severity, ''), g.first_id, g.copies FROM "
+        "(SELECT key, min(id) AS first_id, count(*) AS copies FROM findings GROUP BY key) g "
+        "JOIN findings f ON f.id = g.first_id",
+    "SELECT finding_id, document_id, kind, severity FROM finding_documents": _FINDINGS_ABOUT,
+    "SELECT document_id, kind, severity, findings FROM document_finding_counts":
+        f"SELECT document_id, kind, severity, count(*) FROM ({_FINDINGS_ABOUT}) a "
+        "GROUP BY document_id, kind, severity",
+}
+
+
+def check_finding_summaries(conn) -> None:
+    """The summaries the triggers keep are what the findings say now."""
+    for kept, recomputed in _SUMMARIES.items():
+        assert sorted(map(tuple, conn.execute(sa.text(kept)))) == sorted(map(tuple, conn.execute(sa.text(recomputed)))), kept
 
 
 def no_sessions_left(url: str, seconds: float = 10) -> None:

@@ -14,10 +14,11 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 from archive_fixtures import (  # noqa: F401 - fixtures
-    archive_url, check_consistent, copy_sample, pg_server, snapshot)
+    archive_url, check_consistent, check_finding_summaries, copy_sample, pg_server, snapshot)
 from extractor import extract_document, read_document
 from extractor.archive import Archive, ArchiveError, Filters
 from extractor.archive import db as archive_db
+from extractor.archive.audit import stream_audit
 from extractor.archive.commands import export as export_command
 from extractor.archive.commands import ingest as ingest_command
 from extractor.archive.commands import search as search_command
@@ -323,6 +324,54 @@ def test_findings_and_entities_are_stored_and_judgements_kept(archive_url, tmp_p
         assert tuple(doc) == ("Sở Tài chính", "an hoa", 2024, "Báo cáo")
         assert names(archive.search(None, Filters(province="an hoa")).documents) == ["tt_so_gddt_kinh_phi.txt"]
         assert names(archive.search(None, Filters(issuer="tai chinh")).documents) == ["tt_so_gddt_kinh_phi.txt"]
+
+
+# Two reports citing one plan with two dates (a cross-document finding about both) and a total
+# that does not add up (each report's own finding).
+CITING = {
+    "bc_quy.txt": "ỦY BAN NHÂN DÂN TỈNH HƯNG YÊN\nBÁO CÁO\nKết quả cải cách hành chính quý III năm 2023\n\n"
+                  "Thực hiện Kế hoạch số 41/KH-UBND ngày 12/2/2023 của Ủy ban nhân dân tỉnh. "
+                  "Tiếp nhận 120 hồ sơ, trong đó 70 hồ sơ trực tuyến và 40 hồ sơ trực tiếp.\n",
+    "bc_nam.txt": "ỦY BAN NHÂN DÂN TỈNH HƯNG YÊN\nBÁO CÁO\nKết quả cải cách hành chính năm 2023\n\n"
+                  "Thực hiện Kế hoạch số 41/KH-UBND ngày 21/2/2023 của Ủy ban nhân dân tỉnh.\n",
+}
+
+
+def test_finding_summaries_follow_ingest_audit_reingest_and_deletion(archive_url, tmp_path):
+    """The summaries the web pages read (finding_keys, finding_documents,
+    document_finding_counts) are kept by the database through every write that touches findings."""
+    for name, text in CITING.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    with Archive.open(archive_url) as archive:
+
+        def summaries_hold() -> dict:
+            with archive.engine.connect() as conn:
+                check_finding_summaries(conn)
+                return dict(conn.execute(sa.text(
+                    "SELECT d.path, sum(c.findings) FROM document_finding_counts c "
+                    "JOIN documents d ON d.id = c.document_id GROUP BY d.path")).all())
+
+        archive.ingest([str(tmp_path)])
+        summaries_hold()
+        for _ in range(2):  # the audit rewrites its cross-document findings each time
+            with stream_audit(archive):
+                pass
+            counted = summaries_hold()
+        with archive.engine.connect() as conn:
+            cross = conn.execute(sa.text("SELECT count(*) FROM findings WHERE document_id IS NULL")).scalar_one()
+        assert cross and set(counted) == {str(tmp_path / n) for n in CITING}
+
+        yearly = tmp_path / "bc_nam.txt"
+        yearly.write_text(CITING["bc_nam.txt"].replace("21/2/2023", "12/2/2023"), encoding="utf-8")
+        archive.ingest([str(tmp_path)])
+        assert str(yearly) not in summaries_hold(), "its old facts were the conflict's only evidence in it"
+        with stream_audit(archive):
+            pass
+        summaries_hold()
+
+        with archive_db.writer(archive.engine).begin() as conn:
+            conn.execute(sa.text("DELETE FROM documents WHERE path = :p"), {"p": str(tmp_path / "bc_quy.txt")})
+        assert summaries_hold() == {}
 
 
 # ---------------------------------------------------------------------------------------------

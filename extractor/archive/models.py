@@ -283,6 +283,54 @@ class FindingFact(Base):
     seq: Mapped[int] = mapped_column(sa.Integer)
 
 
+# The summaries below are kept by database triggers (revision 0008) on every insert and delete
+# of findings and their evidence, whoever writes them; a missing severity is stored as ''.
+NO_SEVERITY = ""
+
+
+class FindingKey(Base):
+    """Each distinct finding once (copies of a document share a key): its first row and how
+    many rows hold it. The findings page counts its facets over these and pages them in order
+    of severity, by index."""
+
+    __tablename__ = "finding_keys"
+    __table_args__ = (sa.Index("ix_finding_keys_severity_first_id", "severity", "first_id"),
+                      sa.Index("ix_finding_keys_kind_severity_first_id", "kind", "severity", "first_id"))
+
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(64))
+    severity: Mapped[str] = mapped_column(sa.String(16))
+    first_id: Mapped[int] = mapped_column(sa.BigInteger)
+    copies: Mapped[int] = mapped_column(sa.Integer)
+
+
+class FindingDocument(Base):
+    """The documents a finding is about: its own document, or for a cross-document finding each
+    document its evidence was in when it was written."""
+
+    __tablename__ = "finding_documents"
+
+    finding_id: Mapped[int] = mapped_column(sa.ForeignKey("findings.id", ondelete="CASCADE"), primary_key=True)
+    document_id: Mapped[int] = mapped_column(sa.ForeignKey("documents.id", ondelete="CASCADE"),
+                                             primary_key=True, index=True)
+    kind: Mapped[str] = mapped_column(sa.String(64))
+    severity: Mapped[str] = mapped_column(sa.String(16))
+
+
+class DocumentFindingCount(Base):
+    """How many findings of each kind and severity are about each document: the search page's
+    counts and facets by finding without reading the findings."""
+
+    __tablename__ = "document_finding_counts"
+    __table_args__ = (sa.Index("ix_document_finding_counts_kind_document_id", "kind", "document_id"),
+                      sa.Index("ix_document_finding_counts_severity_document_id", "severity", "document_id"))
+
+    document_id: Mapped[int] = mapped_column(sa.ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    severity: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    findings: Mapped[int] = mapped_column(sa.Integer)
+
+
 class Judgement(Base):
     """A person's decision on a finding (confirm/dismiss) or on entities (merge/split).
 

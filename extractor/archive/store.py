@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from . import fold
-from .models import (Body, Citation, Document, DocumentText, Fact, Finding, FindingFact, Mention,
-                     Person, Ref)
+from .models import (Body, Citation, Document, DocumentText, Fact, Finding, FindingDocument, FindingFact,
+                     Mention, Person, Ref)
 
 DOCS = Document.__table__
 TEXTS = DocumentText.__table__
@@ -31,6 +31,7 @@ PEOPLE = Person.__table__
 MENTIONS = Mention.__table__
 FINDINGS = Finding.__table__
 FINDING_FACTS = FindingFact.__table__
+FINDING_DOCUMENTS = FindingDocument.__table__
 
 ENTITY_KINDS = {"organization": "body", "person": "person"}
 
@@ -318,6 +319,9 @@ def _write_failure(conn: Connection, payload: Payload, existing, version: str,
 
 def _clear_document(conn: Connection, document_id: int, old_key: int | None) -> None:
     """Remove what the archive derived from a document's previous content."""
+    # Cross-document findings keep their other evidence until the next audit, but are no
+    # longer about this document (its facts go).
+    conn.execute(FINDING_DOCUMENTS.delete().where(FINDING_DOCUMENTS.c.document_id == document_id))
     for table in (FINDINGS, MENTIONS, CITATIONS, TEXTS):
         conn.execute(table.delete().where(table.c.document_id == document_id))
     conn.execute(FACTS.delete().where(FACTS.c.document_id == document_id))

@@ -18,6 +18,9 @@ CITATIONS = TABLES["citations"]
 FINDINGS = TABLES["findings"]
 FINDING_FACTS = TABLES["finding_facts"]
 JUDGEMENTS = TABLES["judgements"]
+FINDING_KEYS = TABLES["finding_keys"]
+FINDING_DOCUMENTS = TABLES["finding_documents"]
+DOCUMENT_FINDING_COUNTS = TABLES["document_finding_counts"]
 
 SEVERITIES = ("gross", "error", "minor", "possible")
 
@@ -50,6 +53,11 @@ def document_rows(conn, ids: list[int]):
     for start in range(0, len(ids), 500):
         out += conn.execute(sa.select(*columns).where(DOCS.c.id.in_(ids[start:start + 500]))).all()
     return out
+
+
+def stored_severity(value: str) -> str | None:
+    """A severity as the finding summaries store it ('' for none) back as the finding's own."""
+    return value or None
 
 
 def severity_rank(severity: str | None) -> int:

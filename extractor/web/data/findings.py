@@ -10,8 +10,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from .common import (
-    DOCS, FACTS, FINDING_FACTS, FINDINGS, JUDGEMENTS, document_row, document_rows, iso,
-    json_number, severity_rank)
+    DOCS, FACTS, FINDING_DOCUMENTS, FINDING_FACTS, FINDING_KEYS, FINDINGS, JUDGEMENTS, document_row,
+    document_rows, iso, json_number, severity_rank, stored_severity)
 
 DECISIONS = ("confirm", "dismiss", "undecided")
 
@@ -124,6 +124,11 @@ def _finding_dict(r, evidence, history) -> dict[str, Any]:
             "history": history}
 
 
+def ranked(counts: Counter) -> list[dict[str, Any]]:
+    """A facet's values, most findings first, ties by value (whatever order they were counted in)."""
+    return [{"value": v, "count": c} for v, c in sorted(counts.items(), key=lambda x: (-x[1], x[0]))]
+
+
 def list_findings(engine, severity: str | None = None, kind: str | None = None,
                   decision: str | None = None, document_id: int | None = None,
                   keys: list[str] | None = None) -> dict[str, Any]:
@@ -134,11 +139,8 @@ def list_findings(engine, severity: str | None = None, kind: str | None = None,
             statement = statement.where(FINDINGS.c.key.in_(keys))
         if document_id is not None:
             # Its own findings, and the cross-document findings with evidence in it.
-            linked = (sa.select(FINDING_FACTS.c.finding_id)
-                      .join(FACTS, FACTS.c.id == FINDING_FACTS.c.fact_id)
-                      .where(FACTS.c.document_id == document_id))
-            statement = statement.where(sa.or_(FINDINGS.c.document_id == document_id,
-                                               FINDINGS.c.id.in_(linked)))
+            about = sa.select(FINDING_DOCUMENTS.c.finding_id).where(FINDING_DOCUMENTS.c.document_id == document_id)
+            statement = statement.where(FINDINGS.c.id.in_(about))
         rows = conn.execute(statement).all()
         evidence = _evidence(conn, rows)
         history = judgements(conn, [r.key for r in rows])
@@ -162,10 +164,8 @@ def list_findings(engine, severity: str | None = None, kind: str | None = None,
         "severity": sorted(({"value": v, "count": c} for v, c in
                             Counter(f["severity"] for f in everything if keep(f, "severity")).items()),
                            key=lambda x: severity_rank(x["value"])),
-        "kind": [{"value": v, "count": c} for v, c in
-                 Counter(f["kind"] for f in everything if keep(f, "kind")).most_common()],
-        "decision": [{"value": v, "count": c} for v, c in
-                     Counter(f["decision"] or "undecided" for f in everything if keep(f, "decision")).most_common()],
+        "kind": ranked(Counter(f["kind"] for f in everything if keep(f, "kind"))),
+        "decision": ranked(Counter(f["decision"] or "undecided" for f in everything if keep(f, "decision"))),
     }
     chosen = sorted((f for f in everything if keep(f)), key=lambda f: severity_rank(f["severity"]))
     names = {}
@@ -180,44 +180,94 @@ def list_findings(engine, severity: str | None = None, kind: str | None = None,
             "args": {k: v for k, v in {"severity": severity, "kind": kind, "decision": decision}.items() if v}}
 
 
+# Decided findings whose summary one query reads (bound parameters stay under SQLite's limit).
+KEYS_CHUNK = 900
+
+
 def page_of_findings(engine, page: int, size: int, severity: str | None = None,
                      kind: str | None = None, decision: str | None = None) -> dict[str, Any]:
     """One page of :func:`list_findings`, same facets and order, with the evidence of that page's
-    findings only: the facets and the order are counted over the findings' light columns, so a
-    page costs its own findings, not every finding of the archive."""
+    findings only. The facets are counted over the archive's summary of distinct findings (one
+    grouped count, and the few decided findings apart), and the page is read from it in order of
+    severity by index, so a page costs its own findings, not every finding of the archive."""
     with engine.connect() as conn:
-        light = conn.execute(sa.select(FINDINGS.c.id, FINDINGS.c.key, FINDINGS.c.severity, FINDINGS.c.kind)
-                             .order_by(FINDINGS.c.id)).all()
         history = judgements(conn)
-    first: dict[str, Any] = {}
-    for r in light:
-        first.setdefault(r.key, r)  # copies of one document share a finding, shown once
-    decided = {key: (h[-1]["decision"] if h else None) for key, h in history.items()}
+        decided = {key: h[-1]["decision"] for key, h in history.items() if h}
+        counts = [(r.kind, stored_severity(r.severity), r.n) for r in conn.execute(
+            sa.select(FINDING_KEYS.c.kind, FINDING_KEYS.c.severity, sa.func.count().label("n"))
+            .group_by(FINDING_KEYS.c.kind, FINDING_KEYS.c.severity))]
+        decided_rows = []
+        keys = sorted(decided)
+        for start in range(0, len(keys), KEYS_CHUNK):
+            decided_rows += conn.execute(sa.select(FINDING_KEYS.c.key, FINDING_KEYS.c.kind, FINDING_KEYS.c.severity,
+                                                   FINDING_KEYS.c.first_id)
+                                         .where(FINDING_KEYS.c.key.in_(keys[start:start + KEYS_CHUNK]))).all()
+        # (kind, severity, decision) -> distinct findings; the undecided are the rest of each group.
+        groups: Counter = Counter()
+        for r in decided_rows:
+            groups[(r.kind, stored_severity(r.severity), decided[r.key])] += 1
+        for k, s, n in counts:
+            groups[(k, s, "undecided")] += n - sum(groups[(k, s, d)] for d in DECISIONS if d != "undecided")
 
-    def keep(r, skip: str | None = None) -> bool:
-        return ((skip == "severity" or not severity or r.severity == severity)
-                and (skip == "kind" or not kind or r.kind == kind)
-                and (skip == "decision" or not decision or (decided.get(r.key) or "undecided") == decision))
+        def keep(group, skip: str | None = None) -> bool:
+            k, s, d = group
+            return ((skip == "severity" or not severity or s == severity)
+                    and (skip == "kind" or not kind or k == kind)
+                    and (skip == "decision" or not decision or d == decision))
 
-    every = list(first.values())
-    facets = {
-        "severity": sorted(({"value": v, "count": c} for v, c in
-                            Counter(r.severity for r in every if keep(r, "severity")).items()),
-                           key=lambda x: severity_rank(x["value"])),
-        "kind": [{"value": v, "count": c} for v, c in
-                 Counter(r.kind for r in every if keep(r, "kind")).most_common()],
-        "decision": [{"value": v, "count": c} for v, c in
-                     Counter(decided.get(r.key) or "undecided" for r in every if keep(r, "decision")).most_common()],
-    }
-    chosen = sorted((r for r in every if keep(r)), key=lambda r: severity_rank(r.severity))
-    pages = max(1, -(-len(chosen) // size))
-    page = min(max(1, page), pages)
-    shown = [r.key for r in chosen[(page - 1) * size:page * size]]
+        def facet(position: int, skip: str) -> Counter:
+            out: Counter = Counter()
+            for group, n in groups.items():
+                if n and keep(group, skip):
+                    out[group[position]] += n
+            return out
+
+        facets = {
+            "severity": sorted(({"value": v, "count": c} for v, c in facet(1, "severity").items()),
+                               key=lambda x: severity_rank(x["value"])),
+            "kind": ranked(facet(0, "kind")),
+            "decision": ranked(facet(2, "decision")),
+        }
+        by_severity = facet(1, "")
+        total = sum(by_severity.values())
+        pages = max(1, -(-total // size))
+        page = min(max(1, page), pages)
+        shown = _page_keys(conn, by_severity, (page - 1) * size, size, kind, decision, decided_rows, decided)
     result = list_findings(engine, severity, kind, decision, keys=shown)
     order = {key: i for i, key in enumerate(shown)}
     result["findings"].sort(key=lambda f: order[f["key"]])
-    result.update(total=len(chosen), facets=facets, pages=pages, page=page)
+    result.update(total=total, facets=facets, pages=pages, page=page)
     return result
+
+
+def _page_keys(conn, by_severity: Counter, skip: int, size: int, kind: str | None, decision: str | None,
+               decided_rows, decided: dict[str, str]) -> list[str]:
+    """The keys of the findings from ``skip`` to ``skip + size`` in the page order (severity,
+    then first written), ``by_severity`` counting the chosen findings of each severity."""
+    if decision in ("confirm", "dismiss"):
+        chosen = sorted((r for r in decided_rows if decided[r.key] == decision
+                         and stored_severity(r.severity) in by_severity and (not kind or r.kind == kind)),
+                        key=lambda r: (severity_rank(stored_severity(r.severity)), r.first_id))
+        return [r.key for r in chosen[skip:skip + size]]
+    shown: list[str] = []
+    for value in sorted(by_severity, key=severity_rank):
+        if len(shown) == size:
+            break
+        if skip >= by_severity[value]:
+            skip -= by_severity[value]
+            continue
+        statement = (sa.select(FINDING_KEYS.c.key)
+                     .where(FINDING_KEYS.c.severity == (value or ""))
+                     .order_by(FINDING_KEYS.c.first_id).offset(skip).limit(size - len(shown)))
+        if kind:
+            statement = statement.where(FINDING_KEYS.c.kind == kind)
+        if decision == "undecided":
+            statement = statement.where(FINDING_KEYS.c.key.not_in(
+                sa.select(JUDGEMENTS.c.finding_key).where(JUDGEMENTS.c.subject == "finding",
+                                                          JUDGEMENTS.c.finding_key.is_not(None))))
+        shown += conn.execute(statement).scalars()
+        skip = 0
+    return shown
 
 
 def finding_exists(engine, key: str) -> bool:

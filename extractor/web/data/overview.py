@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .common import DOCS, FINDINGS, JUDGEMENTS, iso, severity_rank
+from .common import DOCS, FINDING_KEYS, JUDGEMENTS, iso, severity_rank, stored_severity
 
 
 def counts(engine) -> dict[str, Any]:
@@ -23,8 +23,16 @@ def counts(engine) -> dict[str, Any]:
         by_type = grouped(DOCS.c.doc_type)
         by_issuer = grouped(DOCS.c.issuer)
         by_year = sorted(grouped(DOCS.c.year), key=lambda x: -(x["value"] or 0))
-        severity = sorted(grouped(FINDINGS.c.severity), key=lambda x: severity_rank(x["value"]))
-        kinds = grouped(FINDINGS.c.kind)
+        # Findings counted as stored (each copy of a document its own), from the archive's
+        # summary of distinct findings and their copies rather than from every finding.
+        def findings_by(column):
+            total = sa.func.sum(FINDING_KEYS.c.copies)
+            statement = sa.select(column, total).group_by(column).order_by(total.desc(), column)
+            return [{"value": stored_severity(v) if column is FINDING_KEYS.c.severity else v, "count": c}
+                    for v, c in conn.execute(statement)]
+
+        severity = sorted(findings_by(FINDING_KEYS.c.severity), key=lambda x: severity_rank(x["value"]))
+        kinds = findings_by(FINDING_KEYS.c.kind)
         failed = [{"id": r.id, "path": r.path, "name": Path(r.path).name, "error": r.error,
                    "status": r.status, "status_at": iso(r.status_at)}
                   for r in conn.execute(sa.select(DOCS.c.id, DOCS.c.path, DOCS.c.error, DOCS.c.status,

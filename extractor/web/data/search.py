@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from ...archive import fold
 from ...archive.search import Filters, SearchError, search
 from .common import (
-    DOCS, FACTS, FINDING_FACTS, FINDINGS, TEXTS, document_row, document_rows, severity_rank)
+    DOCS, DOCUMENT_FINDING_COUNTS, TEXTS, document_row, document_rows, severity_rank, stored_severity)
 
 # Documents whose facets a search counts (the best matches; the search's ranking window
 # applies as for ``cchc search``).
@@ -131,7 +131,10 @@ def _page_documents(shown, rows, texts, query, score, findings_by_doc, snippets)
             doc["snippet"] = snippet_parts(text, fold.make_snippet(text, fold.find_hits(text, query, limit=400)))
         else:
             doc["snippet"] = []
-        doc["findings"] = dict(Counter(f["severity"] for f in findings_by_doc.get(i, ())))
+        severities: Counter = Counter()
+        for f in findings_by_doc.get(i, ()):
+            severities[f["severity"]] += f["count"]
+        doc["findings"] = dict(severities)
         documents.append(doc)
     return documents
 
@@ -159,18 +162,14 @@ def _archive_facets(conn) -> dict[str, list[dict[str, Any]]]:
         return [{"value": v, "count": c} for v, c in sorted(rows, key=lambda x: (-x[1], str(x[0])))]
 
     def documents_with(column):
-        own = sa.select(column.label("value"), FINDINGS.c.document_id.label("document")).where(
-            FINDINGS.c.document_id.is_not(None), column.is_not(None))
-        cross = (sa.select(column.label("value"), FACTS.c.document_id.label("document"))
-                 .select_from(FINDINGS.join(FINDING_FACTS, FINDING_FACTS.c.finding_id == FINDINGS.c.id)
-                              .join(FACTS, FACTS.c.id == FINDING_FACTS.c.fact_id))
-                 .where(FINDINGS.c.document_id.is_(None), column.is_not(None)))
-        pairs = sa.union(own, cross).subquery()  # UNION: each (value, document) once
-        rows = conn.execute(sa.select(pairs.c.value, sa.func.count()).group_by(pairs.c.value)).all()
+        counted = DOCUMENT_FINDING_COUNTS
+        rows = conn.execute(sa.select(column, sa.func.count(sa.distinct(counted.c.document_id)))
+                            .where(column != "").group_by(column)).all()
         return {v: c for v, c in rows}
 
     facets = _facets([], {})
-    kinds, severities = documents_with(FINDINGS.c.kind), documents_with(FINDINGS.c.severity)
+    kinds = documents_with(DOCUMENT_FINDING_COUNTS.c.kind)
+    severities = documents_with(DOCUMENT_FINDING_COUNTS.c.severity)
     facets.update(type=grouped(DOCS.c.doc_type), issuer=grouped(DOCS.c.issuer),
                   province=grouped(DOCS.c.province),
                   year=sorted(grouped(DOCS.c.year), key=lambda x: -x["value"]),
@@ -213,32 +212,19 @@ FINDINGS_CHUNK = 900
 
 
 def _findings_of(conn, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    """The findings touching each document of ``ids``: its own,
-    and the cross-document findings whose evidence is in it. Only the findings of ``ids`` are
-    read, so a search costs what it shows, not what the archive holds."""
+    """How many findings of each kind and severity touch each document of ``ids`` (its own, and
+    the cross-document findings whose evidence is in it), from the counts the archive keeps:
+    a search costs what it shows, not what the archive holds."""
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    if not ids:
-        return out
+    counted = DOCUMENT_FINDING_COUNTS
     for chunk in (ids[i:i + FINDINGS_CHUNK] for i in range(0, len(ids), FINDINGS_CHUNK)):
-        own = sa.select(FINDINGS.c.document_id, FINDINGS.c.kind, FINDINGS.c.severity).where(
-            FINDINGS.c.document_id.in_(chunk))
-        for r in conn.execute(own.order_by(FINDINGS.c.id)):
-            out[r.document_id].append({"kind": r.kind, "severity": r.severity})
-        # The findings the documents' facts are evidence of, found from the facts (the database
-        # would start from every cross-document finding of the archive otherwise).
-        evidence = (sa.select(FINDING_FACTS.c.finding_id, FACTS.c.document_id).distinct()
-                    .select_from(FINDING_FACTS.join(FACTS, FACTS.c.id == FINDING_FACTS.c.fact_id))
-                    .where(FACTS.c.document_id.in_(chunk)))
-        linked = sorted(conn.execute(evidence).all())
-        found_ids = sorted({f for f, _ in linked})
-        cross = {}
-        for i in range(0, len(found_ids), FINDINGS_CHUNK):
-            cross.update({r.id: r for r in conn.execute(
-                sa.select(FINDINGS.c.id, FINDINGS.c.kind, FINDINGS.c.severity)
-                .where(FINDINGS.c.id.in_(found_ids[i:i + FINDINGS_CHUNK]), FINDINGS.c.document_id.is_(None)))})
-        for finding_id, document_id in linked:
-            if finding_id in cross:
-                out[document_id].append({"kind": cross[finding_id].kind, "severity": cross[finding_id].severity})
+        rows = conn.execute(sa.select(counted.c.document_id, counted.c.kind, counted.c.severity,
+                                      counted.c.findings)
+                            .where(counted.c.document_id.in_(chunk))
+                            .order_by(counted.c.document_id, counted.c.kind, counted.c.severity))
+        for r in rows:
+            out[r.document_id].append({"kind": r.kind, "severity": stored_severity(r.severity),
+                                       "count": r.findings})
     return out
 
 
