@@ -19,6 +19,8 @@ import json
 import sys
 from pathlib import Path
 
+import regex
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -34,7 +36,9 @@ def covering(facts, offset: int):
 
 
 def key(canonical: str | None) -> str | None:
-    return canonical.replace(" ", "").lower() if canonical else None
+    """A canonical compared: blanks, case and the number's leading zeros aside (the tool writes
+    a normative number without them, "7/2024/TT-BNV"; annotators wrote some as printed)."""
+    return regex.sub(r"^0+(?=\d)", "", canonical.replace(" ", "").lower()) if canonical else None
 
 
 def score(annotation: dict, verbose: bool) -> dict:

@@ -226,7 +226,33 @@ OWN_TYPE = [
     # "ban hành Kế hoạch" in the title of a decision the plan cites: that decision's plan.
     ("<1>Số: 124/KH-UBND</1>\nKẾ HOẠCH\nThực hiện Quyết định số 2437/QĐ-TTg ngày 04/11/2025 của Thủ tướng Chính phủ "
      "ban hành <s>Kế hoạch</s> triển khai Đợt thi đua,", False),
+    # Across a line break, before a parenthesis; after "triển khai".
+    ("<1>Số: 17/KH-UBND</1>\nKẾ HOẠCH\nbáo cáo tình hình thực hiện\n<s>Kế hoạch</s> (định kỳ hằng năm).", True),
+    ("<1>Số: 17/KH-UBND</1>\nKẾ HOẠCH\nCác doanh nghiệp tham gia triển khai <s>Kế hoạch</s>; tích cực đầu tư.", True),
+    # Followed by the first words of the plan's own title; by another title it is another plan.
+    ("<1>Số: 17/KH-UBND</1>\n\n**KẾ HOẠCH**\n\nPHÁT TRIỂN KINH TẾ SỐ TRÊN ĐỊA BÀN TỈNH\n\nCác Sở triển khai "
+     "<s>Kế hoạch</s> phát triển kinh tế số của tỉnh.", True),
+    ("<1>Số: 17/KH-UBND</1>\n\n**KẾ HOẠCH**\n\nPHÁT TRIỂN KINH TẾ SỐ TRÊN ĐỊA BÀN TỈNH\n\nCác Sở triển khai "
+     "<s>Kế hoạch</s> chuyển đổi số của tỉnh.", False),
+    # In small letters a bare type is as often any plan; "kế hoạch này" is the document.
+    ("<1>Số: 17/KH-UBND</1>\nKẾ HOẠCH\nTrong quá trình tổ chức thực hiện <s>kế hoạch</s>, nếu có phát sinh.", False),
+    ("<1>Số: 17/KH-UBND</1>\nKẾ HOẠCH\nGiao Công an tỉnh kiểm tra việc thực hiện <s>kế hoạch này</s>.", True),
 ]
+
+# "… này" in a page with no number of its own (a news article): the document it reports on.
+ARTICLE_SELF = [
+    ("Bộ Nội vụ ban hành <1>Thông tư 07/2024/TT-BNV</1> hướng dẫn chế độ tiền thưởng. Chế độ quy định tại "
+     "<s>Thông tư này</s> được thực hiện từ ngày 01/7/2024.", "7/2024/TT-BNV"),
+    ("Bộ trưởng đã ký <1>Quyết định số 4864/QĐ-BCA-C06</1> về việc công bố thủ tục hành chính.\n\n"
+     "Công bố kèm theo <s>Quyết định này</s> là 27 thủ tục.", "4864/QĐ-BCA-C06"),
+]
+
+
+@pytest.mark.parametrize("text,canonical", ARTICLE_SELF, ids=[t[-40:] for t, _ in ARTICLE_SELF])
+def test_this_decision_in_a_news_article_is_the_one_it_reports_on(text, canonical):
+    value, spans = short_at(text)
+    assert value["resolves_to"]["canonical"] == canonical and (
+        value["resolves_to"]["start"], value["resolves_to"]["end"]) == spans["1"]
 
 
 @pytest.mark.parametrize("text,found", OWN_TYPE, ids=[t[-60:] for t, _ in OWN_TYPE])

@@ -34,6 +34,9 @@ FOLLOWER_CHARS = 40
 # Where a header's own number stands, when the reader did not see it as the header's.
 HEADER_CHARS = 1000
 _OWN_NUMBER = regex.compile(r"Số[ \t]*:")
+# How many first words of the document's own title an "own_titled" reference must repeat.
+TITLE_WORDS = 3
+_TITLE_WORD = regex.compile(r"\p{L}+")
 _PARAGRAPH = regex.compile(r"\n[ \t]*\n|[;.:!?][ \t]*\n|\n[ \t]*[-+•*][ \t]")
 
 
@@ -108,6 +111,7 @@ def forms() -> tuple[Form, ...]:
     names |= {t["word"] for t in doc_types["type_words"]}
     fragments = {**_table_fragments(), **shared,
                  "doc_type": _alternation(sorted(names), ignore_case=False),
+                 "doc_type_small": _alternation(data["small_types"]["words"], ignore_case=False),
                  # in any case: "Luật thuế thu nhập cá nhân", "Luật Tổ chức Chính quyền địa phương"
                  "law_name": _alternation([n for law in data["laws"] for n in law_names(law)], ignore_case=True)}
     out = []
@@ -316,6 +320,7 @@ def find_short_refs(text: str, refs: Sequence[Any], make: Any, relate: Any = Non
     short_starts: set[int] = set()
     named_laws: dict[str, Any] = {}
     when = written(text, refs, own)
+    title = own_title(text, own)
     related = [relate is None]
     quotes = quoted_provisions(text)
 
@@ -331,7 +336,7 @@ def find_short_refs(text: str, refs: Sequence[Any], make: Any, relate: Any = Non
             if overlaps(m.start(), m.end()):
                 continue
             value = _resolve(form.id, m, text, full, own, named_laws, relations_read, inside(m.start(), quotes),
-                             when)
+                             when, title)
             if value is not None:
                 # A date that is another law's (an amending law's, after its title) is left out.
                 start, end = value.pop("span_start", m.start()), value.pop("span_end", m.end())
@@ -482,18 +487,38 @@ def _laws_named_in_text(text: str, full: Sequence[Any], names: dict[str, tuple[s
     return out
 
 
+def own_title(text: str, own: Any) -> tuple[str, ...]:
+    """The first words of the document's own title (folded): the text under its type heading
+    ("KẾ HOẠCH", in capitals on a line of its own after its number), or () when there is none."""
+    if own is None or not own.value.get("doc_type"):
+        return ()
+    heading = regex.compile(r"(?m)^[ \t*#_]*" + r"[ \t]+".join(map(regex.escape, own.value["doc_type"].upper().split()))
+                            + r"[ \t*_]*$")
+    m = heading.search(text, own.end, own.end + HEADER_CHARS)
+    if m is None:
+        return ()
+    words = _TITLE_WORD.findall(text, m.end(), m.end() + HEADER_CHARS)[:TITLE_WORDS]
+    return tuple(_word_key(w) for w in words) if len(words) == TITLE_WORDS else ()
+
+
 def _resolve(form: str, m: regex.Match, text: str, full: Sequence[Any], own: Any,
              named_laws: dict[str, Any], relations_read: Any = lambda: None,
-             quote: tuple[int, int] | None = None, when: Written = Written()) -> dict | None:
+             quote: tuple[int, int] | None = None, when: Written = Written(),
+             title: tuple[str, ...] = ()) -> dict | None:
     g = m.groupdict()
     doc_type = _doc_type(g["type"]) if form != "named_law" else _law_type(g["type"])
-    if form in ("own_type", "closing_self", "opening_self"):
+    if form in ("own_type", "own_titled", "closing_self", "opening_self"):
         if quote is not None or own is None or own.value.get("doc_type") != doc_type:
             return None
-        if form == "opening_self" and (m.start() > OPENING_CHARS or _in_a_citations_title(text, m.start(), full)):
+        if form == "own_titled" and tuple(_word_key(w) for w in _TITLE_WORD.findall(g["title"])) != title:
             return None
+        if form == "opening_self" and m.start() > OPENING_CHARS:
+            return None
+        if form in ("opening_self", "own_titled") and _in_a_citations_title(text, m.start(), full):
+            return None
+        # The fact is the type word (an own title after it is the title's, not the reference's).
         return _short_value(form, doc_type, self=True, resolved=True, candidates=[], resolves_to=_target(own),
-                            span_start=m.start("type"))
+                            span_start=m.start("type"), span_end=m.end("type"))
     if form == "issued_part":
         return _short_value(form, doc_type, self=True, resolved=True, candidates=[], resolves_to=None,
                             span_start=m.start("type"))
@@ -525,6 +550,12 @@ def _resolve(form: str, m: regex.Match, text: str, full: Sequence[Any], own: Any
             near = _in_paragraphs(text, m.start(), before)
             if near:
                 return _resolution(_short_value("self", doc_type), near)
+        if not attached and own is None and not _OWN_NUMBER.search(text, 0, HEADER_CHARS):
+            # A page with no number of its own (a news article): "Quyết định này" is the
+            # decision it reports on, the one of that type it has named (nearest first).
+            before = [r for r in full if r.end <= m.start() and _of_type(text, r, doc_type)]
+            if before:
+                return _resolution(_short_value("self", doc_type), _in_paragraphs(text, m.start(), before) or before)
         return value
     if form == "anaphor":
         value = _short_value("anaphor", doc_type)
