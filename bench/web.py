@@ -1,15 +1,20 @@
 """Web app latency: p50/p95 of each page of `cchc serve`, in-process (Starlette's TestClient,
-so no network in the numbers), on an archive scaled to ``--scale`` synthetic documents (built as
-bench/archive.py builds its search archive), each beside a baseline measured in the same run:
+so no network in the numbers), each beside a baseline measured in the same run:
 
 - search pages (the query mix of bench/archive.py, with facets and highlighted snippets) beside
   the library's ``archive.search`` of the same query (ranking and snippets, no facets, no HTML);
 - document pages beside reading the document's text and facts alone;
-- the findings, overview and figures pages, and the JSON twins of search and document pages.
+- the findings page (first, filtered by kind, by severity and decision, and one halfway
+  through), the overview and figures pages, the home page, and the JSON twins of search and
+  document pages.
 
-    python3 bench/web.py [--scale 20000] [--runs 5] [--archive FILE]
+    python3 bench/web.py --archive FILE [--runs 5]
+    python3 bench/web.py [--scale 20000]
 
-``--archive`` reuses (or keeps) the scaled archive at FILE.
+On real documents, give ``--archive`` an archive that bench/real_archive.py built and
+``cchc audit --archive`` audited (the cross-document findings are the findings pages' weight);
+without it, ``--scale`` synthetic documents are built as bench/archive.py builds its search
+archive (lighter than real ones).
 """
 from __future__ import annotations
 
@@ -30,6 +35,7 @@ import sqlalchemy as sa  # noqa: E402
 
 from extractor.archive import Archive  # noqa: E402
 from extractor.archive.models import TABLES  # noqa: E402
+from extractor.web.app import FINDINGS_PAGE  # noqa: E402
 
 
 def pct(values: list[float], q: int) -> float:
@@ -100,6 +106,12 @@ def main() -> None:
             conn.execute(sa.select(texts.c.text).where(texts.c.document_id == document_id)).all()
             conn.execute(sa.text("SELECT * FROM facts WHERE document_id = :i ORDER BY seq"), {"i": document_id}).all()
 
+    with archive.engine.connect() as conn:
+        kind = conn.execute(sa.text("SELECT kind FROM findings GROUP BY kind ORDER BY count(*) DESC LIMIT 1")).scalar()
+        distinct = conn.execute(sa.text("SELECT count(DISTINCT key) FROM findings")).scalar_one()
+    finding_urls = [("findings?kind", "/findings?" + urlencode({"kind": kind or ""})),
+                    ("findings?severity", "/findings?severity=error&decision=undecided"),
+                    ("findings?page", f"/findings?page={max(1, distinct // FINDINGS_PAGE // 2)}")]
     for _, url, _ in searches:  # warm the caches
         get(url)
     for _ in range(args.runs):
@@ -112,6 +124,9 @@ def main() -> None:
             pages.setdefault("document.json", []).append(timed(lambda: get(f"/documents/{document_id}.json")))
             baseline.setdefault("document", []).append(timed(lambda: read_document(document_id)))
         pages.setdefault("findings", []).append(timed(lambda: get("/findings")))
+        # Filtered and deep pages of findings too: a page must not cost the findings before it.
+        for name, url in finding_urls:
+            pages.setdefault(name, []).append(timed(lambda: get(url)))
         pages.setdefault("overview", []).append(timed(lambda: get("/overview")))
         if metric:
             url = "/figures?" + urlencode({"metric": metric[0], "body": metric[1] or ""})

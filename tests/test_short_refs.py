@@ -178,6 +178,9 @@ LAWS_TABLE = [
     ("Theo <s>Luật NSNN</s>, dự toán được giao", None),
     ("Thực hiện Kế hoạch số 15/KH-UBND ngày 16/01/2026; theo <s>Luật NSNN</s>,", "89/2025/QH15"),
     ("Theo <s>Luật thuế TNCN</s>, thu nhập chịu thuế", "4/2007/QH12"),
+    # A year after the name later than the document's date is the period it plans for.
+    ("Số: 2638/LĐTBXH-KHTC\nHà Nội, ngày 03 tháng 7 năm 2019\n\nDự toán thực hiện <s>Pháp lệnh ưu đãi người có công "
+     "với cách mạng năm 2020</s>.", "26/2005/PL-UBTVQH11"),
     ("Theo quy định tại <s>Luật NSNN 2015</s>, Nghị định số 45/2017/NĐ-CP", "83/2015/QH13"),
     ("trọng tâm là <s>Luật Bảo vệ BMNN năm 2018</s>;", "29/2018/QH14"),
     ("tuân thủ <s>Luật Ban hành văn bản QPPL</s> và", None),
@@ -272,7 +275,7 @@ def test_every_law_of_the_table_has_its_versions_dated_and_in_force_after_they_p
         passed = [v["date"] for v in law["versions"]]
         assert passed == sorted(passed), law["name"]
         for v in law["versions"]:
-            assert re.fullmatch(r"[1-9]\d*/(19|20)\d\d/(UBTV)?QH1[0-5]", v["canonical"]), v
+            assert re.fullmatch(r"[1-9]\d*/(19|20)\d\d/(PL-UBTV|UBTV)?QH1[0-5]", v["canonical"]), v
             assert v["date"][:4] == v["canonical"].split("/")[1] and v["in_force"] >= v["date"], v
 
 

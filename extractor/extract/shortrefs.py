@@ -671,7 +671,11 @@ def _by_laws_table(value: dict, versions: Sequence[dict], full: Sequence[Any], d
                    when: Written) -> dict:
     """A named law resolved against the laws table: the version of the date or year written after
     its name, else the one the document cites by number, else the one in force when it was
-    written; else unresolved, its versions the candidates."""
+    written; else unresolved, its versions the candidates. A year after the name later than the
+    document's own ("thực hiện Pháp lệnh ưu đãi người có công năm 2020" in a letter of 2019) is
+    the period the document speaks of, not the year the law was passed."""
+    if year is not None and when.date is not None and year > when.date[:4]:
+        year = None
     if date is not None or year is not None:
         dated = [v for v in versions if (v["date"] == date.isoformat() if date is not None else v["date"][:4] == year)]
         if len(dated) == 1:
