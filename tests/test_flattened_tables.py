@@ -172,6 +172,32 @@ def test_step_times_in_a_flattened_table_are_checked_against_the_total(table, ex
     assert step_results(text) == expected
 
 
+def numbered_steps(*times):
+    """A step table whose first column numbers its steps ("TT"), with no total row."""
+    return [["**TT**", "**Cơ quan, bộ phận, người thực hiện**", "**Nội dung công việc**", "**Thời gian**"]] + [
+        [str(i), "Văn phòng đăng ký đất đai", "Xử lý hồ sơ", time] for i, time in enumerate(times, 1)]
+
+
+@pytest.mark.parametrize("stated, times, expected", [
+    # The time stated on the line before the table, the steps in a numbered first column; the
+    # return step "Giờ hành chính" adds nothing.
+    ("Không quá 17 ngày làm việc.", ("0,5 ngày", "16,5 ngày", "Giờ hành chính"), [("table.step_times", True, None, None, None)]),
+    ("Không quá 18 ngày làm việc.", ("0,5 ngày", "16,5 ngày", "Giờ hành chính"),
+     [("table.step_times", False, None, 18, 17)]),
+    # A step with no time (the tax office's, which the procedure's time does not count): the
+    # others reaching the total hold; falling short of it, they are not checked.
+    ("Không quá 08 ngày làm việc.", ("0,5 ngày", "4,5 ngày", EMPTY, "3 ngày"), [("table.step_times", True, None, None, None)]),
+    ("Không quá 10 ngày làm việc.", ("0,5 ngày", "4,5 ngày", EMPTY, "3 ngày"),
+     [("table.step_times", False, "step_time_not_stated", None, None)]),
+    # Two times stated: which steps make which is not written.
+    ("Không quá 15 ngày + 08 ngày làm việc.", ("0,5 ngày", "14,5 ngày", "8 ngày"), []),
+])
+def test_step_times_are_checked_against_the_time_stated_before_the_table(stated, times, expected):
+    text = flattened(f"**Điều 10. Đăng ký biến động**\n1. Thời gian thực hiện: {stated}\n2. Trình tự thực hiện",
+                     numbered_steps(*times), "Hết quy trình.")
+    assert step_results(text) == expected
+
+
 def test_a_step_table_in_markdown_is_read_the_same_way():
     text = "Quy trình:\n\n" + "".join("| " + " | ".join(row) + " |\n" for row in
                                      [["Bước", "Nội dung", "Thời gian"], ["Bước 1", "Tiếp nhận", "01 ngày"],
