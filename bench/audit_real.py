@@ -35,8 +35,8 @@ from extractor.document import Cell, Table  # noqa: E402
 
 ANNOTATIONS = ROOT / "bench" / "annotations" / "relations"
 PUBLIC = ROOT.parent / "shared" / "corpus" / "public"
-# held_out2: a fresh held-out set, annotated after held_out had been looked at
-SETS = ("dev", "held_out", "held_out2")
+# held_out2, held_out3: fresh held-out sets, annotated after held_out (then held_out2) had been looked at
+SETS = ("dev", "held_out", "held_out2", "held_out3")
 # The finding kinds the audit raises about arithmetic (the others: numbering, drafts, spelling).
 ARITHMETIC_FINDINGS = {"sum_mismatch", "percent_mismatch", "percent_impossible", "difference_mismatch",
                        "table_total_mismatch", "table_count_mismatch", "figure_restated_differently", "period_total_mismatch",

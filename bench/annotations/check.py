@@ -5,7 +5,7 @@
 
 Checks every relations/<set>/*.json and facts/<set>/*.gold.json file:
   - schema (required keys and types, known kinds, `where`, span objects),
-  - the set named in the file equals its folder, and the set names are dev / held_out / held_out2,
+  - the set named in the file equals its folder, and the set names are dev / held_out / held_out2 / held_out3,
   - no document path in more than one set (over both parts),
   - no string field longer than 40 characters except `note`/`notes`, `path` and `file` (a file name),
   - `holds` recomputed from the annotated values (exact decimal arithmetic, the rule of the
@@ -22,7 +22,7 @@ from decimal import Decimal as D, ROUND_HALF_UP, ROUND_DOWN, InvalidOperation
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 CORPUS = os.path.join(REPO, "..", "shared", "corpus", "public")
-SETS = ("dev", "held_out", "held_out2")
+SETS = ("dev", "held_out", "held_out2", "held_out3")
 WHERE = ("prose", "table", "list")
 LONG_OK = {"note", "notes", "path", "file"}
 ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
