@@ -263,6 +263,15 @@ def _write_atomically(target: Path, report: Callable[[Callable[[str], None]], No
     none, never half of one."""
     import tempfile
 
+    if target.exists() and not target.is_file():
+        # A device or a pipe ("--output /dev/null"): written to as it is, never replaced.
+        try:
+            with open(target, "w", encoding="utf-8") as fh:
+                report(fh.write)
+        except OSError as exc:
+            raise click.ClickException(message("cannot_write", lang, path=shown_path(target),
+                                               reason=exc.strerror or type(exc).__name__)) from None
+        return
     fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:

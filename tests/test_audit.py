@@ -198,3 +198,26 @@ def _visible(page: str) -> str:
     import html
 
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
+
+
+def test_a_report_written_to_a_pipe_or_device_leaves_it_one(tmp_path):
+    """`--output /dev/null` or a named pipe is written to, never replaced by a file (the report
+    is otherwise written to a temporary file and renamed into place)."""
+    import os
+    import stat
+    import threading
+
+    from click.testing import CliRunner
+
+    from extractor.cli import cli
+
+    pipe = tmp_path / "report.pipe"
+    os.mkfifo(pipe)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_text(encoding="utf-8")), daemon=True)
+    reader.start()
+    result = CliRunner().invoke(cli, ["audit", write(tmp_path, "q1.txt", Q1), "--format", "json",
+                                      "--output", str(pipe)])
+    reader.join(timeout=30)
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISFIFO(os.stat(pipe).st_mode) and '"findings"' in received[0]

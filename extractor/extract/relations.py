@@ -57,6 +57,10 @@ LIST_GAP = regex.compile(r"[ \t]*(?:[,;][ \t]*)?(?:\r?\n[ \t]*)?(?:(?:và|hoặc
 TRANSPARENT = "transparent"
 # A cue right after a law's name is part of the name ("Luật Ban hành văn bản …").
 _IN_LAW_NAME = regex.compile(r"(?<![\p{L}])(?:Bộ[ \t]+luật|Luật)[ \t]+$")
+# What may stand before a heading cue on its line: marks and an opening parenthesis ("*(Ban hành
+# kèm theo Quyết định số …)*"); "Mẫu số 01 kèm theo Nghị định …" is another document's form.
+MAX_HEADING_LEAD = 12
+_HEADING_LEAD = regex.compile(r"(?:^|\()[ \t*_(\[]*$", regex.MULTILINE)
 # After an after cue, "bởi"/"tại" names who amends or replaces: not this document.
 _BY_ANOTHER = regex.compile(r"[ \t]*(?:\r?\n[ \t]*)?(?:bởi|tại)(?![\p{L}])")
 
@@ -66,6 +70,7 @@ class Cue:
     relation: str | None  # None: a neutral cue, which stops the search
     scope: str
     not_after: tuple[str, ...] = ()  # words that, right before the cue, cancel it
+    heading: bool = False  # the cue counts only where it opens its line or a parenthesis
 
 
 @dataclass(frozen=True)
@@ -105,7 +110,7 @@ def relations() -> Relations:
     for entry in data["relations"]:
         not_after = tuple(_cue_key(w) for w in entry.get("not_after") or ())
         for word in entry.get("before") or ():
-            before[_cue_key(word)] = Cue(entry["relation"], entry["scope"], not_after)
+            before[_cue_key(word)] = Cue(entry["relation"], entry["scope"], not_after, bool(entry.get("heading")))
         for word in entry.get("after") or ():
             after[_cue_key(word)] = Cue(entry["relation"], "clause")
     paragraph_words = [w for w, cue in before.items() if cue.scope == "paragraph"]
@@ -324,7 +329,7 @@ class _Openings:
         # Only a cue that a list of documents follows ("Căn cứ Nghị định …", "Căn cứ các Quyết
         # định: …"), not a sentence ("Căn cứ vào tỷ lệ công chức …, người đứng đầu … quy định tại").
         self.found = [(m.start("cue"), m.end("cue"), rel.before_cues[_cue_key(m.group("cue"))].relation)
-                      for m in rel.opening.finditer(text) if self._lists(m.end())]
+                      for m in rel.opening.finditer(text) if self._lists(self._past_repeat(m))]
         self.ends = [e for _, e, _ in self.found]
         self.stops: dict[int, int] = {}
 
@@ -351,6 +356,12 @@ class _Openings:
                     break
             self.stops[i] = stop
         return self.stops[i]
+
+    def _past_repeat(self, m: regex.Match) -> int:
+        """Where the cue's list starts: after the cue typed twice ("Căn cứ Căn cứ Kế hoạch …")."""
+        at = _ITEM_LEAD.match(self.text, m.end()).end()
+        again = self.rel.before.match(self.text, at)
+        return again.end() if again and _cue_key(again.group()) == _cue_key(m.group("cue")) else m.end()
 
     def _lists(self, offset: int) -> bool:
         """Whether a list of documents starts at ``offset`` (after blanks, "vào", "các")."""
@@ -450,6 +461,8 @@ def _before(text: str, ref: Any, cues: list, cue_ends: list[int], spans, titled,
             continue
         if cue.not_after and _cue_key(text[max(0, m.start() - 12):m.start()]).split()[-1:] in (
                 [w] for w in cue.not_after):
+            continue
+        if cue.heading and not _HEADING_LEAD.search(text, max(0, m.start() - MAX_HEADING_LEAD), m.start()):
             continue
         if _in_title(text, m.start(), lo, titled):
             # The citation stands in that title too ("Quyết định 897/… về việc … thực hiện theo
