@@ -2,6 +2,7 @@
 that failed to read."""
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -24,15 +25,18 @@ def counts(engine) -> dict[str, Any]:
         by_issuer = grouped(DOCS.c.issuer)
         by_year = sorted(grouped(DOCS.c.year), key=lambda x: -(x["value"] or 0))
         # Findings counted as stored (each copy of a document its own), from the archive's
-        # summary of distinct findings and their copies rather than from every finding.
-        def findings_by(column):
-            total = sa.func.sum(FINDING_KEYS.c.copies)
-            statement = sa.select(column, total).group_by(column).order_by(total.desc(), column)
-            return [{"value": stored_severity(v) if column is FINDING_KEYS.c.severity else v, "count": c}
-                    for v, c in conn.execute(statement)]
-
-        severity = sorted(findings_by(FINDING_KEYS.c.severity), key=lambda x: severity_rank(x["value"]))
-        kinds = findings_by(FINDING_KEYS.c.kind)
+        # summary of distinct findings and their copies (one pass over an index) rather than
+        # from every finding.
+        by_severity: Counter = Counter()
+        by_kind: Counter = Counter()
+        for kind, stored, copies in conn.execute(
+                sa.select(FINDING_KEYS.c.kind, FINDING_KEYS.c.severity, sa.func.sum(FINDING_KEYS.c.copies))
+                .group_by(FINDING_KEYS.c.kind, FINDING_KEYS.c.severity)):
+            by_severity[stored_severity(stored)] += copies
+            by_kind[kind] += copies
+        severity = sorted(({"value": v, "count": c} for v, c in by_severity.items()),
+                          key=lambda x: severity_rank(x["value"]))
+        kinds = [{"value": v, "count": c} for v, c in sorted(by_kind.items(), key=lambda x: (-x[1], x[0]))]
         failed = [{"id": r.id, "path": r.path, "name": Path(r.path).name, "error": r.error,
                    "status": r.status, "status_at": iso(r.status_at)}
                   for r in conn.execute(sa.select(DOCS.c.id, DOCS.c.path, DOCS.c.error, DOCS.c.status,

@@ -128,6 +128,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_finding_keys_severity_first_id", "finding_keys", ["severity", "first_id"])
     op.create_index("ix_finding_keys_kind_severity_first_id", "finding_keys", ["kind", "severity", "first_id"])
+    op.create_index("ix_finding_keys_kind_severity_copies", "finding_keys", ["kind", "severity", "copies"])
     op.create_table(
         "finding_documents",
         sa.Column("finding_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
