@@ -295,9 +295,10 @@ class FindingKey(Base):
 
     __tablename__ = "finding_keys"
     __table_args__ = (sa.Index("ix_finding_keys_severity_first_id", "severity", "first_id"),
-                      sa.Index("ix_finding_keys_kind_severity_first_id", "kind", "severity", "first_id"),
-                      # The overview's findings by kind and severity, read from the index alone.
-                      sa.Index("ix_finding_keys_kind_severity_copies", "kind", "severity", "copies"))
+                      # A kind's findings in page order, and (with the copies, read from the index
+                      # alone) the overview's findings by kind and severity.
+                      sa.Index("ix_finding_keys_kind_severity_first_id_copies", "kind", "severity", "first_id",
+                               "copies"))
 
     key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(64))

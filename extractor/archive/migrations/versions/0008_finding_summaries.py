@@ -127,8 +127,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("key", name="pk_finding_keys"),
     )
     op.create_index("ix_finding_keys_severity_first_id", "finding_keys", ["severity", "first_id"])
-    op.create_index("ix_finding_keys_kind_severity_first_id", "finding_keys", ["kind", "severity", "first_id"])
-    op.create_index("ix_finding_keys_kind_severity_copies", "finding_keys", ["kind", "severity", "copies"])
+    op.create_index("ix_finding_keys_kind_severity_first_id_copies", "finding_keys",
+                    ["kind", "severity", "first_id", "copies"])
     op.create_table(
         "finding_documents",
         sa.Column("finding_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
