@@ -487,14 +487,19 @@ def _laws_named_in_text(text: str, full: Sequence[Any], names: dict[str, tuple[s
     return out
 
 
+@functools.lru_cache(maxsize=None)
+def _type_heading(doc_type: str) -> regex.Pattern:
+    """A document type's heading: its name in capitals on a line of its own ("**KẾ HOẠCH**")."""
+    return regex.compile(r"(?m)^[ \t*#_]*" + r"[ \t]+".join(map(regex.escape, doc_type.upper().split()))
+                         + r"[ \t*_]*$")
+
+
 def own_title(text: str, own: Any) -> tuple[str, ...]:
     """The first words of the document's own title (folded): the text under its type heading
     ("KẾ HOẠCH", in capitals on a line of its own after its number), or () when there is none."""
     if own is None or not own.value.get("doc_type"):
         return ()
-    heading = regex.compile(r"(?m)^[ \t*#_]*" + r"[ \t]+".join(map(regex.escape, own.value["doc_type"].upper().split()))
-                            + r"[ \t*_]*$")
-    m = heading.search(text, own.end, own.end + HEADER_CHARS)
+    m = _type_heading(own.value["doc_type"]).search(text, own.end, own.end + HEADER_CHARS)
     if m is None:
         return ()
     words = _TITLE_WORD.findall(text, m.end(), m.end() + HEADER_CHARS)[:TITLE_WORDS]

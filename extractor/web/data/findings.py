@@ -9,6 +9,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ...archive.models import NO_SEVERITY
+
 from .common import (
     DOCS, FACTS, FINDING_DOCUMENTS, FINDING_FACTS, FINDING_KEYS, FINDINGS, JUDGEMENTS, document_row,
     document_rows, iso, json_number, severity_rank, stored_severity)
@@ -257,7 +259,7 @@ def _page_keys(conn, by_severity: Counter, skip: int, size: int, kind: str | Non
             skip -= by_severity[value]
             continue
         statement = (sa.select(FINDING_KEYS.c.key)
-                     .where(FINDING_KEYS.c.severity == (value or ""))
+                     .where(FINDING_KEYS.c.severity == (value or NO_SEVERITY))
                      .order_by(FINDING_KEYS.c.first_id).offset(skip).limit(size - len(shown)))
         if kind:
             statement = statement.where(FINDING_KEYS.c.kind == kind)
